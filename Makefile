@@ -1,0 +1,42 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+export AWS_DEFAULT_REGION ?= ap-southeast-3
+
+.PHONY: install run test lint format package clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+## The whole system on the local embedded stack, with demo data (Ctrl-C stops it).
+run: install
+	$(BIN)/python -m local.stack
+
+## Lint, then the whole test suite.
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+
+## Deployable template (CloudFormation/SAM) and Lambda bundle in build/package/.
+package: install
+	rm -rf build/package
+	$(BIN)/chalice package --merge-template infra/resources.json build/package
+	@if ls statemachine/*.asl.json >/dev/null 2>&1; then \
+		mkdir -p build/package/statemachine && cp statemachine/*.asl.json build/package/statemachine/; fi
+	@echo "Template: build/package/sam.json"
+
+clean:
+	rm -rf build .local .pytest_cache .ruff_cache

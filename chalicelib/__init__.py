@@ -1,0 +1,1 @@
+"""Domain and adapters of E-Tracking Perizinan; `app.py` only routes to them."""

@@ -1,0 +1,62 @@
+"""User administration for the ADMIN role (the CLI offers the same operations)."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.routing import accepts, body, query, roles
+from chalicelib.services import users
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/admin/users", methods=["GET"])
+@roles("ADMIN")
+def list_users() -> dict:
+    """List users, optionally only those with `role`."""
+    found = users().list(query(bp.current_request, "role"))
+    return {"items": [p.to_dict() for p in found], "count": len(found)}
+
+
+list_users.query_params = {"role": "Only users with this role."}  # type: ignore[attr-defined]
+
+
+@bp.route("/admin/users", methods=["POST"])
+@roles("ADMIN")
+@accepts("user_create")
+def create_user() -> Response:
+    """Create a user; without `password`, a temporary one is returned to hand over."""
+    data = body(bp.current_request)
+    profile, temporary = users().create(
+        data["email"],
+        data["name"],
+        data["roles"],
+        region=data.get("region"),
+        agency=data.get("agency"),
+        phone=data.get("phone"),
+        password=data.get("password"),
+    )
+    payload = {"user": profile.to_dict()}
+    if temporary:
+        payload["temporary_password"] = temporary
+    return Response(status_code=201, body=payload)
+
+
+@bp.route("/admin/users/{email}", methods=["PATCH"])
+@roles("ADMIN")
+@accepts("user_update")
+def update_user(email: str) -> dict:
+    """Change a user's roles, region or enabled state."""
+    data = body(bp.current_request)
+    email = unquote(email)
+    directory = users()
+    profile = directory.get(email)
+    if "region" in data:
+        profile = directory.set_region(email, data["region"])
+    if "roles" in data:
+        profile = directory.set_roles(email, data["roles"])
+    if "enabled" in data:
+        profile = directory.set_enabled(email, data["enabled"])
+    return profile.to_dict()

@@ -1,0 +1,54 @@
+"""Login and the signed-in user's own profile."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.api.routing import accepts, body, principal, public
+from chalicelib.services import users
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/auth/login", methods=["POST"])
+@public
+@accepts("login")
+def login() -> dict:
+    """Sign in with email and password; returns a bearer token and the user.
+
+    An account created with a temporary password must also send `new_password`.
+    """
+    data = body(bp.current_request)
+    result = users().login(data["email"], data["password"], data.get("new_password"))
+    profile = users().get(data["email"])
+    return {
+        "token": result.token,
+        "token_type": "Bearer",
+        "expires_in": result.expires_in,
+        "user": profile.to_dict(),
+    }
+
+
+@bp.route("/me", methods=["GET"])
+def me() -> dict:
+    """The signed-in user's profile: email, name, phone, roles, region, agency."""
+    return users().get(principal(bp.current_request).email).to_dict()
+
+
+@bp.route("/me", methods=["PATCH"])
+@accepts("profile_update")
+def update_me() -> dict:
+    """Change own general information (name, phone)."""
+    who = principal(bp.current_request)
+    return users().update_profile(who.email, body(bp.current_request)).to_dict()
+
+
+@bp.route("/me/password", methods=["POST"])
+@accepts("password_change")
+def change_password() -> dict:
+    """Change own password; the old one must be given."""
+    data = body(bp.current_request)
+    users().change_password(
+        principal(bp.current_request).email, data["old_password"], data["new_password"]
+    )
+    return {"message": "Kata sandi berhasil diubah."}

@@ -1,0 +1,115 @@
+"""Middleware wired once for every route: logs/traces/metrics, error shape, auth, body."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from chalice import Chalice, Response
+from chalice.app import Request
+
+from chalicelib.auth.principal import Principal
+from chalicelib.auth.tokens import bearer_token
+from chalicelib.errors import AppError
+from chalicelib.services import token_verifier
+from chalicelib.validation import parse_json, validate
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+INTERNAL_ERROR_MESSAGE = "Terjadi kesalahan pada server. Silakan coba lagi atau hubungi admin."
+
+# Chalice answers a few requests itself, in its own {"Code", "Message"} shape.
+_CHALICE_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("BAD_REQUEST", "Permintaan tidak valid."),
+    405: ("METHOD_NOT_ALLOWED", "Metode HTTP ini tidak didukung untuk alamat tersebut."),
+    415: ("UNSUPPORTED_MEDIA_TYPE", "Content-Type harus application/json."),
+    500: ("INTERNAL_ERROR", INTERNAL_ERROR_MESSAGE),
+}
+
+
+def error_response(
+    status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        body=payload,
+        status_code=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+def install(app: Chalice) -> None:
+    """Register the middleware in order: outermost first."""
+
+    def view_of(request: Request) -> Callable[..., Any] | None:
+        entry = app.routes.get(request.path, {}).get(request.method)
+        return entry.view_function if entry else None
+
+    @app.middleware("http")
+    def observe(event: Request, get_response: Callable[[Request], Response]) -> Response:
+        route = f"{event.method} {event.path}"
+        logger.remove_keys(["user"])  # keys persist across warm invocations
+        logger.append_keys(route=route, request_id=event.context.get("requestId"))
+        with tracer.provider.in_subsegment(f"## {route}"):
+            response = get_response(event)
+        metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+        if response.status_code >= 500:
+            metrics.add_metric(name="ServerErrors", unit=MetricUnit.Count, value=1)
+        elif response.status_code >= 400:
+            metrics.add_metric(name="ClientErrors", unit=MetricUnit.Count, value=1)
+        metrics.flush_metrics()
+        logger.info("request", extra={"status": response.status_code})
+        return response
+
+    @app.middleware("http")
+    def render_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
+        try:
+            response = get_response(event)
+        except AppError as error:
+            if error.status >= 500:
+                logger.exception("request failed", extra={"code": error.code})
+            headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+            return error_response(error.status, error.body(), headers)
+        except Exception:
+            logger.exception("unhandled error")
+            return error_response(
+                500, {"code": "INTERNAL_ERROR", "message": INTERNAL_ERROR_MESSAGE}
+            )
+        return _translate_chalice_error(response)
+
+    @app.middleware("http")
+    def authenticate(event: Request, get_response: Callable[[Request], Response]) -> Response:
+        view = view_of(event)
+        if view is not None and not getattr(view, "is_public", False):
+            token = bearer_token(event.headers.get("authorization"))
+            claims = token_verifier().verify(token)
+            who = Principal.from_claims(claims)
+            event.context["principal"] = who
+            logger.append_keys(user=who.email)
+            allowed = getattr(view, "roles_allowed", None)
+            if allowed:
+                who.require(*allowed)
+        schema = getattr(view, "request_schema", None)
+        if schema:
+            event.context["validated_body"] = validate(schema, parse_json(event.raw_body))
+        return get_response(event)
+
+
+def _translate_chalice_error(response: Response) -> Response:
+    body = response.body
+    if isinstance(body, str | bytes) and response.status_code >= 400:
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return response
+    if isinstance(body, dict) and set(body) == {"Code", "Message"}:
+        code, message = _CHALICE_ERRORS.get(
+            response.status_code, ("ERROR", "Permintaan tidak dapat diproses.")
+        )
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+        return error_response(response.status_code, {"code": code, "message": message}, headers)
+    return response

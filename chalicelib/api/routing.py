@@ -1,0 +1,54 @@
+"""Declarations a route carries: public or which roles, and its body schema.
+
+The middleware enforces them and the OpenAPI document describes them, so a route states
+its rules once, next to its handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from chalice.app import Request
+
+from chalicelib.auth.principal import Principal
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def public(view: F) -> F:
+    """No login needed (health, login itself, webhooks that carry their own signature)."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def roles(*allowed: str) -> Callable[[F], F]:
+    def mark(view: F) -> F:
+        view.roles_allowed = tuple(allowed)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def accepts(schema: str) -> Callable[[F], F]:
+    """The JSON body must validate against `chalicelib/schemas/<schema>.json`."""
+
+    def mark(view: F) -> F:
+        view.request_schema = schema  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def body(request: Request) -> dict[str, Any]:
+    return request.context["validated_body"]
+
+
+def principal(request: Request) -> Principal:
+    return request.context["principal"]
+
+
+def query(request: Request, name: str, default: str | None = None) -> str | None:
+    params = request.query_params or {}
+    value = params.get(name)
+    return value if value not in (None, "") else default

@@ -1,0 +1,399 @@
+"""User directory on Cognito: login, profile, password, and the admin operations.
+
+Cognito is the single store of identities; its errors become domain errors here so that
+callers never see a botocore exception.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.auth.roles import REGION_SCOPED, ROLES
+from chalicelib.errors import (
+    AppError,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    Unprocessable,
+)
+
+WRONG_CREDENTIALS = "Email atau kata sandi salah."
+PASSWORD_POLICY = (
+    "Kata sandi minimal 8 karakter dan memuat huruf besar, huruf kecil, angka, serta simbol."
+)
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    email: str
+    name: str
+    phone: str | None
+    roles: list[str]
+    region: str | None
+    agency: str | None
+    enabled: bool = True
+    status: str = "CONFIRMED"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str
+    expires_in: int
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def normalise_region(region: str | None) -> str | None:
+    if region is None:
+        return None
+    cleaned = " ".join(region.split()).upper()
+    return cleaned or None
+
+
+def _code(error: ClientError) -> str:
+    return error.response.get("Error", {}).get("Code", "")
+
+
+def _throttled(error: ClientError) -> AppError | None:
+    if _code(error) in (
+        "TooManyRequestsException",
+        "LimitExceededException",
+        "TooManyFailedAttemptsException",
+    ):
+        return TooManyRequests("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.")
+    return None
+
+
+class UserDirectory:
+    def __init__(self, client: Any, user_pool_id: str, client_id: str) -> None:
+        self._idp = client
+        self._pool = user_pool_id
+        self._client_id = client_id
+
+    # --- sign-in and self-service -------------------------------------------------------
+
+    def login(self, email: str, password: str, new_password: str | None = None) -> LoginResult:
+        email = normalise_email(email)
+        try:
+            result = self._idp.initiate_auth(
+                ClientId=self._client_id,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": email, "PASSWORD": password},
+            )
+        except ClientError as error:
+            raise self._login_error(error) from None
+        if result.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+            if not new_password:
+                raise Forbidden(
+                    "Akun ini masih memakai kata sandi sementara. Kirim juga 'new_password' "
+                    "untuk menetapkan kata sandi baru.",
+                    code="NEW_PASSWORD_REQUIRED",
+                )
+            try:
+                result = self._idp.respond_to_auth_challenge(
+                    ClientId=self._client_id,
+                    ChallengeName="NEW_PASSWORD_REQUIRED",
+                    Session=result["Session"],
+                    ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": new_password},
+                )
+            except ClientError as error:
+                if _code(error) == "InvalidPasswordException":
+                    raise BadRequest(
+                        PASSWORD_POLICY, code="WEAK_PASSWORD", field="new_password"
+                    ) from None
+                raise self._login_error(error) from None
+        elif "ChallengeName" in result:
+            raise Forbidden(
+                "Login memerlukan langkah tambahan yang belum didukung.",
+                code="UNSUPPORTED_CHALLENGE",
+            )
+        auth = result["AuthenticationResult"]
+        return LoginResult(token=auth["IdToken"], expires_in=int(auth.get("ExpiresIn", 3600)))
+
+    def _login_error(self, error: ClientError) -> AppError:
+        code = _code(error)
+        message = error.response.get("Error", {}).get("Message", "")
+        if code == "NotAuthorizedException" and "disabled" in message.lower():
+            return Unauthorized(
+                "Akun Anda dinonaktifkan. Hubungi administrator.", code="ACCOUNT_DISABLED"
+            )
+        if code in ("NotAuthorizedException", "UserNotFoundException"):
+            return Unauthorized(WRONG_CREDENTIALS, code="WRONG_CREDENTIALS")
+        if code == "PasswordResetRequiredException":
+            return Forbidden(
+                "Kata sandi harus diatur ulang. Hubungi administrator.",
+                code="PASSWORD_RESET_REQUIRED",
+            )
+        if code == "UserNotConfirmedException":
+            return Forbidden("Akun belum dikonfirmasi.", code="USER_NOT_CONFIRMED")
+        return _throttled(error) or self._unexpected(error)
+
+    def get(self, email: str) -> UserProfile:
+        email = normalise_email(email)
+        try:
+            user = self._idp.admin_get_user(UserPoolId=self._pool, Username=email)
+        except ClientError as error:
+            if _code(error) == "UserNotFoundException":
+                raise NotFound(
+                    f"Pengguna {email} tidak ditemukan.", code="USER_NOT_FOUND"
+                ) from None
+            raise _throttled(error) or self._unexpected(error) from None
+        return self._profile(
+            email,
+            user.get("UserAttributes", []),
+            self._groups(email),
+            enabled=user.get("Enabled", True),
+            status=user.get("UserStatus", ""),
+        )
+
+    def update_profile(self, email: str, changes: dict[str, Any]) -> UserProfile:
+        email = normalise_email(email)
+        updates: list[dict[str, str]] = []
+        deletes: list[str] = []
+        if "name" in changes:
+            updates.append({"Name": "name", "Value": " ".join(changes["name"].split())})
+        if "phone" in changes:
+            if changes["phone"]:
+                updates.append({"Name": "phone_number", "Value": changes["phone"]})
+            else:
+                deletes.append("phone_number")
+        try:
+            if updates:
+                self._idp.admin_update_user_attributes(
+                    UserPoolId=self._pool, Username=email, UserAttributes=updates
+                )
+            if deletes:
+                self._idp.admin_delete_user_attributes(
+                    UserPoolId=self._pool, Username=email, UserAttributeNames=deletes
+                )
+        except ClientError as error:
+            if _code(error) == "InvalidParameterException":
+                raise BadRequest("Data profil tidak valid.", code="INVALID_PROFILE") from None
+            raise _throttled(error) or self._unexpected(error) from None
+        return self.get(email)
+
+    def change_password(self, email: str, old_password: str, new_password: str) -> None:
+        email = normalise_email(email)
+        if old_password == new_password:
+            raise BadRequest(
+                "Kata sandi baru harus berbeda dari kata sandi lama.",
+                code="SAME_PASSWORD",
+                field="new_password",
+            )
+        try:
+            self._idp.initiate_auth(
+                ClientId=self._client_id,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": email, "PASSWORD": old_password},
+            )
+        except ClientError as error:
+            if _code(error) in ("NotAuthorizedException", "UserNotFoundException"):
+                raise BadRequest(
+                    "Kata sandi lama salah.", code="WRONG_PASSWORD", field="old_password"
+                ) from None
+            raise _throttled(error) or self._unexpected(error) from None
+        self._set_password(email, new_password, field="new_password")
+
+    # --- administration ----------------------------------------------------------------
+
+    def create(
+        self,
+        email: str,
+        name: str,
+        roles: list[str],
+        region: str | None = None,
+        agency: str | None = None,
+        phone: str | None = None,
+        password: str | None = None,
+    ) -> tuple[UserProfile, str | None]:
+        """Create a user; without `password`, returns a temporary one to change at first login."""
+        email = normalise_email(email)
+        region = normalise_region(region)
+        _check_roles(roles, region)
+        attributes = [
+            {"Name": "email", "Value": email},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "name", "Value": " ".join(name.split())},
+        ]
+        if region:
+            attributes.append({"Name": "custom:region", "Value": region})
+        if agency:
+            attributes.append({"Name": "custom:agency", "Value": agency})
+        if phone:
+            attributes.append({"Name": "phone_number", "Value": phone})
+        temporary = None if password else _temporary_password()
+        try:
+            self._idp.admin_create_user(
+                UserPoolId=self._pool,
+                Username=email,
+                UserAttributes=attributes,
+                TemporaryPassword=password or temporary,
+                MessageAction="SUPPRESS",
+            )
+        except ClientError as error:
+            if _code(error) == "UsernameExistsException":
+                raise Conflict(f"Pengguna {email} sudah terdaftar.", code="USER_EXISTS") from None
+            if _code(error) == "InvalidPasswordException":
+                raise BadRequest(PASSWORD_POLICY, code="WEAK_PASSWORD", field="password") from None
+            raise _throttled(error) or self._unexpected(error) from None
+        if password:
+            self._set_password(email, password, field="password")
+        for role in roles:
+            self._idp.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=role)
+        return self.get(email), temporary
+
+    def set_roles(self, email: str, roles: list[str]) -> UserProfile:
+        current = self.get(email)
+        _check_roles(roles, current.region)
+        for role in set(current.roles) - set(roles):
+            self._idp.admin_remove_user_from_group(
+                UserPoolId=self._pool, Username=current.email, GroupName=role
+            )
+        for role in set(roles) - set(current.roles):
+            self._idp.admin_add_user_to_group(
+                UserPoolId=self._pool, Username=current.email, GroupName=role
+            )
+        return self.get(email)
+
+    def set_region(self, email: str, region: str | None) -> UserProfile:
+        current = self.get(email)
+        region = normalise_region(region)
+        _check_roles(current.roles, region)
+        if region:
+            self._idp.admin_update_user_attributes(
+                UserPoolId=self._pool,
+                Username=current.email,
+                UserAttributes=[{"Name": "custom:region", "Value": region}],
+            )
+        else:
+            self._idp.admin_delete_user_attributes(
+                UserPoolId=self._pool,
+                Username=current.email,
+                UserAttributeNames=["custom:region"],
+            )
+        return self.get(email)
+
+    def set_enabled(self, email: str, enabled: bool) -> UserProfile:
+        current = self.get(email)
+        if enabled:
+            self._idp.admin_enable_user(UserPoolId=self._pool, Username=current.email)
+        else:
+            self._idp.admin_disable_user(UserPoolId=self._pool, Username=current.email)
+        return self.get(email)
+
+    def list(self, role: str | None = None) -> list[UserProfile]:
+        if role is not None and role not in ROLES:
+            raise BadRequest(f"Peran '{role}' tidak dikenal.", code="UNKNOWN_ROLE", field="role")
+        profiles = [self.get(_username(user)) for user in self._iter_users(role)]
+        return sorted(profiles, key=lambda p: p.email)
+
+    def emails_with_role(self, role: str, region: str | None = None) -> list[str]:
+        """Who acts for `role` (and `region`, for region-scoped roles): recipients of alerts."""
+        wanted = normalise_region(region) if role in REGION_SCOPED else None
+        emails = []
+        for user in self._iter_users(role):
+            attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+            if not user.get("Enabled", True):
+                continue
+            if wanted and normalise_region(attrs.get("custom:region")) != wanted:
+                continue
+            emails.append(_username(user))
+        return sorted(emails)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _iter_users(self, role: str | None) -> Iterator[dict[str, Any]]:
+        if role:
+            paginator = self._idp.get_paginator("list_users_in_group")
+            pages = paginator.paginate(UserPoolId=self._pool, GroupName=role)
+        else:
+            paginator = self._idp.get_paginator("list_users")
+            pages = paginator.paginate(UserPoolId=self._pool)
+        for page in pages:
+            yield from page.get("Users", [])
+
+    def _groups(self, email: str) -> list[str]:
+        paginator = self._idp.get_paginator("admin_list_groups_for_user")
+        names = [
+            group["GroupName"]
+            for page in paginator.paginate(UserPoolId=self._pool, Username=email)
+            for group in page.get("Groups", [])
+        ]
+        return sorted(names, key=lambda r: ROLES.index(r) if r in ROLES else len(ROLES))
+
+    def _set_password(self, email: str, password: str, *, field: str) -> None:
+        try:
+            self._idp.admin_set_user_password(
+                UserPoolId=self._pool, Username=email, Password=password, Permanent=True
+            )
+        except ClientError as error:
+            if _code(error) == "InvalidPasswordException":
+                raise BadRequest(PASSWORD_POLICY, code="WEAK_PASSWORD", field=field) from None
+            raise _throttled(error) or self._unexpected(error) from None
+
+    @staticmethod
+    def _profile(
+        email: str, attributes: list[dict[str, str]], roles: list[str], enabled: bool, status: str
+    ) -> UserProfile:
+        attrs = {a["Name"]: a["Value"] for a in attributes}
+        return UserProfile(
+            email=attrs.get("email", email),
+            name=attrs.get("name", ""),
+            phone=attrs.get("phone_number") or None,
+            roles=roles,
+            region=attrs.get("custom:region") or None,
+            agency=attrs.get("custom:agency") or None,
+            enabled=enabled,
+            status=status,
+        )
+
+    @staticmethod
+    def _unexpected(error: ClientError) -> AppError:
+        return AppError(
+            f"Layanan pengguna gagal: {_code(error) or 'tidak diketahui'}.",
+            code="USER_DIRECTORY_ERROR",
+        )
+
+
+def _username(user: dict[str, Any]) -> str:
+    attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+    return attrs.get("email") or user["Username"]
+
+
+def _check_roles(roles: list[str], region: str | None) -> None:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise BadRequest(
+            f"Peran tidak dikenal: {', '.join(unknown)}.", code="UNKNOWN_ROLE", field="roles"
+        )
+    if not roles:
+        raise BadRequest(
+            "Pengguna harus memiliki minimal satu peran.", code="NO_ROLE", field="roles"
+        )
+    scoped = [r for r in roles if r in REGION_SCOPED]
+    if scoped and not region:
+        raise Unprocessable(
+            f"Peran {', '.join(scoped)} wajib memiliki wilayah (region).",
+            code="REGION_REQUIRED",
+            field="region",
+        )
+
+
+def _temporary_password() -> str:
+    alphabet = string.ascii_letters + string.digits
+    core = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"Tmp{core}#9a"

@@ -1,0 +1,61 @@
+"""Configuration read from the environment, the only thing that differs between places.
+
+On AWS the variables come from the template's `Globals.Function.Environment` (infra/);
+locally the stack resolves that same block against the emulated resources.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str
+    resource_prefix: str
+    tickets_table: str
+    history_table: str
+    search_table: str
+    notifications_table: str
+    idempotency_table: str
+    documents_bucket: str
+    ticket_events_topic_arn: str
+    workflow_tasks_queue_url: str
+    notifications_queue_url: str
+    ptsp_callbacks_queue_url: str
+    ptsp_callbacks_dlq_url: str
+    user_pool_id: str
+    user_pool_client_id: str
+    web_base_url: str
+    cognito_jwks_url: str
+
+    @property
+    def token_issuer(self) -> str:
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-southeast-3"
+        values: dict[str, str] = {"region": region}
+        for field in fields(cls):
+            if field.name in values:
+                continue
+            values[field.name] = env.get(field.name.upper(), "")
+        values["resource_prefix"] = values["resource_prefix"] or "etracking"
+        if not values["cognito_jwks_url"] and values["user_pool_id"]:
+            issuer = f"https://cognito-idp.{region}.amazonaws.com/{values['user_pool_id']}"
+            values["cognito_jwks_url"] = f"{issuer}/.well-known/jwks.json"
+        return cls(**values)
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+def queue_name(suffix: str) -> str:
+    """Queue names are fixed at import time: `chalice package` reads them off the decorators."""
+    return f"{os.environ.get('RESOURCE_PREFIX', 'etracking')}-{suffix}"

@@ -1,0 +1,131 @@
+"""Request bodies are checked against JSON Schemas kept as files in `schemas/`.
+
+The same files describe the bodies in `GET /api/openapi.json`. Error messages are written
+for the person filling the form, in Bahasa Indonesia, naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from chalicelib.errors import BadRequest, ValidationFailed
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+
+_TYPE_NAMES = {
+    "string": "teks",
+    "integer": "bilangan bulat",
+    "number": "angka",
+    "boolean": "true atau false",
+    "object": "objek JSON",
+    "array": "daftar",
+    "null": "null",
+}
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    path = SCHEMA_DIR / f"{name}.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def schema_names() -> list[str]:
+    return sorted(p.stem for p in SCHEMA_DIR.glob("*.json"))
+
+
+def parse_json(raw: bytes | str | None) -> Any:
+    if raw is None or raw in (b"", ""):
+        raise BadRequest("Badan permintaan kosong; kirim data JSON.", code="EMPTY_BODY")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("Badan permintaan bukan JSON yang valid.", code="INVALID_JSON") from None
+
+
+def validate(name: str, data: Any) -> dict[str, Any]:
+    """Validate `data` against schema `name`; raise ValidationFailed naming the first bad field."""
+    validator = Draft202012Validator(load_schema(name), format_checker=FormatChecker())
+    errors = sorted(validator.iter_errors(data), key=_error_order)
+    if errors:
+        raise _to_domain_error(errors[0])
+    return data
+
+
+def _error_order(error: ValidationError) -> tuple[int, str]:
+    # Shallow errors first (e.g. a missing field before a nested detail), then by path.
+    return (len(error.absolute_path), "/".join(str(p) for p in error.absolute_path))
+
+
+def _field_name(error: ValidationError) -> str:
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        missing = _missing_property(error)
+        path.append(missing)
+    return ".".join(path)
+
+
+def _missing_property(error: ValidationError) -> str:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    for name in error.validator_value:
+        if name not in instance:
+            return name
+    return ""
+
+
+def _to_domain_error(error: ValidationError) -> ValidationFailed:
+    field = _field_name(error)
+    label = f"Kolom '{field}'" if field else "Data"
+    custom = error.schema.get("x-pesan") if isinstance(error.schema, dict) else None
+    kind = error.validator
+    if kind == "required":
+        message = f"{label} wajib diisi."
+    elif custom:
+        message = f"{label}: {custom}"
+    elif kind == "type":
+        expected = error.validator_value
+        names = [
+            _TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])
+        ]
+        message = f"{label} harus berupa {' atau '.join(names)}."
+    elif kind == "minLength":
+        message = (
+            f"{label} wajib diisi."
+            if error.validator_value == 1
+            else f"{label} minimal {error.validator_value} karakter."
+        )
+    elif kind == "maxLength":
+        message = f"{label} maksimal {error.validator_value} karakter."
+    elif kind == "enum":
+        options = ", ".join(str(v) for v in error.validator_value)
+        message = f"{label} harus salah satu dari: {options}."
+    elif kind == "const":
+        message = f"{label} harus bernilai {json.dumps(error.validator_value)}."
+    elif kind == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        field = ".".join([*(str(p) for p in error.absolute_path), extra[0]]) if extra else field
+        message = f"Kolom '{field}' tidak dikenal."
+    elif kind == "format":
+        message = f"{label} tidak sesuai format {error.validator_value}."
+    elif kind == "pattern":
+        message = f"{label} tidak sesuai format yang diminta."
+    elif kind in ("minimum", "exclusiveMinimum"):
+        message = f"{label} terlalu kecil (minimal {error.validator_value})."
+    elif kind in ("maximum", "exclusiveMaximum"):
+        message = f"{label} terlalu besar (maksimal {error.validator_value})."
+    elif kind == "minItems":
+        message = f"{label} minimal berisi {error.validator_value} item."
+    elif kind == "maxItems":
+        message = f"{label} maksimal berisi {error.validator_value} item."
+    elif kind == "minProperties":
+        message = f"{label} tidak boleh kosong."
+    else:
+        message = f"{label} tidak valid."
+    return ValidationFailed(message, field=field)

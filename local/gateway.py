@@ -1,0 +1,162 @@
+"""One worker of the local HTTP front: `/api/*` → Chalice's LocalGateway, the rest → web/.
+
+The stack starts several workers on one shared listening socket, like Lambda runs several
+containers: each handles one API request at a time (a lock around the app), so concurrent
+requests really run concurrently across workers. Answers API Gateway gives by itself
+(unknown route…) use the GatewayResponses declared in infra/resources.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import signal
+import socket
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from chalice.cli.factory import CLIFactory
+from chalice.local import LocalGateway, LocalGatewayException
+
+from local.provision import ROOT, load_template
+
+API_PREFIX = "/api"
+WEB_ROOT = ROOT / "web"
+
+
+def gateway_responses(template: dict[str, Any]) -> dict[str, tuple[int | None, str]]:
+    """ResponseType → (status override, JSON body) from the template's GatewayResponses."""
+    found = {}
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::ApiGateway::GatewayResponse":
+            props = resource["Properties"]
+            status = props.get("StatusCode")
+            found[props["ResponseType"]] = (
+                int(status) if status else None,
+                props["ResponseTemplates"]["application/json"],
+            )
+    return found
+
+
+class ApiFront:
+    def __init__(self, app: Any, config: Any, responses: dict[str, tuple[int | None, str]]) -> None:
+        self._gateway = LocalGateway(app, config)
+        self._responses = responses
+        self._lock = threading.Lock()
+
+    def handle(
+        self, method: str, path: str, headers: dict[str, str], body: bytes | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        try:
+            with self._lock:
+                response = self._gateway.handle_request(
+                    method=method, path=path, headers=headers, body=body
+                )
+        except LocalGatewayException as error:
+            return self._gateway_error(error)
+        payload = response.get("body") or b""
+        if response.get("isBase64Encoded"):
+            payload = base64.b64decode(payload)
+        elif isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        out_headers = dict(response.get("headers") or {})
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            out_headers[name] = ", ".join(values)
+        return int(response["statusCode"]), out_headers, payload
+
+    def _gateway_error(self, error: LocalGatewayException) -> tuple[int, dict[str, str], bytes]:
+        body = error.body or b""
+        if b"Missing Authentication Token" in body:
+            kind = "MISSING_AUTHENTICATION_TOKEN"
+        else:
+            kind = "DEFAULT_5XX" if error.CODE >= 500 else "DEFAULT_4XX"
+        status, template = self._responses.get(kind, (None, body.decode() or "{}"))
+        return status or error.CODE, {"Content-Type": "application/json"}, template.encode("utf-8")
+
+
+class Handler(SimpleHTTPRequestHandler):
+    api: ApiFront
+    protocol_version = "HTTP/1.1"
+    server_version = "etracking-local"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, directory=str(WEB_ROOT), **kwargs)
+
+    def _is_api(self) -> bool:
+        return self.path == API_PREFIX or self.path.startswith((API_PREFIX + "/", API_PREFIX + "?"))
+
+    def _serve_api(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        path = self.path[len(API_PREFIX) :] or "/"
+        if path.startswith("?"):
+            path = "/" + path
+        headers = {k: v for k, v in self.headers.items()}
+        status, out_headers, payload = self.api.handle(self.command, path, headers, body)
+        self.send_response(status)
+        for name, value in out_headers.items():
+            if name.lower() not in ("content-length", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    def _method_not_allowed(self) -> None:
+        payload = json.dumps(
+            {"code": "METHOD_NOT_ALLOWED", "message": "Metode HTTP ini tidak didukung di sini."}
+        ).encode()
+        self.send_response(405)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def do_GET(self) -> None:
+        self._serve_api() if self._is_api() else super().do_GET()
+
+    def do_HEAD(self) -> None:
+        self._serve_api() if self._is_api() else super().do_HEAD()
+
+    def _api_only(self) -> None:
+        self._serve_api() if self._is_api() else self._method_not_allowed()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _api_only
+
+    def end_headers(self) -> None:
+        if not self._is_api():
+            self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+def build_front(project_dir: Path = ROOT) -> ApiFront:
+    sys.path.insert(0, str(project_dir))
+    factory = CLIFactory(project_dir=str(project_dir))
+    config = factory.create_config_obj(chalice_stage_name="dev")
+    app = factory.load_chalice_app()
+    return ApiFront(app, config, gateway_responses(load_template()))
+
+
+def serve(fd: int) -> None:
+    sock = socket.socket(fileno=fd)
+    Handler.api = build_front()
+    server = ThreadingHTTPServer(sock.getsockname()[:2], Handler, bind_and_activate=False)
+    server.socket.close()
+    server.socket = sock
+    server.daemon_threads = True
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    server.serve_forever(poll_interval=0.2)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--fd", type=int, required=True, help="inherited listening socket")
+    serve(parser.parse_args().fd)

@@ -1,0 +1,10 @@
+"""Shared test configuration: the project root on sys.path, artefacts under test-artifacts/."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
