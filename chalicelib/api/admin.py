@@ -49,14 +49,4 @@ def create_user() -> Response:
 @accepts("user_update")
 def update_user(email: str) -> dict:
     """Change a user's roles, region or enabled state."""
-    data = body(bp.current_request)
-    email = unquote(email)
-    directory = users()
-    profile = directory.get(email)
-    if "region" in data:
-        profile = directory.set_region(email, data["region"])
-    if "roles" in data:
-        profile = directory.set_roles(email, data["roles"])
-    if "enabled" in data:
-        profile = directory.set_enabled(email, data["enabled"])
-    return profile.to_dict()
+    return users().update(unquote(email), body(bp.current_request)).to_dict()

@@ -256,9 +256,25 @@ class UserDirectory:
             self._idp.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=role)
         return self.get(email), temporary
 
-    def set_roles(self, email: str, roles: list[str]) -> UserProfile:
+    def update(self, email: str, changes: dict[str, Any]) -> UserProfile:
+        """Apply roles / region / enabled together; the resulting combination is checked first."""
         current = self.get(email)
-        _check_roles(roles, current.region)
+        roles = changes.get("roles", current.roles)
+        region = normalise_region(changes["region"]) if "region" in changes else current.region
+        _check_roles(roles, region)
+        if "region" in changes and region != current.region:
+            if region:
+                self._idp.admin_update_user_attributes(
+                    UserPoolId=self._pool,
+                    Username=current.email,
+                    UserAttributes=[{"Name": "custom:region", "Value": region}],
+                )
+            else:
+                self._idp.admin_delete_user_attributes(
+                    UserPoolId=self._pool,
+                    Username=current.email,
+                    UserAttributeNames=["custom:region"],
+                )
         for role in set(current.roles) - set(roles):
             self._idp.admin_remove_user_from_group(
                 UserPoolId=self._pool, Username=current.email, GroupName=role
@@ -267,32 +283,11 @@ class UserDirectory:
             self._idp.admin_add_user_to_group(
                 UserPoolId=self._pool, Username=current.email, GroupName=role
             )
-        return self.get(email)
-
-    def set_region(self, email: str, region: str | None) -> UserProfile:
-        current = self.get(email)
-        region = normalise_region(region)
-        _check_roles(current.roles, region)
-        if region:
-            self._idp.admin_update_user_attributes(
-                UserPoolId=self._pool,
-                Username=current.email,
-                UserAttributes=[{"Name": "custom:region", "Value": region}],
+        if "enabled" in changes and changes["enabled"] != current.enabled:
+            toggle = (
+                self._idp.admin_enable_user if changes["enabled"] else self._idp.admin_disable_user
             )
-        else:
-            self._idp.admin_delete_user_attributes(
-                UserPoolId=self._pool,
-                Username=current.email,
-                UserAttributeNames=["custom:region"],
-            )
-        return self.get(email)
-
-    def set_enabled(self, email: str, enabled: bool) -> UserProfile:
-        current = self.get(email)
-        if enabled:
-            self._idp.admin_enable_user(UserPoolId=self._pool, Username=current.email)
-        else:
-            self._idp.admin_disable_user(UserPoolId=self._pool, Username=current.email)
+            toggle(UserPoolId=self._pool, Username=current.email)
         return self.get(email)
 
     def list(self, role: str | None = None) -> list[UserProfile]:

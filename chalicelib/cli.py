@@ -1,0 +1,125 @@
+"""Administer users from a terminal: `python -m chalicelib.cli users --help`.
+
+Works against whatever the environment points at: a deployed pool (USER_POOL_ID,
+USER_POOL_CLIENT_ID, AWS credentials) or the local stack (`--env-file .local/stack.env`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from chalicelib.auth.roles import ROLES
+from chalicelib.auth.users import UserProfile
+from chalicelib.errors import AppError
+
+
+def load_env_file(path: Path) -> None:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        os.environ[key.strip()] = value.strip().strip("'\"")
+
+
+def _print(profiles: list[UserProfile], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([p.to_dict() for p in profiles], indent=2, ensure_ascii=False))
+        return
+    print(f"{'EMAIL':<32} {'NAMA':<36} {'PERAN':<24} {'WILAYAH':<16} AKTIF")
+    for p in profiles:
+        print(
+            f"{p.email:<32} {p.name[:36]:<36} {','.join(p.roles):<24} "
+            f"{(p.region or '-'):<16} {'ya' if p.enabled else 'tidak'}"
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    from chalicelib.services import users
+
+    directory = users()
+    if args.command == "list":
+        _print(directory.list(args.role), args.json)
+    elif args.command == "create":
+        profile, temporary = directory.create(
+            args.email,
+            args.name,
+            args.role,
+            region=args.region,
+            agency=args.agency,
+            phone=args.phone,
+            password=args.password,
+        )
+        _print([profile], args.json)
+        if temporary:
+            print(f"\nKata sandi sementara (wajib diganti saat login pertama): {temporary}")
+    elif args.command == "set-roles":
+        _print([directory.update(args.email, {"roles": args.roles})], args.json)
+    elif args.command == "set-region":
+        _print([directory.update(args.email, {"region": args.region or None})], args.json)
+    elif args.command in ("enable", "disable"):
+        _print([directory.update(args.email, {"enabled": args.command == "enable"})], args.json)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="python -m chalicelib.cli",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    root.add_argument(
+        "--env-file",
+        type=Path,
+        help="KEY=VALUE lines to load first, e.g. .local/stack.env of `make run`",
+    )
+    root.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    groups = root.add_subparsers(dest="group", required=True)
+    users = groups.add_parser("users", help="user accounts (Cognito)")
+    commands = users.add_subparsers(dest="command", required=True)
+
+    listing = commands.add_parser("list", help="list users")
+    listing.add_argument("--role", choices=ROLES, help="only users with this role")
+
+    create = commands.add_parser("create", help="create a user")
+    create.add_argument("email")
+    create.add_argument("--name", required=True)
+    create.add_argument(
+        "--role", action="append", required=True, choices=ROLES, help="repeat for several roles"
+    )
+    create.add_argument("--region", help="wilayah; required for CABANG_DINAS")
+    create.add_argument("--agency", help="instansi")
+    create.add_argument("--phone", help="international form, e.g. +6281234567890")
+    create.add_argument("--password", help="permanent password; omit for a temporary one")
+
+    set_roles = commands.add_parser("set-roles", help="replace a user's roles")
+    set_roles.add_argument("email")
+    set_roles.add_argument("roles", nargs="+", choices=ROLES)
+
+    set_region = commands.add_parser("set-region", help="set (or clear with '') the region")
+    set_region.add_argument("email")
+    set_region.add_argument("region")
+
+    for name in ("enable", "disable"):
+        toggle = commands.add_parser(name, help=f"{name} a user's login")
+        toggle.add_argument("email")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.env_file:
+        load_env_file(args.env_file)
+    try:
+        return run(args)
+    except AppError as error:
+        print(f"Gagal: {error.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
