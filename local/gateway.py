@@ -82,6 +82,7 @@ class Handler(SimpleHTTPRequestHandler):
     api: ApiFront
     protocol_version = "HTTP/1.1"
     server_version = "etracking-local"
+    timeout = 30  # an idle keep-alive connection does not hold a thread forever
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, directory=str(WEB_ROOT), **kwargs)
@@ -144,13 +145,28 @@ def build_front(project_dir: Path = ROOT) -> ApiFront:
     return ApiFront(app, config, gateway_responses(load_template()))
 
 
+class SharedSocketServer(ThreadingHTTPServer):
+    """Several processes accept on one socket: all wake on a connection, one gets it.
+
+    The listening socket is non-blocking so the others return to their select loop
+    (where shutdown is noticed) instead of blocking in accept().
+    """
+
+    daemon_threads = True
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        connection, address = self.socket.accept()
+        connection.setblocking(True)
+        return connection, address
+
+
 def serve(fd: int) -> None:
     sock = socket.socket(fileno=fd)
+    sock.setblocking(False)
     Handler.api = build_front()
-    server = ThreadingHTTPServer(sock.getsockname()[:2], Handler, bind_and_activate=False)
+    server = SharedSocketServer(sock.getsockname()[:2], Handler, bind_and_activate=False)
     server.socket.close()
     server.socket = sock
-    server.daemon_threads = True
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     server.serve_forever(poll_interval=0.2)

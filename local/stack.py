@@ -218,10 +218,15 @@ class Stack:
             if process.poll() is None:
                 process.terminate()
         deadline = time.monotonic() + 10
-        for _, process in self.children:
+        for name, process in self.children:
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
+                print(
+                    f"{name} tidak berhenti dalam 10 detik; dihentikan paksa.",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 process.kill()
                 process.wait()
         if self.listener:

@@ -26,6 +26,9 @@ class RunningStack:
     state_file: Path
     tokens: dict[str, str] = field(default_factory=dict)
 
+    def output(self) -> str:
+        return self.state_file.with_name("stack.out").read_text(errors="replace")
+
     @property
     def url(self) -> str:
         return self.state["url"]
