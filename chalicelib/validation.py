@@ -45,9 +45,14 @@ def parse_json(raw: bytes | str | None) -> Any:
     if raw is None or raw in (b"", ""):
         raise BadRequest("Badan permintaan kosong; kirim data JSON.", code="EMPTY_BODY")
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        return json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise BadRequest("Badan permintaan bukan JSON yang valid.", code="INVALID_JSON") from None
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON; Python accepts them by default.
+    raise ValueError(name)
 
 
 def validate(name: str, data: Any) -> dict[str, Any]:
