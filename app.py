@@ -1,8 +1,16 @@
-"""E-Tracking Perizinan API: a routing table. Handlers live in chalicelib/api/."""
+"""E-Tracking Perizinan API: a routing table. Handlers live in chalicelib/."""
 
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
 from chalice import Chalice
+from chalice.app import SQSEvent
 
-from chalicelib.api import admin, auth, middleware, system
+from chalicelib import queues
+from chalicelib.api import admin, auth, documents, middleware, notifications, ptsp, system, tickets
+from chalicelib.settings import queue_name
 
 app = Chalice(app_name="etracking")
 middleware.install(app)
@@ -10,3 +18,34 @@ middleware.install(app)
 app.register_blueprint(system.bp)
 app.register_blueprint(auth.bp)
 app.register_blueprint(admin.bp)
+app.register_blueprint(tickets.bp)
+app.register_blueprint(documents.bp)
+app.register_blueprint(notifications.bp)
+app.register_blueprint(ptsp.bp)
+
+
+def _batch(event: SQSEvent, context: object, handler: object) -> dict:
+    return process_partial_response(
+        event=event.to_dict(),
+        record_handler=handler,
+        processor=BatchProcessor(event_type=EventType.SQS),
+        context=context,
+    )
+
+
+@app.on_sqs_message(queue=queue_name("workflow-tasks"), batch_size=10)
+def workflow_tasks(event: SQSEvent) -> dict:
+    """Steps the state machine waits on, overdue notices and final statuses."""
+    return _batch(event, event.context, queues.workflow_task)
+
+
+@app.on_sqs_message(queue=queue_name("notifications"), batch_size=10)
+def notification_fanout(event: SQSEvent) -> dict:
+    """Ticket events → in-app notifications and SMS to whoever acts next."""
+    return _batch(event, event.context, queues.notification)
+
+
+@app.on_sqs_message(queue=queue_name("ptsp-callbacks"), batch_size=5)
+def ptsp_callbacks(event: SQSEvent) -> dict:
+    """Final decisions → PTSP, retried with backoff, then the DLQ."""
+    return _batch(event, event.context, queues.ptsp_callback)

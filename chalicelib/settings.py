@@ -30,6 +30,12 @@ class Settings:
     user_pool_client_id: str
     web_base_url: str
     cognito_jwks_url: str
+    andesit_state_machine_arn: str
+    ptsp_webhook_secret: str
+    ptsp_callback_url: str
+    ptsp_callback_secret: str
+    step_timeout_seconds: str
+    ptsp_retry_base_seconds: str
 
     @property
     def token_issuer(self) -> str:

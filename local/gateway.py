@@ -22,6 +22,7 @@ from typing import Any
 from chalice.cli.factory import CLIFactory
 from chalice.local import LocalGateway, LocalGatewayException
 
+from local import ptsp_sink
 from local.provision import ROOT, load_template
 
 API_PREFIX = "/api"
@@ -90,14 +91,20 @@ class Handler(SimpleHTTPRequestHandler):
     def _is_api(self) -> bool:
         return self.path == API_PREFIX or self.path.startswith((API_PREFIX + "/", API_PREFIX + "?"))
 
+    def _is_sink(self) -> bool:
+        return self.path.startswith(ptsp_sink.PREFIX)
+
     def _serve_api(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
-        path = self.path[len(API_PREFIX) :] or "/"
-        if path.startswith("?"):
-            path = "/" + path
         headers = {k: v for k, v in self.headers.items()}
-        status, out_headers, payload = self.api.handle(self.command, path, headers, body)
+        if self._is_sink():
+            status, out_headers, payload = ptsp_sink.handle(self.command, self.path, headers, body)
+        else:
+            path = self.path[len(API_PREFIX) :] or "/"
+            if path.startswith("?"):
+                path = "/" + path
+            status, out_headers, payload = self.api.handle(self.command, path, headers, body)
         self.send_response(status)
         for name, value in out_headers.items():
             if name.lower() not in ("content-length", "connection"):
@@ -118,13 +125,13 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(payload)
 
     def do_GET(self) -> None:
-        self._serve_api() if self._is_api() else super().do_GET()
+        self._serve_api() if self._is_api() or self._is_sink() else super().do_GET()
 
     def do_HEAD(self) -> None:
         self._serve_api() if self._is_api() else super().do_HEAD()
 
     def _api_only(self) -> None:
-        self._serve_api() if self._is_api() else self._method_not_allowed()
+        self._serve_api() if self._is_api() or self._is_sink() else self._method_not_allowed()
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _api_only
 

@@ -37,6 +37,7 @@ NO_LOCAL_EFFECT = {
     "AWS::Lambda::Permission",
     "AWS::CloudWatch::Alarm",
     "AWS::Logs::LogGroup",
+    "AWS::Serverless::Function",  # merged into Chalice's functions; run by local.dispatcher
 }
 
 

@@ -8,6 +8,7 @@ app's handlers. Ctrl-C or SIGTERM stops everything.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import ctypes
 import json
@@ -30,6 +31,24 @@ from local.provision import ROOT, Provisioner
 from local.seed import DEFAULT_DEMO_PASSWORD, seed_users
 
 DEFAULT_REGION = "ap-southeast-3"
+# Local-only demo secrets (Standard Webhooks form); production passes its own parameters.
+DEMO_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"andesit-ptsp-masuk-demo-2026").decode()
+DEMO_CALLBACK_SECRET = "whsec_" + base64.b64encode(b"andesit-ptsp-keluar-demo-2026").decode()
+
+
+def template_parameters(url: str) -> dict[str, str]:
+    """CloudFormation parameters of the local stack, overridable by the environment."""
+    env = os.environ
+    parameters = {
+        "WebOrigin": url.rstrip("/"),
+        "PtspWebhookSecret": env.get("PTSP_WEBHOOK_SECRET") or DEMO_WEBHOOK_SECRET,
+        "PtspCallbackSecret": env.get("PTSP_CALLBACK_SECRET") or DEMO_CALLBACK_SECRET,
+        "PtspCallbackUrl": env.get("PTSP_CALLBACK_URL") or f"{url}ptsp-sink/callbacks",
+        "PtspRetryBaseSeconds": env.get("PTSP_RETRY_BASE_SECONDS") or "2",
+    }
+    if env.get("STEP_TIMEOUT_SECONDS"):
+        parameters["StepTimeoutSeconds"] = env["STEP_TIMEOUT_SECONDS"]
+    return parameters
 
 
 def _die_with_parent() -> None:
@@ -145,9 +164,7 @@ class Stack:
         )
         urllib.request.urlopen(request, timeout=10).close()
 
-        provisioner = Provisioner(
-            self.aws_endpoint, self.region, parameters={"WebOrigin": self.url.rstrip("/")}
-        )
+        provisioner = Provisioner(self.aws_endpoint, self.region, template_parameters(self.url))
         state = provisioner.run()
         chalice_env = (
             CLIFactory(project_dir=str(ROOT))
@@ -163,6 +180,7 @@ class Stack:
             "COGNITO_JWKS_URL": f"{self.aws_endpoint}/{pool_id}/.well-known/jwks.json",
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
+            "PTSP_SINK_DIR": str(self.log_dir.parent),
         }
         if self.seed:
             idp = boto3.session.Session(
@@ -191,7 +209,7 @@ class Stack:
             for k in self.app_env
             if k.isupper()
             and (
-                k.endswith(("_TABLE", "_BUCKET", "_ARN", "_URL", "_ID"))
+                k.endswith(("_TABLE", "_BUCKET", "_ARN", "_URL", "_ID", "_SECRET", "_SECONDS"))
                 or k.startswith("AWS_")
                 or k in ("RESOURCE_PREFIX",)
             )

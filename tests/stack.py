@@ -15,6 +15,8 @@ from typing import Any
 
 import requests
 
+from local.client import ApiClient
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "Demo#2026!"
 
@@ -25,6 +27,7 @@ class RunningStack:
     state: dict[str, Any]
     state_file: Path
     tokens: dict[str, str] = field(default_factory=dict)
+    _client: ApiClient | None = None
 
     def output(self) -> str:
         return self.state_file.with_name("stack.out").read_text(errors="replace")
@@ -75,6 +78,19 @@ class RunningStack:
         response = self.api("POST", "/admin/users", self.login("admin@demo.local"), json=body)
         assert response.status_code == 201, response.text
         return email
+
+    @property
+    def client(self) -> ApiClient:
+        """PTSP and the officials, over HTTP (one login per account, reused)."""
+        if self._client is None:
+            self._client = ApiClient(self.url, self.env["PTSP_WEBHOOK_SECRET"], DEMO_PASSWORD)
+        return self._client
+
+    def sink(self, method: str = "GET", path: str = "/deliveries", **kwargs: Any) -> Any:
+        """The local PTSP sink: what this system delivered to PTSP."""
+        response = requests.request(method, f"{self.url}ptsp-sink{path}", timeout=30, **kwargs)
+        response.raise_for_status()
+        return response.json()
 
     def boto3_client(self, service: str) -> Any:
         import boto3

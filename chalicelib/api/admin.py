@@ -7,6 +7,7 @@ from urllib.parse import unquote
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import accepts, body, query, roles
+from chalicelib.ptsp import callbacks
 from chalicelib.services import users
 
 bp = Blueprint(__name__)
@@ -50,3 +51,18 @@ def create_user() -> Response:
 def update_user(email: str) -> dict:
     """Change a user's roles, region or enabled state."""
     return users().update(unquote(email), body(bp.current_request)).to_dict()
+
+
+@bp.route("/admin/ptsp/dead-letters", methods=["GET"])
+@roles("ADMIN")
+def ptsp_dead_letters() -> dict:
+    """Decisions PTSP did not accept after every retry."""
+    items = callbacks.dead_letters()
+    return {"items": items, "count": len(items)}
+
+
+@bp.route("/admin/ptsp/dead-letters/redrive", methods=["POST"])
+@roles("ADMIN")
+def ptsp_redrive() -> dict:
+    """Send every dead letter to PTSP again (same webhook-id, so PTSP can deduplicate)."""
+    return {"moved": callbacks.redrive()}

@@ -15,6 +15,7 @@ class Principal:
     roles: frozenset[str]
     region: str | None
     agency: str | None
+    name: str = ""
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> Principal:
@@ -25,6 +26,7 @@ class Principal:
             roles=frozenset(claims.get("cognito:groups") or ()),
             region=claims.get("custom:region") or None,
             agency=claims.get("custom:agency") or None,
+            name=claims.get("name") or "",
         )
 
     def has_any(self, *roles: str) -> bool:

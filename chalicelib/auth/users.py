@@ -296,18 +296,24 @@ class UserDirectory:
         profiles = [self.get(_username(user)) for user in self._iter_users(role)]
         return sorted(profiles, key=lambda p: p.email)
 
-    def emails_with_role(self, role: str, region: str | None = None) -> list[str]:
-        """Who acts for `role` (and `region`, for region-scoped roles): recipients of alerts."""
+    def members(self, role: str, region: str | None = None) -> list[UserProfile]:
+        """Enabled users who act for `role` (and `region`, for region-scoped roles)."""
         wanted = normalise_region(region) if role in REGION_SCOPED else None
-        emails = []
+        found = []
         for user in self._iter_users(role):
-            attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
             if not user.get("Enabled", True):
                 continue
-            if wanted and normalise_region(attrs.get("custom:region")) != wanted:
+            profile = self._profile(
+                _username(user),
+                user.get("Attributes", []),
+                [role],
+                True,
+                user.get("UserStatus", ""),
+            )
+            if wanted and normalise_region(profile.region) != wanted:
                 continue
-            emails.append(_username(user))
-        return sorted(emails)
+            found.append(profile)
+        return sorted(found, key=lambda p: p.email)
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -86,3 +86,26 @@ def test_functions_receive_the_resource_configuration(template: dict[str, Any]) 
     assert variables["TICKETS_TABLE"] == {"Ref": "TicketsTable"}
     handler = template["Resources"]["APIHandler"]["Properties"]
     assert handler["Environment"]["Variables"]["RESOURCE_PREFIX"] == "etracking"
+
+
+def test_every_sqs_handler_reports_partial_batch_failures(template: dict[str, Any]) -> None:
+    sources = [
+        (name, event)
+        for name, r in template["Resources"].items()
+        if r["Type"] == "AWS::Serverless::Function"
+        for event in (r["Properties"].get("Events") or {}).values()
+        if event["Type"] == "SQS"
+    ]
+    assert len(sources) == 3
+    for name, event in sources:
+        assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
+        assert event["Properties"]["Queue"], name
+
+
+def test_the_state_machine_is_packaged_with_its_definition(
+    packaged: Path, template: dict[str, Any]
+) -> None:
+    machine = template["Resources"]["AndesitStateMachine"]["Properties"]
+    assert machine["DefinitionUri"] == "statemachine/andesit.asl.json"
+    assert (packaged / machine["DefinitionUri"]).is_file()
+    assert set(machine["DefinitionSubstitutions"]) == {"WorkflowTasksQueueUrl"}

@@ -349,16 +349,31 @@ def test_function_environment_resolves_globals_against_the_provisioned_state() -
 
 
 def test_function_environment_of_the_real_template(template: dict[str, Any]) -> None:
-    provisioner = Provisioner(UNREACHABLE, REGION)
+    # GIVEN the parameters a deployment must supply: two secrets without a default, and the
+    # callback URL whose default ("") would leave the variable empty
+    parameters = {
+        "PtspWebhookSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "PtspCallbackSecret": "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+        "PtspCallbackUrl": "https://ptsp.example.go.id/callback",
+    }
+    for name, value in parameters.items():
+        declared = template["Parameters"][name]
+        assert re.fullmatch(declared.get("AllowedPattern", ".*"), value), name
+    provisioner = Provisioner(UNREACHABLE, REGION, parameters=parameters)
     for name in template["Resources"]:
         provisioner.state.refs[name] = f"<{name}>"
 
+    # WHEN the app's environment is resolved
     env = provisioner.function_environment()
 
+    # THEN every variable is set, resources by reference, parameters given or defaulted
     assert set(env) == set(template["Globals"]["Function"]["Environment"]["Variables"])
     assert env["TICKETS_TABLE"] == "<TicketsTable>"
     assert env["USER_POOL_ID"] == "<UserPool>"
     assert env["WEB_BASE_URL"] == template["Parameters"]["WebOrigin"]["Default"]
+    assert env["PTSP_WEBHOOK_SECRET"] == parameters["PtspWebhookSecret"]
+    assert env["PTSP_CALLBACK_SECRET"] == parameters["PtspCallbackSecret"]
+    assert env["PTSP_CALLBACK_URL"] == parameters["PtspCallbackUrl"]
     assert all(isinstance(v, str) and v for v in env.values())
 
 

@@ -1,0 +1,35 @@
+"""Ticket documents: presigned upload, confirmation (server-side check), download link."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.routing import accepts, body, principal, roles
+from chalicelib.documents import storage
+from chalicelib.tickets.service import OFFICIALS
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/tickets/{ticket_no}/documents", methods=["POST"])
+@roles(*OFFICIALS)
+@accepts("document_upload")
+def request_upload(ticket_no: str) -> Response:
+    """A presigned POST for one file; only the role whose step it is may upload."""
+    request = bp.current_request
+    result = storage.request_upload(ticket_no, principal(request), body(request))
+    return Response(result, status_code=201)
+
+
+@bp.route("/tickets/{ticket_no}/documents/{document_id}/confirm", methods=["POST"])
+@roles(*OFFICIALS)
+def confirm(ticket_no: str, document_id: str) -> dict:
+    """Check the uploaded file (PDF/PNG/JPEG, ≤ 10 MB); a bad one is deleted with the reason."""
+    return storage.confirm(ticket_no, document_id, principal(bp.current_request))
+
+
+@bp.route("/tickets/{ticket_no}/documents/{document_id}", methods=["GET"])
+@roles(*OFFICIALS)
+def download(ticket_no: str, document_id: str) -> dict:
+    """A download link valid for five minutes."""
+    return storage.download(ticket_no, document_id, principal(bp.current_request))

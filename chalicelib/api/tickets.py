@@ -1,0 +1,100 @@
+"""Officials' tickets: lists, detail, track, map, decision."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.api.routing import accepts, body, principal, query, roles
+from chalicelib.errors import BadRequest
+from chalicelib.tickets import permits, service, store
+
+bp = Blueprint(__name__)
+OFFICIALS = service.OFFICIALS
+
+
+def _limit() -> int:
+    raw = query(bp.current_request, "limit", "20")
+    if not (raw or "").isdigit() or not 1 <= int(raw) <= 100:
+        raise BadRequest("Parameter limit harus angka 1–100.", code="INVALID_LIMIT", field="limit")
+    return int(raw)
+
+
+@bp.route("/permit-types", methods=["GET"])
+def permit_types() -> dict:
+    """The eight Andesit permit types, in the sidebar's order."""
+    return {"items": [{"code": code, **names} for code, names in permits.PERMIT_TYPES.items()]}
+
+
+@bp.route("/tickets", methods=["GET"])
+@roles(*OFFICIALS)
+def list_tickets() -> dict:
+    """Data Izin (box=pending: waiting for my role) or Data Disetujui (box=decided: by me)."""
+    request = bp.current_request
+    box = query(request, "box", "pending")
+    permit_type = query(request, "permit_type")
+    if box not in ("pending", "decided"):
+        raise BadRequest("Parameter box harus pending atau decided.", code="INVALID_BOX")
+    if permit_type and permit_type not in permits.PERMIT_TYPES:
+        raise BadRequest("Jenis izin tidak dikenal.", code="INVALID_PERMIT_TYPE")
+    return service.list_tickets(
+        principal(request),
+        box,
+        permit_type,
+        query(request, "q"),
+        query(request, "cursor"),
+        _limit(),
+    )
+
+
+list_tickets.query_params = {  # type: ignore[attr-defined]
+    "box": "pending (default) or decided.",
+    "permit_type": "One of the permit type codes.",
+    "q": "Ticket number or a word of the applicant's name (prefix, any case).",
+    "cursor": "next_cursor of the previous page.",
+    "limit": "1–100, default 20.",
+}
+
+
+@bp.route("/tickets/summary", methods=["GET"])
+@roles(*OFFICIALS)
+def ticket_counts() -> dict:
+    """How many tickets wait for me, per permit type (the dashboard)."""
+    return service.counts(principal(bp.current_request))
+
+
+@bp.route("/tickets/{ticket_no}", methods=["GET"])
+@roles(*OFFICIALS)
+def ticket_detail(ticket_no: str) -> dict:
+    """Everything about a ticket, and the options my role may choose now."""
+    who = principal(bp.current_request)
+    ticket = store.get(ticket_no)
+    service.check_can_view(ticket, who)
+    return service.detail(ticket, who)
+
+
+@bp.route("/tickets/{ticket_no}/track", methods=["GET"])
+@roles(*OFFICIALS)
+def ticket_track(ticket_no: str) -> dict:
+    """Every step: status, who, role, action, note, entered/left, duration."""
+    ticket = store.get(ticket_no)
+    service.check_can_view(ticket, principal(bp.current_request))
+    return {"ticket": service.summary(ticket), "items": service.track(ticket)}
+
+
+@bp.route("/tickets/{ticket_no}/map", methods=["GET"])
+@roles(*OFFICIALS)
+def ticket_map(ticket_no: str) -> dict:
+    """The location as a GeoJSON Feature."""
+    ticket = store.get(ticket_no)
+    service.check_can_view(ticket, principal(bp.current_request))
+    return service.map_feature(ticket)
+
+
+@bp.route("/tickets/{ticket_no}/decision", methods=["POST"])
+@roles(*OFFICIALS)
+@accepts("decision")
+def decide(ticket_no: str) -> dict:
+    """Decide the pending step; exactly one decision per step wins."""
+    who = principal(bp.current_request)
+    ticket = service.decide(ticket_no, who, body(bp.current_request), who.name or who.email)
+    return service.detail(ticket, who)

@@ -1,0 +1,211 @@
+"""Server-side checks of uploaded document bytes, and small demo documents.
+
+Files arrive through presigned S3 uploads, so the declared content type and size cannot be
+trusted (the S3 emulation does not even enforce the size limit). After the upload we read the
+object and check here that it really is what the document kind requires.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+import textwrap
+import zlib
+from typing import NoReturn
+
+from pypdf import PdfReader
+
+from chalicelib.errors import BadRequest, Unprocessable
+
+MAX_BYTES = 10 * 1024 * 1024
+ERROR_CODE = "INVALID_DOCUMENT"
+
+PDF = "application/pdf"
+PNG = "image/png"
+JPEG = "image/jpeg"
+
+KINDS: dict[str, tuple[str, ...]] = {
+    "REKOMTEK": (PDF,),
+    "LAMPIRAN": (PDF,),
+    "PETA": (PNG, JPEG),
+}
+
+KIND_LABELS: dict[str, str] = {
+    "REKOMTEK": "Surat Rekomendasi Teknis (PDF) lampiran peta",
+    "LAMPIRAN": "Lampiran (PDF)",
+    "PETA": "Gambar peta (PNG/JPEG)",
+}
+
+_TYPE_NAMES = {PDF: "PDF", PNG: "gambar PNG", JPEG: "gambar JPEG"}
+
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_JPEG_START = b"\xff\xd8\xff"
+_JPEG_END = b"\xff\xd9"
+
+
+def inspect(kind: str, data: bytes) -> str:
+    """Return the content type detected from `data` if it is acceptable for document `kind`.
+
+    Raises Unprocessable(code="INVALID_DOCUMENT") saying why not, in Bahasa Indonesia, and
+    BadRequest(code="INVALID_DOCUMENT_KIND") for a kind not in KINDS.
+    """
+    if kind not in KINDS:
+        raise BadRequest(
+            f"Jenis dokumen '{kind}' tidak dikenal; gunakan salah satu dari: {', '.join(KINDS)}.",
+            code="INVALID_DOCUMENT_KIND",
+        )
+    label = KIND_LABELS[kind]
+    if not data:
+        _fail(kind, f"Berkas untuk {label} kosong (0 byte); unggah ulang berkasnya.")
+    if len(data) > MAX_BYTES:
+        size_mb = round(len(data) / (1024 * 1024), 1)
+        if size_mb <= MAX_BYTES / (1024 * 1024):
+            # Just over the limit: round up so that 10 MB + 1 byte does not read as "10,0 MB".
+            size_mb = math.ceil(len(data) / (1024 * 1024) * 10) / 10
+        shown = f"{size_mb:.1f}".replace(".", ",")
+        _fail(
+            kind,
+            f"Ukuran berkas {shown} MB melebihi batas maksimum {MAX_BYTES // (1024 * 1024)} MB.",
+        )
+    detected = _sniff(data)
+    allowed = KINDS[kind]
+    if detected is None:
+        if allowed == (PDF,):
+            _fail(
+                kind,
+                "Berkas bukan PDF yang valid: tidak diawali penanda %PDF-. "
+                f"{label} harus berupa berkas PDF.",
+            )
+        _fail(kind, f"Berkas bukan gambar PNG atau JPEG yang valid. {label} diperlukan.")
+    if detected not in allowed:
+        wanted = " atau ".join(_TYPE_NAMES[t] for t in allowed)
+        _fail(
+            kind,
+            f"{label} harus berupa {wanted}, tetapi berkas yang diunggah adalah "
+            f"{_TYPE_NAMES[detected]}.",
+        )
+    if detected == PDF:
+        _check_pdf(kind, data)
+    elif detected == PNG:
+        _check_png(kind, data)
+    else:
+        _check_jpeg(kind, data)
+    return detected
+
+
+def demo_pdf(title: str, lines: list[str]) -> bytes:
+    """A small, real one-page A4 PDF (Helvetica text) for demo seed data and tests.
+
+    Written by hand with an exact xref table so that it opens in any viewer and pypdf can
+    extract the text. Characters outside Windows-1252 become '?'; lines that do not fit on
+    the page are left out.
+    """
+    width, height, margin = 595, 842, 56
+    ops = ["BT", "/F2 16 Tf", f"{margin} {height - margin - 16} Td", f"({_pdf_text(title)}) Tj"]
+    ops += ["/F1 11 Tf", "14 TL", "0 -10 Td"]
+    wrapped = [part for line in lines for part in (textwrap.wrap(line, width=90) or [""])]
+    room = (height - 2 * margin - 26) // 14
+    ops += [f"T* ({_pdf_text(part)}) Tj" for part in wrapped[:room]]
+    ops.append("ET")
+    stream = "\n".join(ops).encode("cp1252", errors="replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] "
+            "/Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>"
+        ).encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        f"<< /Title ({_pdf_text(title)}) /Producer (eTracking Perizinan) >>".encode(
+            "cp1252", errors="replace"
+        ),
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref_at = len(out)
+    out += b"xref\n0 %d\n" % (len(objects) + 1)
+    out += b"0000000000 65535 f \n"
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\n" % (
+        len(objects) + 1,
+        len(objects),
+    )
+    out += b"startxref\n%d\n%%%%EOF\n" % xref_at
+    return bytes(out)
+
+
+def demo_png() -> bytes:
+    """A tiny valid 2×2 RGB PNG (correct CRCs) standing in for a map image in demos and tests."""
+    width, height = 2, 2
+    pixels = [[(0, 102, 204), (255, 255, 255)], [(255, 255, 255), (0, 153, 76)]]
+    raw = b"".join(b"\x00" + b"".join(bytes(px) for px in row) for row in pixels)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        _PNG_MAGIC
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(raw))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _fail(kind: str, message: str) -> NoReturn:
+    raise Unprocessable(message, code=ERROR_CODE, kind=kind)
+
+
+def _sniff(data: bytes) -> str | None:
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(_PNG_MAGIC):
+        return PNG
+    if data.startswith(_JPEG_START):
+        return JPEG
+    return None
+
+
+def _check_pdf(kind: str, data: bytes) -> None:
+    invalid = "Berkas bukan PDF yang valid (rusak atau tidak lengkap); simpan ulang sebagai PDF."
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        encrypted = reader.is_encrypted
+        pages = 0 if encrypted else len(reader.pages)
+    except Exception:  # pypdf raises many error types (PdfReadError, ValueError, KeyError...)
+        _fail(kind, invalid)
+    if encrypted:
+        _fail(
+            kind,
+            "Berkas PDF terenkripsi atau dilindungi kata sandi tidak dapat diterima; "
+            "unggah PDF tanpa kata sandi.",
+        )
+    if pages < 1:
+        _fail(kind, "Berkas bukan PDF yang valid: PDF tidak memiliki halaman.")
+
+
+def _check_png(kind: str, data: bytes) -> None:
+    # After the 8-byte signature comes IHDR: length 13, type, 13 data bytes, CRC (33 in all).
+    if len(data) < 33 or data[12:16] != b"IHDR" or struct.unpack(">I", data[8:12])[0] != 13:
+        _fail(kind, "Berkas bukan gambar PNG yang valid (header IHDR tidak ditemukan).")
+
+
+def _check_jpeg(kind: str, data: bytes) -> None:
+    if len(data) < 4 or not data.endswith(_JPEG_END):
+        _fail(kind, "Berkas bukan gambar JPEG yang valid (berkas tidak lengkap atau terpotong).")
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def _pdf_text(text: str) -> str:
+    # Literal strings: escape the delimiters and backslash; drop control characters.
+    cleaned = "".join(ch if ch >= " " else " " for ch in text)
+    return cleaned.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")

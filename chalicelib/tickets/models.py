@@ -1,0 +1,130 @@
+"""PynamoDB models of the tables declared in infra/ (names come from the environment)."""
+
+from __future__ import annotations
+
+import os
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+def _meta(table_env: str, default: str) -> type:
+    class Meta:
+        table_name = os.environ.get(table_env, default)
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        host = os.environ.get("AWS_ENDPOINT_URL") or None
+        connect_timeout_seconds = 5
+        read_timeout_seconds = 30
+        max_retry_attempts = 3
+
+    return Meta
+
+
+class InboxIndex(GlobalSecondaryIndex["TicketModel"]):
+    """Tickets waiting for a role (and region, for region-scoped roles)."""
+
+    class Meta:
+        index_name = "inbox"
+        projection = AllProjection()
+
+    inbox_key = UnicodeAttribute(hash_key=True)
+    inbox_at = UnicodeAttribute(range_key=True)
+
+
+class TicketModel(Model):
+    Meta = _meta("TICKETS_TABLE", "etracking-tickets")
+
+    ticket_no = UnicodeAttribute(hash_key=True)
+    workflow = UnicodeAttribute(default="andesit")
+    permit_type = UnicodeAttribute()
+    region = UnicodeAttribute()
+    applicant = JSONAttribute()
+    applicant_name = UnicodeAttribute()
+    submitted_at = UnicodeAttribute()
+    location = JSONAttribute()
+    ptsp_documents = JSONAttribute(default=list)
+    documents = JSONAttribute(default=dict)
+    rekomtek = JSONAttribute(null=True)
+    last_decision = JSONAttribute(null=True)
+    search_text = UnicodeAttribute()
+
+    status = UnicodeAttribute()
+    state = UnicodeAttribute(null=True)  # ASL state of the current (or next) human step
+    step = UnicodeAttribute(null=True)
+    role = UnicodeAttribute(null=True)  # role that acts now
+    final = BooleanAttribute(default=False)
+    pending = JSONAttribute(null=True)  # the step waiting for a decision, with its task token
+    entered_at = UnicodeAttribute(null=True)  # when the last recorded step was entered
+    overdue_count = NumberAttribute(default=0)
+    inbox_key = UnicodeAttribute(null=True)
+    inbox_at = UnicodeAttribute(null=True)
+    inbox = InboxIndex()
+
+    execution_arn = UnicodeAttribute(null=True)
+    webhook_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    decided_at = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=0)
+
+
+class HistoryModel(Model):
+    """Append-only: one item per event of a ticket (arrival, decision, overdue, final)."""
+
+    Meta = _meta("HISTORY_TABLE", "etracking-history")
+
+    ticket_no = UnicodeAttribute(hash_key=True)
+    seq = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()
+    state = UnicodeAttribute(null=True)
+    step = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    role = UnicodeAttribute(null=True)
+    actor_key = UnicodeAttribute(null=True)
+    actor_name = UnicodeAttribute(null=True)
+    action = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    entered_at = UnicodeAttribute(null=True)
+    decided_at = UnicodeAttribute(null=True)
+    details = JSONAttribute(null=True)
+
+
+class DecidedModel(Model):
+    """Index item per (official, ticket) for the "Data Disetujui" box: tickets I decided."""
+
+    Meta = _meta("SEARCH_TABLE", "etracking-search")
+
+    term_key = UnicodeAttribute(hash_key=True)  # DECIDED#<email>
+    term_sort = UnicodeAttribute(range_key=True)  # ticket_no
+    permit_type = UnicodeAttribute()
+    search_text = UnicodeAttribute()
+    decided_at = UnicodeAttribute()
+    action = UnicodeAttribute()
+
+
+class NotificationModel(Model):
+    Meta = _meta("NOTIFICATIONS_TABLE", "etracking-notifications")
+
+    recipient = UnicodeAttribute(hash_key=True)
+    notification_id = UnicodeAttribute(range_key=True)  # <created_at>#<ticket_no>#<event>
+    ticket_no = UnicodeAttribute()
+    title = UnicodeAttribute()
+    message = UnicodeAttribute()
+    summary = JSONAttribute()
+    link = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    read = BooleanAttribute(default=False)
+
+
+class IdempotencyModel(Model):
+    Meta = _meta("IDEMPOTENCY_TABLE", "etracking-idempotency")
+
+    id = UnicodeAttribute(hash_key=True)
+    ticket_no = UnicodeAttribute()
+    expiration = NumberAttribute()

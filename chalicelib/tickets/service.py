@@ -1,0 +1,363 @@
+"""Use cases of Andesit tickets: arrival from PTSP, officials' lists, detail, decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import geo
+from chalicelib.auth.principal import Principal
+from chalicelib.auth.roles import REGION_SCOPED, ROLE_LABELS
+from chalicelib.clock import now_iso, seconds_between
+from chalicelib.errors import Conflict, Forbidden, Unprocessable
+from chalicelib.settings import settings
+from chalicelib.tickets import permits, store
+from chalicelib.tickets.models import TicketModel
+from chalicelib.workflow import engine
+from chalicelib.workflow.definition import Step
+
+# Officials who see every ticket; region-scoped roles see their region's only.
+SEE_ALL = ("KEPALA_DINAS", "KEPALA_BIDANG", "ADMIN")
+OFFICIALS = (*SEE_ALL, "CABANG_DINAS")
+ARRIVAL_STATUS = "DITERIMA DARI PTSP"
+
+
+# --- arrival from PTSP ----------------------------------------------------------------------
+
+
+def receive_application(data: dict[str, Any], webhook_id: str) -> tuple[TicketModel, bool]:
+    """Create the ticket and start its workflow once, however often PTSP sends it."""
+    existing = store.ticket_for_webhook(webhook_id)
+    if existing is None:
+        geometry = geo.validate_geometry(data["location"])
+        applicant = data["applicant"]
+        now = now_iso()
+        start = engine.definition().start
+        ticket = TicketModel(
+            data["ticket_no"],
+            permit_type=data["permit_type"],
+            region=" ".join(data["region"].split()).upper(),
+            applicant=applicant,
+            applicant_name=applicant["name"].strip(),
+            submitted_at=data["submitted_at"],
+            location=geometry,
+            ptsp_documents=data.get("documents", []),
+            documents={},
+            search_text=store.search_text(
+                data["ticket_no"], applicant["name"], applicant.get("company")
+            ),
+            status=start.status,
+            state=start.state,
+            step=start.step,
+            role=start.role,
+            webhook_id=webhook_id,
+            created_at=now,
+            updated_at=now,
+        )
+        ticket, created = store.create(ticket, webhook_id)
+    else:
+        ticket, created = existing, False
+    if not ticket.execution_arn:  # also repairs an earlier arrival whose start failed
+        arn = engine.start(
+            ticket.ticket_no,
+            {
+                "ticket_no": ticket.ticket_no,
+                "permit_type": ticket.permit_type,
+                "region": ticket.region,
+                "step_timeout_seconds": int(settings().step_timeout_seconds or 172800),
+            },
+        )
+        store.set_execution(ticket, arn)
+    return ticket, created
+
+
+# --- access ---------------------------------------------------------------------------------
+
+
+def check_can_view(ticket: TicketModel, who: Principal) -> None:
+    if who.has_any(*SEE_ALL):
+        return
+    if who.has_any(*REGION_SCOPED) and who.region and who.region == ticket.region:
+        return
+    raise Forbidden(
+        f"Tiket {ticket.ticket_no} berada di wilayah lain; Anda hanya dapat melihat tiket "
+        "wilayah Anda.",
+        code="REGION_NOT_ALLOWED",
+    )
+
+
+def pending_step(ticket: TicketModel) -> Step | None:
+    if not ticket.pending:
+        return None
+    return Step.from_message(ticket.pending)
+
+
+def may_act(step: Step, ticket: TicketModel, who: Principal) -> bool:
+    if step.role not in who.roles:
+        return False
+    return not step.region_scoped or who.region == ticket.region
+
+
+def inbox_keys(who: Principal) -> list[str]:
+    """The inboxes the caller reads: one per workflow role held (region-scoped: own region)."""
+    keys = []
+    for step in engine.definition().steps():
+        if step.role in who.roles:
+            key = store.inbox_key(step.role, who.region, step.region_scoped)
+            if key not in keys and (not step.region_scoped or who.region):
+                keys.append(key)
+    return keys
+
+
+# --- views ----------------------------------------------------------------------------------
+
+
+def position(ticket: TicketModel) -> str:
+    if ticket.final:
+        return "Selesai"
+    return ROLE_LABELS.get(ticket.role or "", "-")
+
+
+def summary(ticket: TicketModel) -> dict[str, Any]:
+    """A row of the list, and the table of a notification."""
+    return {
+        "ticket_no": ticket.ticket_no,
+        "applicant_name": ticket.applicant_name,
+        "permit_type": ticket.permit_type,
+        "permit_label": permits.label(ticket.permit_type),
+        "submitted_at": ticket.submitted_at,
+        "status": ticket.status,
+        "position": position(ticket),
+        "region": ticket.region,
+        "final": ticket.final,
+        "waiting_since": (ticket.pending or {}).get("entered_at"),
+    }
+
+
+def detail(ticket: TicketModel, who: Principal) -> dict[str, Any]:
+    step = pending_step(ticket)
+    mine = step is not None and may_act(step, ticket, who)
+    documents = sorted(
+        (d for d in (ticket.documents or {}).values() if d.get("confirmed")),
+        key=lambda d: d["uploaded_at"],
+    )
+    return {
+        **summary(ticket),
+        "applicant": ticket.applicant,
+        "location": ticket.location,
+        "ptsp_documents": ticket.ptsp_documents or [],
+        "documents": [document_view(d) for d in documents],
+        "rekomtek": ticket.rekomtek,
+        "last_decision": ticket.last_decision,
+        "decided_at": ticket.decided_at,
+        "created_at": ticket.created_at,
+        "updated_at": ticket.updated_at,
+        "overdue_count": ticket.overdue_count,
+        "pending": (
+            {
+                "step": step.step,
+                "status": step.status,
+                "role": step.role,
+                "role_label": ROLE_LABELS.get(step.role, step.role),
+                "entered_at": ticket.pending["entered_at"],
+                "my_turn": mine,
+                "options": [{"action": o.action, "requires": o.requires} for o in step.options]
+                if mine
+                else [],
+            }
+            if step
+            else None
+        ),
+    }
+
+
+def document_view(document: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "kind", "filename", "content_type", "size", "uploaded_at", "uploaded_by", "step")
+    return {k: document.get(k) for k in keys}
+
+
+def track(ticket: TicketModel) -> list[dict[str, Any]]:
+    """Every event with its duration; the step waiting now comes last, still open."""
+    entries = []
+    for item in store.history(ticket.ticket_no):
+        entries.append(
+            {
+                "kind": item.kind,
+                "step": item.step,
+                "status": item.status,
+                "role": item.role,
+                "role_label": ROLE_LABELS.get(item.role or "", item.actor_name or "-"),
+                "actor": item.actor_key,
+                "actor_name": item.actor_name,
+                "action": item.action,
+                "note": item.note,
+                "entered_at": item.entered_at,
+                "left_at": item.decided_at,
+                "duration_seconds": seconds_between(item.entered_at, item.decided_at),
+            }
+        )
+    step = pending_step(ticket)
+    if step:
+        since = ticket.pending["entered_at"]
+        entries.append(
+            {
+                "kind": "WAITING",
+                "step": step.step,
+                "status": step.status,
+                "role": step.role,
+                "role_label": ROLE_LABELS.get(step.role, step.role),
+                "actor": None,
+                "actor_name": None,
+                "action": None,
+                "note": None,
+                "entered_at": since,
+                "left_at": None,
+                "duration_seconds": seconds_between(since, now_iso()),
+            }
+        )
+    return entries
+
+
+def map_feature(ticket: TicketModel) -> dict[str, Any]:
+    lon, lat = geo.centroid(ticket.location)
+    return {
+        "type": "Feature",
+        "geometry": ticket.location,
+        "bbox": geo.bbox(ticket.location),
+        "properties": {
+            **summary(ticket),
+            "centroid": [lon, lat],
+        },
+    }
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def list_tickets(
+    who: Principal,
+    box: str,
+    permit_type: str | None,
+    q: str | None,
+    cursor: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    if box == "decided":
+        items, next_cursor = store.decided_page(who.email, permit_type, q, limit, cursor)
+    else:
+        items, next_cursor = store.pending_page(inbox_keys(who), permit_type, q, limit, cursor)
+    return {"items": [summary(t) for t in items], "next_cursor": next_cursor}
+
+
+def counts(who: Principal) -> dict[str, Any]:
+    keys = inbox_keys(who)
+    per_type = {
+        permit_type: sum(store.count_pending(key, permit_type) for key in keys)
+        for permit_type in permits.PERMIT_TYPES
+    }
+    return {"pending": per_type, "total": sum(per_type.values())}
+
+
+# --- decision -------------------------------------------------------------------------------
+
+
+def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> TicketModel:
+    ticket = store.get(ticket_no)
+    check_can_view(ticket, who)
+    step = pending_step(ticket)
+    if step is None or step.step != data["step"]:
+        raise Conflict(
+            f"Langkah {data['step']} tidak lagi menunggu keputusan; status saat ini: "
+            f"{ticket.status}. Muat ulang halaman.",
+            code="STEP_NOT_PENDING",
+            current_status=ticket.status,
+            current_step=step.step if step else None,
+        )
+    if not may_act(step, ticket, who):
+        raise Forbidden(
+            f"Langkah ini menunggu {ROLE_LABELS.get(step.role, step.role)}"
+            + (" wilayah tiket ini" if step.region_scoped else "")
+            + "; peran Anda tidak dapat memutuskannya.",
+            code="NOT_YOUR_TURN",
+        )
+    option = step.option(data["action"])
+    if option is None:
+        raise Unprocessable(
+            f"Pilihan '{data['action']}' tidak tersedia pada langkah ini. Pilihan yang ada: "
+            + ", ".join(o.action for o in step.options)
+            + ".",
+            code="INVALID_ACTION",
+            field="action",
+        )
+    if data["checked"] is not True:
+        raise Unprocessable(
+            "Tekan CHECK setelah memeriksa detail dan peta sebelum menyimpan keputusan.",
+            code="CHECK_REQUIRED",
+            field="checked",
+        )
+    rekomtek = _required_rekomtek(option.required_fields, data.get("rekomtek"))
+    document_ids = _required_documents(
+        ticket, option.required_documents, data.get("document_ids") or []
+    )
+    decision = store.Decision(
+        step=step,
+        action=option.action,
+        actor_email=who.email,
+        actor_name=name,
+        actor_role=step.role,
+        note=(data.get("note") or "").strip() or None,
+        rekomtek=rekomtek,
+        document_ids=document_ids,
+        decided_at=now_iso(),
+    )
+    outcome = engine.definition().outcome(step.state, option.action)
+    token = ticket.pending["task_token"]
+    before = TicketModel.from_raw_data(ticket.serialize())
+    claimed = store.claim(ticket, decision, outcome)
+    try:
+        engine.complete(token, {"action": option.action, "actor": who.email, "role": step.role})
+    except (engine.StepNoLongerWaiting, engine.WorkflowUnavailable):
+        store.release(before, decision)
+        raise
+    return claimed
+
+
+def _required_rekomtek(fields: str | None, rekomtek: dict[str, Any] | None) -> dict | None:
+    if fields != "rekomtek":
+        return rekomtek if fields else None
+    if not rekomtek:
+        raise Unprocessable(
+            "Pilihan ini memerlukan data rekomtek: Nomor Rekomtek, Tanggal Surat Rekomendasi "
+            "Teknis, Masa Berlaku dan Jangka Waktu Izin.",
+            code="REKOMTEK_REQUIRED",
+            field="rekomtek",
+        )
+    if rekomtek["berlaku_sampai"] < rekomtek["tanggal_surat"]:
+        raise Unprocessable(
+            "Masa berlaku rekomtek tidak boleh sebelum Tanggal Surat Rekomendasi Teknis.",
+            code="INVALID_REKOMTEK",
+            field="rekomtek.berlaku_sampai",
+        )
+    return rekomtek
+
+
+def _required_documents(
+    ticket: TicketModel, kinds: tuple[str, ...], document_ids: list[str]
+) -> list[str]:
+    documents = ticket.documents or {}
+    for document_id in document_ids:
+        found = documents.get(document_id)
+        if not found or not found.get("confirmed"):
+            raise Unprocessable(
+                f"Dokumen {document_id} tidak ditemukan atau belum selesai diunggah.",
+                code="DOCUMENT_NOT_FOUND",
+                field="document_ids",
+            )
+    for kind in kinds:
+        if not any(documents[d]["kind"] == kind for d in document_ids):
+            raise Unprocessable(
+                "Pilihan ini memerlukan unggahan surat rekomendasi teknis lampiran peta (PDF).",
+                code="DOCUMENT_REQUIRED",
+                field="document_ids",
+                kind=kind,
+            )
+    return document_ids

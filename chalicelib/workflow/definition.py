@@ -1,0 +1,131 @@
+"""Reads a workflow's ASL: the single source of truth for steps, roles, options and routing.
+
+Human steps are `.waitForTaskToken` SQS tasks whose message body says what the step is;
+Choice states route on `$.decision.action`. Nothing here repeats the transition table: it
+follows the states the way Step Functions will.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+WAIT_FOR_TOKEN = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+DECISION_PATH = "$.decision.action"
+
+
+@dataclass(frozen=True)
+class Option:
+    action: str
+    requires: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def required_fields(self) -> str | None:
+        return self.requires.get("fields")
+
+    @property
+    def required_documents(self) -> tuple[str, ...]:
+        return tuple(self.requires.get("documents", ()))
+
+
+@dataclass(frozen=True)
+class Step:
+    """A human step: a state that waits for an official's decision."""
+
+    state: str
+    step: str
+    status: str
+    role: str
+    region_scoped: bool
+    options: tuple[Option, ...]
+
+    def option(self, action: str) -> Option | None:
+        return next((o for o in self.options if o.action == action), None)
+
+    @classmethod
+    def from_message(cls, message: dict[str, Any]) -> Step:
+        return cls(
+            state=message["state"],
+            step=message["step"],
+            status=message["status"],
+            role=message["role"],
+            region_scoped=bool(message.get("region_scoped")),
+            options=tuple(Option(o["action"], o.get("requires") or {}) for o in message["options"]),
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where a decision leads: the next human step, or a final status."""
+
+    status: str
+    step: Step | None = None
+
+    @property
+    def final(self) -> bool:
+        return self.step is None
+
+
+class WorkflowDefinition:
+    def __init__(self, asl: dict[str, Any]) -> None:
+        self.asl = asl
+        self.states: dict[str, dict[str, Any]] = asl["States"]
+
+    @classmethod
+    def from_json(cls, text: str) -> WorkflowDefinition:
+        return cls(json.loads(text))
+
+    def _message(self, name: str) -> dict[str, Any]:
+        body = self.states[name].get("Parameters", {}).get("MessageBody", {})
+        return {k: v for k, v in body.items() if not k.endswith(".$")}
+
+    def is_human_step(self, name: str) -> bool:
+        state = self.states[name]
+        return state.get("Type") == "Task" and state.get("Resource") == WAIT_FOR_TOKEN
+
+    def step(self, name: str) -> Step:
+        if not self.is_human_step(name):
+            raise KeyError(name)
+        return Step.from_message({**self._message(name), "state": name})
+
+    def steps(self) -> list[Step]:
+        return [self.step(name) for name in self.states if self.is_human_step(name)]
+
+    @property
+    def start(self) -> Step:
+        return self.step(self.asl["StartAt"])
+
+    def final_statuses(self) -> list[str]:
+        return [
+            self._message(name)["status"]
+            for name, state in self.states.items()
+            if state.get("Type") == "Task" and self._message(name).get("type") == "final"
+        ]
+
+    def outcome(self, state: str, action: str) -> Outcome:
+        """Follow the states after `action` is chosen at `state` to the next stop."""
+        name = self.states[state]["Next"]
+        seen: set[str] = set()
+        while name not in seen:
+            seen.add(name)
+            current = self.states[name]
+            if current["Type"] == "Choice":
+                name = next(
+                    (
+                        rule["Next"]
+                        for rule in current.get("Choices", [])
+                        if rule.get("Variable") == DECISION_PATH
+                        and rule.get("StringEquals") == action
+                    ),
+                    current.get("Default", state),
+                )
+                continue
+            if self.is_human_step(name):
+                step = self.step(name)
+                return Outcome(status=step.status, step=step)
+            message = self._message(name)
+            if current["Type"] == "Task" and message.get("type") == "final":
+                return Outcome(status=message["status"])
+            name = current["Next"]
+        raise ValueError(f"{state}/{action}: no step or final reached")

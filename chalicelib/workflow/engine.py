@@ -1,0 +1,79 @@
+"""Step Functions adapter: starts executions and completes waiting steps.
+
+AWS errors become domain errors here: a dead task token means the step is no longer
+waiting (already decided or timed out), an existing execution name means already started.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.aws import client
+from chalicelib.errors import AppError
+from chalicelib.settings import settings
+from chalicelib.workflow.definition import WorkflowDefinition
+
+DEAD_TOKEN_ERRORS = {"InvalidToken", "TaskTimedOut", "TaskDoesNotExist"}
+
+
+class StepNoLongerWaiting(AppError):
+    """The task token is dead: Step Functions has moved on from this step."""
+
+    status = 409
+    code = "STEP_NO_LONGER_WAITING"
+
+
+class WorkflowUnavailable(AppError):
+    status = 503
+    code = "WORKFLOW_UNAVAILABLE"
+
+
+def _error_code(error: ClientError) -> str:
+    return error.response.get("Error", {}).get("Code", "")
+
+
+@cache
+def definition() -> WorkflowDefinition:
+    """The deployed definition itself (one call per cold start), not a copy of the file."""
+    described = client("stepfunctions").describe_state_machine(
+        stateMachineArn=settings().andesit_state_machine_arn
+    )
+    return WorkflowDefinition.from_json(described["definition"])
+
+
+def start(ticket_no: str, payload: dict[str, Any]) -> str:
+    """Start the ticket's execution, named by the ticket: a second start is the same one."""
+    machine = settings().andesit_state_machine_arn
+    try:
+        return client("stepfunctions").start_execution(
+            stateMachineArn=machine, name=ticket_no, input=json.dumps(payload)
+        )["executionArn"]
+    except ClientError as error:
+        if _error_code(error) == "ExecutionAlreadyExists":
+            return execution_arn(machine, ticket_no)
+        raise WorkflowUnavailable(
+            "Alur persetujuan tidak dapat dimulai saat ini; coba lagi.",
+        ) from error
+
+
+def execution_arn(machine_arn: str, name: str) -> str:
+    prefix, machine = machine_arn.split(":stateMachine:", 1)
+    return f"{prefix}:execution:{machine}:{name}"
+
+
+def complete(task_token: str, decision: dict[str, Any]) -> None:
+    try:
+        client("stepfunctions").send_task_success(taskToken=task_token, output=json.dumps(decision))
+    except ClientError as error:
+        if _error_code(error) in DEAD_TOKEN_ERRORS:
+            raise StepNoLongerWaiting(
+                "Langkah ini sudah tidak menunggu keputusan (sudah diputuskan atau melewati "
+                "batas waktu dan dibuka ulang). Muat ulang halaman.",
+            ) from error
+        raise WorkflowUnavailable(
+            "Keputusan tidak dapat diteruskan ke alur persetujuan saat ini; coba lagi.",
+        ) from error
