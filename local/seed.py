@@ -1,4 +1,8 @@
-"""Demo data for the local stack only: the demo accounts (and, as issues add them, tickets)."""
+"""Demo data for the local stack only: the demo accounts and tickets at several steps.
+
+Tickets go through the real paths: a signed PTSP webhook, then officials' decisions over
+the API (with the rekomtek PDF uploaded), exactly as users would make them.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.auth.users import UserDirectory
+from chalicelib.documents.content import demo_pdf
 from chalicelib.errors import Conflict
+from local.client import ApiClient, ApiError
 
 DEMO_USERS = Path(__file__).with_name("demo_users.json")
+DEMO_TICKETS = Path(__file__).with_name("demo_tickets.json")
 DEFAULT_DEMO_PASSWORD = "Demo#2026!"
 
 
@@ -33,3 +40,51 @@ def seed_users(directory: UserDirectory, password: str) -> list[dict[str, Any]]:
             )
         created.append(user)
     return created
+
+
+def demo_tickets() -> list[dict[str, Any]]:
+    return json.loads(DEMO_TICKETS.read_text(encoding="utf-8"))
+
+
+def seed_tickets(client: ApiClient) -> list[str]:
+    """Send each demo application and replay its decisions; returns the ticket numbers."""
+    seeded = []
+    for ticket in demo_tickets():
+        application = ticket["application"]
+        no = application["ticket_no"]
+        response = client.send_application(application, webhook_id=f"msg_demo_{no}")
+        if response.status_code not in (200, 201):
+            raise ApiError(response)
+        for who, step, action, *rest in ticket["decisions"]:
+            rekomtek = rest[0] if rest else None
+            note = rest[1] if len(rest) > 1 else None
+            extra: dict[str, Any] = {"note": note} if note else {}
+            if rekomtek:
+                extra["rekomtek"] = rekomtek
+                extra["document_ids"] = [_upload_rekomtek(client, no, who, step, rekomtek)]
+            answer = client.decide(no, who, step, action, **extra)
+            if answer.status_code != 200:
+                raise ApiError(answer)
+        seeded.append(no)
+    return seeded
+
+
+def _upload_rekomtek(
+    client: ApiClient, ticket_no: str, who: str, step: str, rekomtek: dict[str, Any]
+) -> str:
+    client.wait_for_step(ticket_no, who, step)
+    pdf = demo_pdf(
+        "Surat Rekomendasi Teknis",
+        [
+            f"Nomor: {rekomtek['nomor']}",
+            f"Tanggal: {rekomtek['tanggal_surat']}",
+            f"Nomor tiket: {ticket_no}",
+            f"Masa berlaku sampai {rekomtek['berlaku_sampai']}, jangka waktu izin "
+            f"{rekomtek['jangka_waktu']}.",
+            "Lampiran: peta lokasi (contoh data demo).",
+        ],
+    )
+    response = client.upload(ticket_no, who, pdf, filename=f"rekomtek-{ticket_no}.pdf")
+    if response.status_code != 200:
+        raise ApiError(response)
+    return response.json()["id"]

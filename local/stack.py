@@ -27,8 +27,9 @@ import boto3
 from chalice.cli.factory import CLIFactory
 
 from chalicelib.auth.users import UserDirectory
+from local.client import ApiClient
 from local.provision import ROOT, Provisioner
-from local.seed import DEFAULT_DEMO_PASSWORD, seed_users
+from local.seed import DEFAULT_DEMO_PASSWORD, seed_tickets, seed_users
 
 DEFAULT_REGION = "ap-southeast-3"
 # Local-only demo secrets (Standard Webhooks form); production passes its own parameters.
@@ -202,6 +203,9 @@ class Stack:
             )
         self._spawn("dispatcher", ["-m", "local.dispatcher"], self.app_env)
         wait_http(f"{self.url}api/health", timeout=60)
+        if self.seed:
+            secret = self.app_env["PTSP_WEBHOOK_SECRET"]
+            seed_tickets(ApiClient(self.url, secret, self.demo_password))
 
     def describe(self) -> dict[str, Any]:
         keys = [
@@ -269,6 +273,16 @@ def banner(stack: Stack, password: str) -> str:
     for user in demo_users():
         region = f" — {user['region']}" if user.get("region") else ""
         lines.append(f"  {user['email']:<28} {', '.join(user['roles'])}{region}")
+    env = stack.app_env
+    lines += [
+        "",
+        "PTSP (SIAP Jateng):",
+        f"  Pengajuan masuk : POST {stack.url}api/ptsp/applications (Standard Webhooks)",
+        f"  Rahasia webhook : {env.get('PTSP_WEBHOOK_SECRET', '')}",
+        f"  Keputusan keluar: {env.get('PTSP_CALLBACK_URL', '')}",
+    ]
+    if env.get("PTSP_CALLBACK_URL", "").startswith(f"{stack.url}ptsp-sink/"):
+        lines.append(f"  Kiriman tercatat: {stack.url}ptsp-sink/deliveries")
     lines += ["", "Tekan Ctrl-C untuk berhenti.", ""]
     return "\n".join(lines)
 

@@ -65,6 +65,24 @@ def install(app: Chalice) -> None:
         logger.info("request", extra={"status": response.status_code})
         return response
 
+    @app.middleware("sqs")
+    def observe_queue(event: Any, get_response: Callable[[Any], Any]) -> Any:
+        """Queue handlers log with their batch's context; failures are counted."""
+        records = event.to_dict().get("Records", [])
+        logger.remove_keys(["route", "request_id", "user"])
+        logger.append_keys(
+            queue=(records[0].get("eventSourceARN", "").rsplit(":", 1)[-1] if records else ""),
+            records=len(records),
+        )
+        with tracer.provider.in_subsegment("## sqs batch"):
+            result = get_response(event)
+        failed = len(result.get("batchItemFailures", [])) if isinstance(result, dict) else 0
+        metrics.add_metric(name="QueueRecords", unit=MetricUnit.Count, value=len(records))
+        metrics.add_metric(name="QueueRecordFailures", unit=MetricUnit.Count, value=failed)
+        metrics.flush_metrics()
+        logger.info("batch", extra={"failed": failed})
+        return result
+
     @app.middleware("http")
     def render_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
         try:

@@ -87,9 +87,17 @@ def build(app: Chalice, title: str, version: str) -> dict[str, Any]:
                 }
                 for name, text in getattr(view, "query_params", {}).items()
             ]
+            if getattr(view, "webhook_schema", None):
+                params += [
+                    {"name": header, "in": "header", "required": True, "schema": {"type": "string"}}
+                    for header in ("webhook-id", "webhook-timestamp", "webhook-signature")
+                ]
+                op["responses"]["401"] = _error("Tanda tangan webhook tidak ada atau tidak valid.")
             if params:
                 op["parameters"] = params
-            schema_name = getattr(view, "request_schema", None)
+            schema_name = getattr(view, "request_schema", None) or getattr(
+                view, "webhook_schema", None
+            )
             if schema_name:
                 component = _component(schema_name)
                 components[component.get("title", schema_name)] = component

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.routing import public
+from chalicelib.api.routing import signed_webhook
 from chalicelib.ptsp.signatures import verify
 from chalicelib.settings import settings
 from chalicelib.tickets import service
@@ -14,7 +14,7 @@ bp = Blueprint(__name__)
 
 
 @bp.route("/ptsp/applications", methods=["POST"])
-@public
+@signed_webhook("ptsp_application")
 def receive_application() -> Response:
     """A new application: 201 with the ticket; the same one again: 200, nothing duplicated."""
     request = bp.current_request
@@ -25,6 +25,3 @@ def receive_application() -> Response:
         {"created": created, "ticket": service.summary(ticket)},
         status_code=201 if created else 200,
     )
-
-
-receive_application.request_schema_doc = "ptsp_application"  # type: ignore[attr-defined]

@@ -1,0 +1,73 @@
+"""A step nobody decides in time is escalated and opened again, never silently stuck."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+from local.client import application
+from tests.stack import RunningStack
+
+KADIS = "kadis@esdm.demo"
+KABID = "kabid@esdm.demo"
+
+
+def test_an_overdue_step_is_escalated_reopened_and_still_decidable(stack: RunningStack) -> None:
+    # GIVEN a ticket whose workflow waits only 2 seconds per step (the real execution is
+    # replaced by one with a short timeout: the stack's own timeout is two days)
+    c = stack.client
+    no = f"W{uuid.uuid4().hex[:10].upper()}"
+    assert c.send_application(application(no, "Eko Prasetyo")).status_code == 201
+    first = c.wait_for_step(no, KADIS, "A1")
+    sfn = stack.boto3_client("stepfunctions")
+    machine = stack.env["ANDESIT_STATE_MACHINE_ARN"]
+    original = next(
+        e for e in sfn.list_executions(stateMachineArn=machine)["executions"] if e["name"] == no
+    )
+    sfn.stop_execution(executionArn=original["executionArn"])
+    sfn.start_execution(
+        stateMachineArn=machine,
+        name=f"{no}-singkat",
+        input=json.dumps({"ticket_no": no, "region": "SEMARANG DEMAK", "step_timeout_seconds": 2}),
+    )
+
+    # WHEN nobody decides for longer than the timeout
+    deadline = time.monotonic() + 30
+    overdue: list[dict] = []
+    while time.monotonic() < deadline and not overdue:
+        time.sleep(0.3)
+        track = c.ok("GET", f"/tickets/{no}/track", KADIS)["items"]
+        overdue = [t for t in track if t["kind"] == "OVERDUE"]
+
+    # THEN the delay is on the track, Kepala Dinas is alerted, and A1 waits again
+    assert overdue, track
+    assert overdue[0]["step"] == "A1"
+    assert overdue[0]["status"] == "MENUNGGU PERSETUJUAN KEPALA DINAS"
+    detail = c.wait_for_step(no, KADIS, "A1")
+    assert detail["pending"]["entered_at"] > first["pending"]["entered_at"]
+    assert detail["overdue_count"] >= 1
+    titles = []
+    for _ in range(50):
+        titles = [
+            n["title"]
+            for n in c.ok("GET", "/notifications?limit=100", KADIS)["items"]
+            if n["ticket_no"] == no
+        ]
+        if any(t.startswith("Eskalasi") for t in titles):
+            break
+        time.sleep(0.2)
+    assert f"Eskalasi MENUNGGU PERSETUJUAN KEPALA DINAS, no. ticket : {no}" in titles
+    # … and the reopened step is decided normally
+    answer = c.call(
+        "POST",
+        f"/tickets/{no}/decision",
+        KADIS,
+        json={"step": "A1", "action": "TERIMA", "checked": True},
+    )
+    assert answer.status_code in (200, 409), answer.text
+    if answer.status_code == 409:  # it timed out again between reading and deciding
+        answer = c.decide(no, KADIS, "A1", "TERIMA")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "DITERIMA KEPALA BIDANG"
+    assert c.wait_for_step(no, KABID, "A2")["pending"]["role"] == "KEPALA_BIDANG"
