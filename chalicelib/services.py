@@ -7,13 +7,21 @@ from functools import cache
 from chalicelib.auth.tokens import TokenVerifier
 from chalicelib.auth.users import UserDirectory
 from chalicelib.aws import client
+from chalicelib.notifications import email
 from chalicelib.settings import settings
 
 
 @cache
 def users() -> UserDirectory:
     s = settings()
-    return UserDirectory(client("cognito-idp"), s.user_pool_id, s.user_pool_client_id)
+    return UserDirectory(
+        client("cognito-idp"),
+        s.user_pool_id,
+        s.user_pool_client_id,
+        on_created=lambda profile: email.subscribe(
+            client("sns"), s.official_alerts_topic_arn, profile.email
+        ),
+    )
 
 
 @cache

@@ -22,6 +22,7 @@ class Settings:
     idempotency_table: str
     documents_bucket: str
     ticket_events_topic_arn: str
+    official_alerts_topic_arn: str
     workflow_tasks_queue_url: str
     notifications_queue_url: str
     ptsp_callbacks_queue_url: str

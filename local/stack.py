@@ -27,6 +27,7 @@ import boto3
 from chalice.cli.factory import CLIFactory
 
 from chalicelib.auth.users import UserDirectory
+from chalicelib.notifications import email
 from local.client import ApiClient
 from local.provision import ROOT, Provisioner
 from local.seed import DEFAULT_DEMO_PASSWORD, seed_tickets, seed_users
@@ -184,14 +185,21 @@ class Stack:
             "PTSP_SINK_DIR": str(self.log_dir.parent),
         }
         if self.seed:
-            idp = boto3.session.Session(
+            aws = boto3.session.Session(
                 aws_access_key_id="testing",
                 aws_secret_access_key="testing",
                 region_name=self.region,
-            ).client("cognito-idp", endpoint_url=self.aws_endpoint)
-            seed_users(
-                UserDirectory(idp, pool_id, state.refs["UserPoolClient"]), self.demo_password
             )
+            idp = aws.client("cognito-idp", endpoint_url=self.aws_endpoint)
+            sns = aws.client("sns", endpoint_url=self.aws_endpoint)
+            alerts = state.refs["OfficialAlertsTopic"]
+            directory = UserDirectory(
+                idp,
+                pool_id,
+                state.refs["UserPoolClient"],
+                on_created=lambda profile: email.subscribe(sns, alerts, profile.email),
+            )
+            seed_users(directory, self.demo_password)
 
         fd = self.listener.fileno()
         for i in range(self.workers):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -79,10 +79,17 @@ def _throttled(error: ClientError) -> AppError | None:
 
 
 class UserDirectory:
-    def __init__(self, client: Any, user_pool_id: str, client_id: str) -> None:
+    def __init__(
+        self,
+        client: Any,
+        user_pool_id: str,
+        client_id: str,
+        on_created: Callable[[UserProfile], None] | None = None,
+    ) -> None:
         self._idp = client
         self._pool = user_pool_id
         self._client_id = client_id
+        self._on_created = on_created  # e.g. subscribe the new official to email alerts
 
     # --- sign-in and self-service -------------------------------------------------------
 
@@ -254,7 +261,10 @@ class UserDirectory:
             self._set_password(email, password, field="password")
         for role in roles:
             self._idp.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=role)
-        return self.get(email), temporary
+        profile = self.get(email)
+        if self._on_created:
+            self._on_created(profile)
+        return profile, temporary
 
     def update(self, email: str, changes: dict[str, Any]) -> UserProfile:
         """Apply roles / region / enabled together; the resulting combination is checked first."""

@@ -14,6 +14,7 @@ from chalicelib.auth.users import UserProfile
 from chalicelib.aws import client
 from chalicelib.clock import now_iso
 from chalicelib.errors import NotFound
+from chalicelib.notifications import email
 from chalicelib.services import users
 from chalicelib.settings import settings
 from chalicelib.tickets import permits
@@ -70,6 +71,11 @@ def compose(event: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def email_text(message: str, summary: dict[str, Any], link: str) -> str:
+    rows = "\n".join(f"{label:<18}: {value or '-'}" for label, value in summary.items())
+    return f"{message}\n\n{rows}\n\nPROSES IZIN: {link}\n"
+
+
 def recipients(event: dict[str, Any]) -> list[UserProfile]:
     region = event.get("region")
     if event["type"] == events.DECIDED:
@@ -118,6 +124,13 @@ def deliver(event: dict[str, Any]) -> int:
         created += 1
         if person.phone:
             client("sns").publish(PhoneNumber=person.phone, Message=f"{message} {link}")
+        email.send(
+            client("sns"),
+            settings().official_alerts_topic_arn,
+            person.email,
+            title,
+            email_text(message, summary, link),
+        )
     return created
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
@@ -238,3 +239,39 @@ def test_blitar_roles_cannot_read_andesit_tickets(stack: RunningStack) -> None:
     response = stack.client.call("GET", "/tickets", "pemeriksa@blitar.demo")
 
     assert response.status_code == 403
+
+
+def test_officials_are_emailed_through_sns_filtered_to_their_own_address(
+    stack: RunningStack,
+) -> None:
+    # GIVEN a queue listening on the alerts topic beside the officials' email subscriptions
+    sns, sqs = stack.boto3_client("sns"), stack.boto3_client("sqs")
+    topic = stack.env["OFFICIAL_ALERTS_TOPIC_ARN"]
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    kadis = next(s for s in subscriptions if s["Endpoint"] == KADIS)
+    policy = sns.get_subscription_attributes(SubscriptionArn=kadis["SubscriptionArn"])
+    assert kadis["Protocol"] == "email"
+    assert json.loads(policy["Attributes"]["FilterPolicy"]) == {"recipient": [KADIS]}
+    queue = sqs.create_queue(QueueName=f"uji-email-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn["QueueArn"])
+
+    # WHEN a new application waits for Kepala Dinas
+    no = new_ticket(stack, "Surel Uji")
+    stack.client.wait_for_step(no, KADIS, "A1")
+
+    # THEN an email for kadis carries the title, the table and the PROSES IZIN link
+    mails: list[dict] = []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not mails:
+        received = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+        for m in received.get("Messages", []):
+            envelope = json.loads(m["Body"])
+            if no in envelope["Message"]:
+                mails.append(envelope)
+    assert mails
+    mail = mails[0]
+    assert mail["Subject"] == f"Pengajuan baru dari PTSP, no. ticket : {no}"
+    assert mail["MessageAttributes"]["recipient"]["Value"] == KADIS
+    assert f"Nomor Ticket      : {no}" in mail["Message"]
+    assert f"PROSES IZIN: {stack.url.rstrip('/')}/#/tiket/{no}" in mail["Message"]
