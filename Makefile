@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 export AWS_DEFAULT_REGION ?= ap-southeast-3
 
-.PHONY: install run test lint format package clean
+.PHONY: install run test bench lint format package clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Latency figures of the Andesit path on a fresh local stack (not part of `make test`).
+bench: install
+	$(BIN)/python -m bench.decisions $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,7 +1,11 @@
-"""Administer users from a terminal: `python -m chalicelib.cli users --help`.
+"""Administer users and PTSP deliveries from a terminal: `python -m chalicelib.cli --help`.
+
+`users ...` manages accounts; `ptsp dead-letters` lists the decisions PTSP did not accept
+after every retry and `ptsp redrive` sends them again (same webhook-id).
 
 Works against whatever the environment points at: a deployed pool (USER_POOL_ID,
-USER_POOL_CLIENT_ID, AWS credentials) or the local stack (`--env-file .local/stack.env`).
+USER_POOL_CLIENT_ID, AWS credentials) and queues (PTSP_CALLBACKS_*_URL), or the local
+stack (`--env-file .local/stack.env`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from chalicelib.auth.roles import ROLES
 from chalicelib.auth.users import UserProfile
@@ -38,7 +43,65 @@ def _print(profiles: list[UserProfile], as_json: bool) -> None:
         )
 
 
+def _print_dead_letters(letters: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(letters, indent=2, ensure_ascii=False))
+        return
+    if not letters:
+        print("Tidak ada keputusan yang tertahan di antrean gagal kirim (DLQ) PTSP.")
+        return
+    print(f"{'TIKET':<20} {'STATUS':<40} {'PERCOBAAN':>9}  WEBHOOK-ID")
+    for d in letters:
+        print(
+            f"{(d.get('ticket_no') or '-'):<20} {(d.get('status') or '-')[:40]:<40} "
+            f"{d.get('attempts', 0):>9}  {d.get('webhook_id') or '-'}"
+        )
+    print(
+        f"\n{len(letters)} keputusan tertahan. Kirim ulang: python -m chalicelib.cli ptsp redrive"
+    )
+
+
+def run_ptsp(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from chalicelib.ptsp import callbacks
+    from chalicelib.settings import settings
+
+    missing = [
+        name
+        for name, value in (
+            ("PTSP_CALLBACKS_QUEUE_URL", settings().ptsp_callbacks_queue_url),
+            ("PTSP_CALLBACKS_DLQ_URL", settings().ptsp_callbacks_dlq_url),
+        )
+        if not value
+    ]
+    if missing:
+        print(f"Gagal: {', '.join(missing)} belum diatur (pakai --env-file?).", file=sys.stderr)
+        return 2
+    try:
+        return _run_ptsp(args, callbacks)
+    except (BotoCoreError, ClientError) as error:
+        print(f"Gagal menghubungi antrean PTSP: {error}", file=sys.stderr)
+        return 2
+
+
+def _run_ptsp(args: argparse.Namespace, callbacks: Any) -> int:
+    if args.command == "dead-letters":
+        _print_dead_letters(callbacks.dead_letters(args.limit), args.json)
+    elif args.command == "redrive":
+        moved = callbacks.redrive()
+        if args.json:
+            print(json.dumps({"moved": moved}))
+        elif moved:
+            print(f"{moved} keputusan dikirim ulang ke antrean PTSP.")
+        else:
+            print("Tidak ada keputusan yang perlu dikirim ulang ke PTSP.")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.group == "ptsp":
+        return run_ptsp(args)
     from chalicelib.services import users
 
     directory = users()
@@ -107,6 +170,25 @@ def parser() -> argparse.ArgumentParser:
     for name in ("enable", "disable"):
         toggle = commands.add_parser(name, help=f"{name} a user's login")
         toggle.add_argument("email")
+
+    ptsp = groups.add_parser(
+        "ptsp",
+        help="final decisions sent to PTSP (dead-letter queue)",
+        description="Decisions PTSP did not accept after every retry wait in a dead-letter "
+        "queue (DLQ) until an admin sends them again.",
+    )
+    ptsp_commands = ptsp.add_subparsers(dest="command", required=True)
+    dead = ptsp_commands.add_parser(
+        "dead-letters",
+        help="list decisions waiting in the DLQ: ticket, status, attempts, webhook-id",
+    )
+    dead.add_argument(
+        "--limit", type=int, default=100, help="list at most this many (default: 100)"
+    )
+    ptsp_commands.add_parser(
+        "redrive",
+        help="send every dead letter to PTSP again (same webhook-id) and print how many",
+    )
     return root
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from functools import cache
 from typing import Any
 
 from chalicelib.aws import client
@@ -71,29 +72,42 @@ def backoff_seconds(receive_count: int) -> int:
     return min(base * 2 ** max(receive_count - 1, 0), MAX_DELAY_SECONDS)
 
 
+@cache
+def max_tries() -> int:
+    """The callbacks queue's maxReceiveCount: after that many tries a letter is dead."""
+    attributes = client("sqs").get_queue_attributes(
+        QueueUrl=settings().ptsp_callbacks_queue_url, AttributeNames=["RedrivePolicy"]
+    )["Attributes"]
+    return int(json.loads(attributes.get("RedrivePolicy", "{}")).get("maxReceiveCount", 1))
+
+
 def postpone(receipt_handle: str, receive_count: int) -> None:
+    """Hide a failed delivery for the backoff; after the last try, show it again at once so
+    that the next receive moves it to the DLQ (instead of waiting out a long delay)."""
+    last = receive_count >= max_tries()
     client("sqs").change_message_visibility(
         QueueUrl=settings().ptsp_callbacks_queue_url,
         ReceiptHandle=receipt_handle,
-        VisibilityTimeout=backoff_seconds(receive_count),
+        VisibilityTimeout=0 if last else backoff_seconds(receive_count),
     )
 
 
 def dead_letters(limit: int = 100) -> list[dict[str, Any]]:
-    """Peek at the DLQ: messages are hidden for a few seconds only, then visible again."""
+    """Peek at the DLQ without hiding anything (visibility 0), so listing changes nothing
+    a redrive or another admin would see. SQS samples: a few rounds find every letter."""
     sqs = client("sqs")
     found: dict[str, dict[str, Any]] = {}
-    while len(found) < limit:
+    idle_rounds = 0
+    while len(found) < limit and idle_rounds < 3:
         batch = sqs.receive_message(
             QueueUrl=settings().ptsp_callbacks_dlq_url,
             MaxNumberOfMessages=10,
-            VisibilityTimeout=5,
-            AttributeNames=["All"],
+            VisibilityTimeout=0,
+            AttributeNames=["SentTimestamp"],
             WaitTimeSeconds=0,
         ).get("Messages", [])
         fresh = [m for m in batch if m["MessageId"] not in found]
-        if not fresh:
-            break
+        idle_rounds = 0 if fresh else idle_rounds + 1
         for m in fresh:
             event = json.loads(m["Body"])
             found[m["MessageId"]] = {
@@ -101,7 +115,7 @@ def dead_letters(limit: int = 100) -> list[dict[str, Any]]:
                 "ticket_no": event.get("ticket_no"),
                 "status": event.get("status"),
                 "webhook_id": webhook_id(event.get("ticket_no", "")),
-                "attempts": int(m.get("Attributes", {}).get("ApproximateReceiveCount", 0)),
+                "attempts": max_tries(),
                 "first_sent_at": m.get("Attributes", {}).get("SentTimestamp"),
             }
     return list(found.values())

@@ -66,3 +66,34 @@ def test_cli_help_lists_the_commands() -> None:
     assert shown.returncode == 0
     for command in ("list", "create", "set-roles", "set-region", "enable", "disable"):
         assert command in shown.stdout
+
+
+def test_cli_lists_and_redrives_ptsp_dead_letters(stack: RunningStack) -> None:
+    listed = cli(stack, "--json", "ptsp", "dead-letters")
+    assert listed.returncode == 0, listed.stderr
+    letters = json.loads(listed.stdout)
+    assert isinstance(letters, list)
+    for letter in letters:
+        assert {"ticket_no", "status", "attempts", "webhook_id"} <= letter.keys()
+
+    table = cli(stack, "ptsp", "dead-letters")
+    assert table.returncode == 0, table.stderr
+    assert "TIKET" in table.stdout or "Tidak ada keputusan" in table.stdout
+
+    redriven = cli(stack, "ptsp", "redrive")
+    assert redriven.returncode == 0, redriven.stderr
+    assert "dikirim ulang" in redriven.stdout
+
+    as_json = cli(stack, "--json", "ptsp", "redrive")
+    assert as_json.returncode == 0, as_json.stderr
+    assert isinstance(json.loads(as_json.stdout)["moved"], int)
+
+    shown = subprocess.run(
+        [sys.executable, "-m", "chalicelib.cli", "ptsp", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0
+    assert "dead-letters" in shown.stdout and "redrive" in shown.stdout

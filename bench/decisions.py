@@ -1,0 +1,101 @@
+"""`make bench`: latency of the Andesit path on a fresh local stack (not a test: figures).
+
+Measures, over N tickets: PTSP intake (signed webhook → 201), arrival → first step waiting
+(Step Functions + SQS + handler), a decision request, and decision → next step waiting;
+then M simultaneous decisions on one step (how many win, how long the burst takes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from local.client import application
+from tests.stack import start_stack, stop_stack
+
+KADIS, KABID = "kadis@esdm.demo", "kabid@esdm.demo"
+
+
+def _ms(values: list[float]) -> str:
+    values = sorted(values)
+    p95 = values[max(0, int(len(values) * 0.95) - 1)]
+    return f"median {statistics.median(values) * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tickets", type=int, default=20)
+    parser.add_argument("--burst", type=int, default=20)
+    args = parser.parse_args()
+    started = time.monotonic()
+    stack = start_stack(Path(tempfile.mkdtemp(prefix="bench-")), ("--no-seed",))
+    print(f"stack ready (no demo data) in {time.monotonic() - started:.1f} s")
+    try:
+        _run(stack, args.tickets, args.burst)
+    finally:
+        stop_stack(stack)
+
+
+def _run(stack, tickets: int, burst: int) -> None:
+    from chalicelib.auth.users import UserDirectory
+    from local.seed import seed_users
+
+    idp = stack.boto3_client("cognito-idp")
+    env = stack.env
+    seed_users(UserDirectory(idp, env["USER_POOL_ID"], env["USER_POOL_CLIENT_ID"]), "Demo#2026!")
+    c = stack.client
+    intake, to_first, request, to_next = [], [], [], []
+    for _ in range(tickets):
+        no = f"B{uuid.uuid4().hex[:10].upper()}"
+        t0 = time.monotonic()
+        assert c.send_application(application(no, "Bench")).status_code == 201
+        t1 = time.monotonic()
+        c.wait_for_step(no, KADIS, "A1")
+        t2 = time.monotonic()
+        answer = c.call(
+            "POST",
+            f"/tickets/{no}/decision",
+            KADIS,
+            json={"step": "A1", "action": "TERIMA", "checked": True},
+        )
+        t3 = time.monotonic()
+        assert answer.status_code == 200, answer.text
+        c.wait_for_step(no, KABID, "A2")
+        t4 = time.monotonic()
+        intake.append(t1 - t0)
+        to_first.append(t2 - t1)
+        request.append(t3 - t2)
+        to_next.append(t4 - t3)
+    print(f"{tickets} tickets")
+    print(f"  PTSP intake request          {_ms(intake)}")
+    print(f"  arrival -> A1 waiting        {_ms(to_first)}")
+    print(f"  decision request             {_ms(request)}")
+    print(f"  decision -> A2 waiting       {_ms(to_next)}")
+
+    no = f"B{uuid.uuid4().hex[:10].upper()}"
+    c.send_application(application(no, "Burst"))
+    c.wait_for_step(no, KADIS, "A1")
+    body = {"step": "A1", "action": "TERIMA", "checked": True}
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(max_workers=burst) as pool:
+        codes = list(
+            pool.map(
+                lambda _: c.call("POST", f"/tickets/{no}/decision", KADIS, json=body).status_code,
+                range(burst),
+            )
+        )
+    took = time.monotonic() - t0
+    print(
+        f"{burst} simultaneous decisions on one step: {codes.count(200)} won, "
+        f"{codes.count(409)} got 409, others {len(codes) - codes.count(200) - codes.count(409)}; "
+        f"{took * 1000:.0f} ms in all"
+    )
+
+
+if __name__ == "__main__":
+    main()
