@@ -3,9 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+VENDOR := web/vendor/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 export AWS_DEFAULT_REGION ?= ap-southeast-3
 
-.PHONY: install run test bench lint format package clean
+.PHONY: install chromium run test bench lint format package clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,14 +16,32 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-install: $(STAMP)
+# Front-end libraries from the npm registry, copied where the console loads them from.
+$(VENDOR): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf web/vendor && mkdir -p web/vendor
+	cp -r node_modules/leaflet/dist web/vendor/leaflet
+	@touch $@
+
+install: $(STAMP) $(VENDOR)
+
+# Debian's chromium package, for the browser tests (installed when missing, as root).
+chromium:
+	@if [ -z "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		elif command -v sudo >/dev/null; then \
+			sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Chromium is missing: apt-get install chromium (as root)"; exit 1; fi; \
+	fi
 
 ## The whole system on the local embedded stack, with demo data (Ctrl-C stops it).
 run: install
 	$(BIN)/python -m local.stack
 
-## Lint, then the whole test suite.
-test: install
+## Lint, then the whole test suite (browser tests included).
+test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -43,4 +64,4 @@ package: install
 	@echo "Template: build/package/sam.json"
 
 clean:
-	rm -rf build .local .pytest_cache .ruff_cache
+	rm -rf build .local .pytest_cache .ruff_cache test-artifacts web/vendor
