@@ -111,8 +111,14 @@ def inbox_keys(who: Principal) -> list[str]:
 # --- views ----------------------------------------------------------------------------------
 
 
+def is_final(ticket: TicketModel) -> bool:
+    """Final once decided: the claim already shows the final status before the workflow's
+    final message is recorded (a moment later), so the status itself also says it."""
+    return ticket.final or ticket.status in engine.definition().final_statuses()
+
+
 def position(ticket: TicketModel) -> str:
-    if ticket.final:
+    if is_final(ticket):
         return "Selesai"
     return ROLE_LABELS.get(ticket.role or "", "-")
 
@@ -128,7 +134,7 @@ def summary(ticket: TicketModel) -> dict[str, Any]:
         "status": ticket.status,
         "position": position(ticket),
         "region": ticket.region,
-        "final": ticket.final,
+        "final": is_final(ticket),
         "waiting_since": (ticket.pending or {}).get("entered_at"),
     }
 

@@ -84,7 +84,18 @@ def test_the_issue_loop_ends_approved_and_ptsp_receives_the_rekomtek(stack: Runn
     assert final["position"] == "Selesai"
     assert final["rekomtek"] == REKOMTEK
     assert final["pending"] is None
-    # … the track shows every step in order, with who decided and how long it waited
+    # … and PTSP received one signed izin.diputuskan with the rekomtek and a document link
+    (delivery,) = delivered(stack, no)
+    assert delivery["signature_valid"] is True
+    assert delivery["webhook_id"] == f"msg_izin_diputuskan_{no}"
+    body = delivery["body"]
+    assert body["type"] == "izin.diputuskan"
+    assert body["data"]["status"] == "DISETUJUI DINAS ESDM"
+    assert body["data"]["rekomtek"] == REKOMTEK
+    (document,) = body["data"]["documents"]
+    assert document["kind"] == "REKOMTEK" and document["url"].startswith("http")
+    # … and, once the final status is recorded, the track shows every step in order,
+    # with who decided and how long it waited
     track = c.ok("GET", f"/tickets/{no}/track", KABID)["items"]
     decisions = [(t["step"], t["action"]) for t in track if t["kind"] == "DECISION"]
     assert decisions == [
@@ -101,23 +112,19 @@ def test_the_issue_loop_ends_approved_and_ptsp_receives_the_rekomtek(stack: Runn
     rejected = next(t for t in track if t["action"] == "TOLAK")
     assert rejected["actor"] == CABDIN and rejected["note"] == "Berkas kurang"
     assert all(t["duration_seconds"] >= 0 for t in track if t["kind"] == "DECISION")
-    # … and PTSP received one signed izin.diputuskan with the rekomtek and a document link
-    (delivery,) = delivered(stack, no)
-    assert delivery["signature_valid"] is True
-    assert delivery["webhook_id"] == f"msg_izin_diputuskan_{no}"
-    body = delivery["body"]
-    assert body["type"] == "izin.diputuskan"
-    assert body["data"]["status"] == "DISETUJUI DINAS ESDM"
-    assert body["data"]["rekomtek"] == REKOMTEK
-    (document,) = body["data"]["documents"]
-    assert document["kind"] == "REKOMTEK" and document["url"].startswith("http")
 
 
 def test_rejection_by_kepala_dinas_is_final_and_sent_to_ptsp(stack: RunningStack) -> None:
     c = stack.client
     no = new_ticket(stack, "Siti Rahayu")
 
-    decide_ok(c, no, KADIS, "A1", "TOLAK", note="Bukan kewenangan provinsi")
+    answer = decide_ok(c, no, KADIS, "A1", "TOLAK", note="Bukan kewenangan provinsi")
+
+    assert (answer["status"], answer["final"], answer["position"]) == (
+        "DITOLAK DINAS ESDM",
+        True,
+        "Selesai",
+    )
 
     final = c.wait_for_final(no, KADIS)
     assert final["status"] == "DITOLAK DINAS ESDM"

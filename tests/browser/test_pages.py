@@ -1,0 +1,169 @@
+"""The other screens: map, track, notifications, profile and password, phone width."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from local.client import application
+from tests.browser.conftest import PHONE
+from tests.browser.console import find_row, login, logout
+from tests.stack import RunningStack
+
+KADIS, KABID = "kadis@esdm.demo", "kabid@esdm.demo"
+
+
+def new_ticket(stack: RunningStack, name: str, **extra) -> str:
+    no = f"UI{uuid.uuid4().hex[:8].upper()}"
+    assert stack.client.send_application(application(no, name, **extra)).status_code == 201
+    return no
+
+
+def no_horizontal_overflow(page: Page) -> bool:
+    return page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_map_shows_the_location_even_without_tiles(stack: RunningStack, new_page, shot) -> None:
+    no = new_ticket(stack, "Peta Uji", lon=110.45, lat=-7.08)
+    page = new_page()
+    login(page, KADIS)
+
+    find_row(page, no).get_by_role("button", name="Lihat Peta").click()
+
+    expect(page.locator(".leaflet-container")).to_be_visible()
+    expect(page.locator(".leaflet-overlay-pane path")).to_have_count(1)
+    box = page.locator(".leaflet-overlay-pane path").bounding_box()
+    assert box and box["width"] > 20 and box["height"] > 20  # fitted to the shape
+    expect(page.get_by_text("110.44").first).to_be_visible()  # coordinates listed
+    expect(page.get_by_text("-7.07").first).to_be_visible()
+    shot(page, "peta lokasi")
+
+
+def test_track_shows_every_step_with_who_and_how_long(stack: RunningStack, new_page, shot) -> None:
+    no = new_ticket(stack, "Track Uji")
+    assert stack.client.decide(no, KADIS, "A1", "TERIMA", note="Lengkap").status_code == 200
+    stack.client.wait_for_step(no, KABID, "A2")
+    page = new_page()
+    login(page, KABID)
+
+    find_row(page, no).get_by_role("button", name="Track").click()
+
+    timeline = page.get_by_role("main")
+    expect(timeline.get_by_text("DITERIMA DARI PTSP").first).to_be_visible()
+    expect(timeline.get_by_text("TERIMA", exact=True).first).to_be_visible()
+    expect(timeline.get_by_text("Ir. Sujarwanto Dwiatmoko").first).to_be_visible()
+    expect(timeline.get_by_text("Lengkap").first).to_be_visible()
+    expect(timeline.get_by_text(re.compile(r"Sedang menunggu")).first).to_be_visible()
+    expect(timeline.get_by_text(re.compile(r"\d+ (detik|menit|jam)")).first).to_be_visible()
+    shot(page, "track")
+
+
+def test_notification_bell_page_and_proses_izin(stack: RunningStack, new_page, shot) -> None:
+    no = new_ticket(stack, "Notifikasi Uji")
+    assert stack.client.decide(no, KADIS, "A1", "TERIMA").status_code == 200
+    stack.client.wait_for_step(no, KABID, "A2")
+    title = f"Approval Kepala Dinas, no. ticket : {no}"
+    page = new_page()
+    login(page, KABID)
+
+    bell = page.get_by_role("button", name="Notifikasi")
+    expect(bell).to_contain_text(re.compile(r"\d"))
+    unread_before = int(re.sub(r"\D", "", bell.inner_text()) or 0)
+    bell.click()
+    expect(page.get_by_text(title).first).to_be_visible()
+    shot(page, "lonceng")
+    page.get_by_role("link", name="Lihat Semua Notifikasi").click()
+    page.get_by_text(title).first.click()
+
+    expect(page.get_by_text(title).first).to_be_visible()
+    expect(page.get_by_text("Izin dapat diproses oleh KEPALA BIDANG").first).to_be_visible()
+    expect(page.get_by_role("cell", name=no).first).to_be_visible()
+    expect(page.get_by_role("cell", name="DITERIMA KEPALA BIDANG").first).to_be_visible()
+    shot(page, "halaman notifikasi")
+    expect(bell).to_contain_text(str(unread_before - 1) if unread_before > 1 else "")
+    page.get_by_role("link", name="PROSES IZIN").or_(
+        page.get_by_role("button", name="PROSES IZIN")
+    ).first.click()
+    expect(page.get_by_label("Perubahan Status")).to_be_visible()
+    assert no in page.url
+
+
+def test_a_link_from_an_sms_opens_the_ticket_after_login(
+    stack: RunningStack, new_page, shot
+) -> None:
+    page = new_page(PHONE)
+
+    login(page, KADIS, path="/#/tiket/27419")
+
+    expect(page.get_by_text("Aceng Sudegdo").first).to_be_visible()
+    expect(page.get_by_text("625/REKOM/WIUP/09/2019").first).to_be_visible()
+    assert no_horizontal_overflow(page)
+    shot(page, "tiket 27419 di ponsel")
+
+
+def test_phone_width_screens_fit(stack: RunningStack, new_page, shot) -> None:
+    page = new_page(PHONE)
+    login(page, KADIS)
+    shot(page, "dashboard ponsel")
+    assert no_horizontal_overflow(page)
+
+    find_row(page, "27420", "IUP Eksplorasi")
+    shot(page, "daftar ponsel")
+    assert no_horizontal_overflow(page)
+
+
+def test_official_changes_profile_and_password(stack: RunningStack, new_page, shot) -> None:
+    email = stack.new_user(["KEPALA_BIDANG"], password="Awal#2026abc")
+    page = new_page()
+    login(page, email, "Awal#2026abc")
+    page.get_by_role("link", name="Profil").first.click()
+    expect(page.get_by_text(email).first).to_be_visible()
+
+    page.get_by_label("Nama").fill("Dra. Wulan Sari")
+    page.get_by_label("Nomor Telepon").fill("+6281399998888")
+    page.get_by_role("button", name="Simpan Informasi").click()
+    expect(page.get_by_text("Dra. Wulan Sari").first).to_be_visible()
+    page.get_by_label("Kata Sandi Lama").fill("Awal#2026abc")
+    page.get_by_label("Kata Sandi Baru", exact=True).fill("Baru#2026xyz")
+    page.get_by_label("Ulangi Kata Sandi Baru").fill("Baru#2026xyz")
+    page.get_by_role("button", name="Ubah Kata Sandi").click()
+    expect(page.get_by_text("Kata sandi berhasil diubah").first).to_be_visible()
+    shot(page, "profil")
+    logout(page)
+
+    page.get_by_role("button", name="DINAS ESDM PROVINSI JAWA TENGAH").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Email Address").fill(email)
+    dialog.get_by_label("Password").fill("Awal#2026abc")
+    dialog.get_by_role("button", name="Login").click()
+    expect(dialog.get_by_text(re.compile("salah|tidak cocok", re.I)).first).to_be_visible()
+    shot(page, "kata sandi lama ditolak")
+    dialog.get_by_label("Password").fill("Baru#2026xyz")
+    dialog.get_by_role("button", name="Login").click()
+    expect(page.get_by_role("button", name="Logout")).to_be_visible()
+
+
+def test_landing_offers_login_and_both_downloads(stack: RunningStack, new_page, shot) -> None:
+    page = new_page()
+    page.goto("/")
+    shot(page, "halaman muka")
+
+    for name, filename in (
+        ("PANDUAN", "panduan-andesit.pdf"),
+        ("ISTILAH KHUSUS", "istilah-khusus-andesit.pdf"),
+    ):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=name).click()
+        saved = download.value
+        assert saved.suggested_filename == filename
+        assert Path(saved.path()).read_bytes()[:5] == b"%PDF-"
+
+    page.get_by_role("button", name="DINAS ESDM PROVINSI JAWA TENGAH").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("Form Login Dinas ESDM")).to_be_visible()
+    shot(page, "form login")
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()

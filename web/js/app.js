@@ -1,0 +1,535 @@
+// Router and shell of the officials' console (hash routes, e.g. #/tiket/27419).
+
+import { get, session } from "./api.js";
+import { html, render, $, $$ } from "./html.js";
+import { formatDateTime, roleLabel } from "./format.js";
+import { icon } from "./icons.js";
+import * as landing from "./views/landing.js";
+import * as dashboard from "./views/dashboard.js";
+import * as list from "./views/list.js";
+import * as detail from "./views/detail.js";
+import * as peta from "./views/map.js";
+import * as track from "./views/track.js";
+import * as notifications from "./views/notifications.js";
+import * as profile from "./views/profile.js";
+
+const NEXT_KEY = "etracking.next";
+
+const ROUTES = [
+  { re: /^\/?$/, view: landing, public: true },
+  { re: /^\/dashboard$/, view: dashboard },
+  { re: /^\/izin\/([A-Z0-9_]+)\/(data-izin|data-disetujui)$/, view: list },
+  { re: /^\/tiket\/([^/]+)$/, view: detail },
+  { re: /^\/tiket\/([^/]+)\/peta$/, view: peta },
+  { re: /^\/tiket\/([^/]+)\/track$/, view: track },
+  { re: /^\/notifikasi$/, view: notifications, mode: "list" },
+  { re: /^\/notifikasi\/([^/]+)$/, view: notifications, mode: "one" },
+  { re: /^\/profil$/, view: profile },
+];
+
+// Used when /api/permit-types cannot be read; the API is the source of truth.
+const FALLBACK_TYPES = [
+  ["WIUP", "WIUP"],
+  ["IUP_EKSPLORASI", "IUP Eksplorasi"],
+  ["IUP_OPERASI_PRODUKSI", "IUP Operasi Produksi"],
+  ["IUP_OP_KHUSUS_PENJUALAN", "IUP OP Khusus Penjualan"],
+  ["IUP_OP_PENGOLAHAN_PEMURNIAN", "IUP OP Pengolahan dan Pemurnian"],
+  ["IUP_OP_PENGANGKUTAN_PENJUALAN", "IUP OP Pengangkutan dan Penjualan"],
+  ["IZIN_SEMENTARA", "Izin Sementara"],
+  ["IUJP", "IUJP"],
+].map(([code, short]) => ({ code, short, label: short }));
+
+const state = {
+  shell: false,
+  permitTypes: null,
+  counts: null,
+  notif: { unread: 0, items: [] },
+  cleanup: null,
+  renderId: 0,
+  pollTimer: null,
+  flash: null,
+  entering: null,
+  bellTimer: null,
+};
+
+const app = () => document.getElementById("app");
+
+function parseHash() {
+  const h = location.hash.replace(/^#/, "") || "/";
+  const i = h.indexOf("?");
+  const path = i < 0 ? h : h.slice(0, i);
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    /* keep it as typed */
+  }
+  return { path: decoded || "/", query: new URLSearchParams(i < 0 ? "" : h.slice(i + 1)) };
+}
+
+function navigate(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+/** Show a message at the top of the current screen (kind: ok|error|info); null hides it. */
+function showFlash(f) {
+  const el = document.getElementById("pesan");
+  if (!el) return;
+  if (!f) {
+    el.hidden = true;
+    el.textContent = "";
+    return;
+  }
+  el.hidden = false;
+  el.className = `flash flash-${f.kind || "info"}`;
+  el.textContent = f.message;
+}
+
+/** Keep a message for the next screen shown. */
+function flashNext(message, kind = "info") {
+  state.flash = { message, kind };
+}
+
+function permitType(code) {
+  return (state.permitTypes || FALLBACK_TYPES).find((t) => t.code === code) || null;
+}
+
+function currentUser() {
+  const s = session.get();
+  return s ? s.user : null;
+}
+
+// ---------------------------------------------------------------- shell
+
+function renderShell() {
+  const user = currentUser();
+  const types = state.permitTypes || FALLBACK_TYPES;
+  render(
+    app(),
+    html`
+    <a class="skip" href="#konten" id="skip-link">Langsung ke konten</a>
+    <header class="topbar">
+      <button type="button" class="menu-btn" id="menu-btn" aria-controls="sidebar"
+        aria-expanded="false" aria-label="Menu">${icon("menu")}<span class="menu-text">Menu</span></button>
+      <a class="brand" href="#/dashboard">
+        <span class="emblem" aria-hidden="true">ESDM</span>
+        <span class="brand-text"><strong>ANDESIT</strong>
+          <small>E-Tracking Perizinan dan Pelaporan Usaha Pertambangan</small></span>
+      </a>
+      <div class="topbar-right">
+        <div class="bell-wrap">
+          <button type="button" class="bell" id="bell" aria-label="Notifikasi"
+            aria-haspopup="true" aria-expanded="false" aria-controls="notif-menu">
+            ${icon("bell")}<span class="badge" id="notif-badge" hidden>0</span>
+          </button>
+          <div class="dropdown" id="notif-menu" hidden>
+            <div class="dropdown-head">Notifikasi</div>
+            <ul class="dropdown-list" id="notif-list"></ul>
+            <a class="dropdown-foot" href="#/notifikasi" id="notif-all">Lihat Semua Notifikasi</a>
+          </div>
+        </div>
+        <button type="button" class="btn btn-sm btn-secondary topbar-logout" id="logout-top">Logout</button>
+        <a class="user" href="#/profil" title="Profil">
+          <span class="avatar" aria-hidden="true">${initials(user && user.name)}</span>
+          <span class="user-text"><span class="user-name">${user ? user.name : ""}</span>
+          <small class="user-role">${user ? roleText(user) : ""}</small></span>
+        </a>
+      </div>
+    </header>
+    <div class="layout">
+      <nav class="sidebar" id="sidebar" aria-label="Menu utama">
+        <div class="sidebar-user"><strong>${user ? user.name : ""}</strong>
+          <small>${user ? roleText(user) : ""}</small></div>
+        <ul class="nav">
+          <li><a class="nav-link" href="#/dashboard" data-nav="/dashboard">${icon("home")}<span>Dashboard</span></a></li>
+          ${types.map(
+            (t) => html`
+            <li class="nav-group" data-type="${t.code}">
+              <div class="nav-group-head">
+                <a class="nav-link nav-type" href="#/izin/${t.code}/data-izin" data-type-link="${t.code}">
+                  ${icon("doc")}<span class="nav-label">${t.short}</span>
+                  <span class="count" data-count="${t.code}" title="Menunggu persetujuan Anda"></span>
+                </a>
+                <button type="button" class="nav-toggle" aria-expanded="false" aria-controls="sub-${t.code}"
+                  id="grp-${t.code}" aria-label="Submenu ${t.short}"><span class="chev" aria-hidden="true"></span></button>
+              </div>
+              <ul class="subnav" id="sub-${t.code}" hidden>
+                <li><a class="nav-link" href="#/izin/${t.code}/data-izin" data-nav="/izin/${t.code}/data-izin">Data Izin</a></li>
+                <li><a class="nav-link" href="#/izin/${t.code}/data-disetujui" data-nav="/izin/${t.code}/data-disetujui">Data Disetujui</a></li>
+              </ul>
+            </li>`
+          )}
+          <li><a class="nav-link" href="#/notifikasi" data-nav="/notifikasi">${icon("bell")}<span>Notifikasi</span></a></li>
+          <li><a class="nav-link" href="#/profil" data-nav="/profil">${icon("user")}<span>Profil</span></a></li>
+          <li class="nav-logout-item"><button type="button" class="nav-link nav-logout" id="logout">${icon("logout")}<span>Logout</span></button></li>
+        </ul>
+      </nav>
+      <div class="backdrop" id="backdrop" hidden></div>
+      <main class="content" id="konten" tabindex="-1">
+        <div id="pesan" class="flash" role="status" aria-live="polite" hidden></div>
+        <div id="view"></div>
+      </main>
+    </div>`
+  );
+  state.shell = true;
+
+  $("#skip-link").addEventListener("click", (e) => {
+    e.preventDefault();
+    $("#konten").focus();
+  });
+  $("#menu-btn").addEventListener("click", () => toggleSidebar());
+  $("#backdrop").addEventListener("click", () => toggleSidebar(false));
+  $$(".nav-toggle").forEach((b) =>
+    b.addEventListener("click", () => {
+      const open = b.getAttribute("aria-expanded") !== "true";
+      setGroup(b, open);
+    })
+  );
+  $$("[data-type-link]").forEach((a) =>
+    a.addEventListener("click", () => expandOnly(a.dataset.typeLink))
+  );
+  $("#sidebar").addEventListener("click", (e) => {
+    if (e.target.closest("a.nav-link")) toggleSidebar(false);
+  });
+  $("#logout").addEventListener("click", logout);
+  $("#logout-top").addEventListener("click", logout);
+  $("#bell").addEventListener("click", (e) => {
+    e.stopPropagation();
+    toggleBell();
+  });
+  $("#notif-menu").addEventListener("click", (e) => {
+    if (e.target.closest("a")) toggleBell(false);
+  });
+  paintCounts();
+  paintNotifications();
+}
+
+function initials(name) {
+  return (
+    String(name || "?")
+      .replace(/^(Ir|Dr|Drs|H|Hj)\.\s*/i, "")
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 2)
+      .map((w) => w[0].toUpperCase())
+      .join("") || "?"
+  );
+}
+
+function roleText(user) {
+  const roles = (user.roles || []).map(roleLabel).join(", ");
+  return user.region ? `${roles} — ${user.region}` : roles;
+}
+
+function toggleSidebar(force) {
+  const sb = $("#sidebar");
+  if (!sb) return;
+  const open = force === undefined ? !sb.classList.contains("open") : force;
+  sb.classList.toggle("open", open);
+  $("#backdrop").hidden = !open;
+  $("#menu-btn").setAttribute("aria-expanded", String(open));
+}
+
+function toggleBell(force) {
+  const menu = $("#notif-menu");
+  if (!menu) return;
+  const open = force === undefined ? menu.hidden : force;
+  if (open === !menu.hidden) return;
+  menu.hidden = !open;
+  $("#bell").setAttribute("aria-expanded", String(open));
+  clearInterval(state.bellTimer);
+  state.bellTimer = null;
+  paintNotifications();
+  if (open) {
+    refreshNotifications();
+    state.bellTimer = setInterval(refreshNotifications, 5000);
+  }
+}
+
+function markActiveNav(path) {
+  $$(".sidebar .nav-link").forEach((a) => {
+    const active = a.dataset.nav && (path === a.dataset.nav || path.startsWith(`${a.dataset.nav}/`));
+    if (active) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  });
+  const m = path.match(/^\/izin\/([A-Z0-9_]+)\//);
+  if (m) expandOnly(m[1]);
+}
+
+function setGroup(button, open) {
+  button.setAttribute("aria-expanded", String(open));
+  document.getElementById(button.getAttribute("aria-controls")).hidden = !open;
+}
+
+/** Open one permit type's sub-menu (Data Izin, Data Disetujui) and close the others. */
+function expandOnly(code) {
+  $$(".nav-toggle").forEach((b) => setGroup(b, b.id === `grp-${code}`));
+}
+
+function paintCounts() {
+  if (!state.counts) return;
+  $$("[data-count]").forEach((el) => {
+    const n = state.counts.pending[el.dataset.count] || 0;
+    el.textContent = String(n);
+    el.classList.toggle("zero", n === 0);
+    el.setAttribute("aria-label", `${n} menunggu`);
+  });
+}
+
+function paintNotifications() {
+  const badge = $("#notif-badge");
+  if (!badge) return;
+  const n = state.notif.unread || 0;
+  badge.textContent = String(n);
+  badge.hidden = n === 0;
+  $("#bell").setAttribute("title", n ? `${n} notifikasi belum dibaca` : "Notifikasi");
+  // the list exists only while the dropdown is open (no hidden copies of the titles)
+  if ($("#notif-menu").hidden) {
+    $("#notif-list").innerHTML = "";
+    return;
+  }
+  const items = (state.notif.items || []).slice(0, 5);
+  render(
+    $("#notif-list"),
+    items.length
+      ? items.map(
+          (n) => html`<li><a href="#/notifikasi/${encodeURIComponent(n.id)}" class="${n.read ? "" : "unread"}">
+            <span class="n-title">${n.title}</span>
+            <span class="n-time">${formatDateTime(n.created_at)}</span></a></li>`
+        )
+      : html`<li class="empty">Belum ada notifikasi.</li>`
+  );
+}
+
+/** Reload the pending counts (sidebar). Views call it after a decision. */
+async function refreshCounts() {
+  try {
+    state.counts = await get("/tickets/summary");
+    paintCounts();
+  } catch {
+    /* counts are a convenience; the lists show errors themselves */
+  }
+  return state.counts;
+}
+
+/** Reload the bell (unread count + latest). */
+async function refreshNotifications() {
+  try {
+    state.notif = await get("/notifications", { limit: 5 });
+    paintNotifications();
+  } catch {
+    /* keep the last known state */
+  }
+  return state.notif;
+}
+
+/** A view changed read state locally (e.g. opened a notification). */
+function setUnread(unread) {
+  state.notif.unread = Math.max(0, unread);
+  paintNotifications();
+}
+
+async function loadPermitTypes() {
+  if (state.permitTypes) return;
+  try {
+    const r = await get("/permit-types");
+    state.permitTypes = r.items;
+  } catch {
+    state.permitTypes = null;
+  }
+}
+
+function startPolling() {
+  stopPolling();
+  const secs = Number(window.ETRACKING_CONFIG.notificationPollSeconds) || 60;
+  state.pollTimer = setInterval(() => {
+    if (session.get()) {
+      refreshNotifications();
+      refreshCounts();
+    }
+  }, secs * 1000);
+}
+
+function stopPolling() {
+  if (state.pollTimer) clearInterval(state.pollTimer);
+  state.pollTimer = null;
+}
+
+async function enterShell() {
+  await loadPermitTypes();
+  renderShell();
+  refreshCounts();
+  refreshNotifications();
+  startPolling();
+}
+
+function logout() {
+  session.clear();
+  leaveShell();
+  flashNext("Anda telah keluar dari aplikasi.", "info");
+  navigate("#/");
+}
+
+function leaveShell() {
+  stopPolling();
+  clearInterval(state.bellTimer);
+  state.bellTimer = null;
+  state.shell = false;
+  state.permitTypes = null;
+  state.counts = null;
+  state.notif = { unread: 0, items: [] };
+}
+
+/** Where to go after logging in: the page that was asked for, else the dashboard. */
+function takeNext() {
+  const next = sessionStorage.getItem(NEXT_KEY);
+  sessionStorage.removeItem(NEXT_KEY);
+  return next && next !== "#/" ? next : "#/dashboard";
+}
+
+function takeFlash() {
+  const f = state.flash;
+  state.flash = null;
+  return f;
+}
+
+// ---------------------------------------------------------------- router
+
+async function route() {
+  const { path, query } = parseHash();
+  const match = ROUTES.map((r) => ({ r, m: path.match(r.re) })).find((x) => x.m);
+  const id = ++state.renderId;
+  if (state.cleanup) {
+    try {
+      state.cleanup();
+    } catch {
+      /* ignore */
+    }
+    state.cleanup = null;
+  }
+  const logged = !!session.get();
+
+  if (!match || match.r.public) {
+    if (logged && (!match || path === "/" || path === "")) {
+      if (!match) {
+        await ensureShell();
+        render($("#view"), html`<h1 tabindex="-1">Halaman tidak ditemukan</h1>
+          <p>Alamat <code>#${path}</code> tidak dikenal. <a href="#/dashboard">Kembali ke Dashboard</a>.</p>`);
+        return;
+      }
+      location.replace("#/dashboard");
+      return;
+    }
+    if (!match) {
+      location.replace("#/");
+      return;
+    }
+    if (state.shell) leaveShell();
+    state.cleanup =
+      (await landing.show(app(), {
+        flash: takeFlash(),
+        afterLogin: () => navigate(takeNext()),
+      })) || null;
+    document.title = "Andesit — E-Tracking Perizinan dan Pelaporan Usaha Pertambangan";
+    return;
+  }
+
+  if (!logged) {
+    sessionStorage.setItem(NEXT_KEY, `#${path}${query.toString() ? `?${query}` : ""}`);
+    if (!state.flash) flashNext("Silakan login untuk membuka halaman yang diminta.", "info");
+    if (state.shell) leaveShell();
+    location.replace("#/");
+    return;
+  }
+
+  await ensureShell();
+  if (id !== state.renderId) return;
+  markActiveNav(path);
+  showFlash(takeFlash());
+  const viewEl = $("#view");
+  viewEl.innerHTML = "";
+  const ctx = {
+    el: viewEl,
+    params: match.m.slice(1),
+    query,
+    mode: match.r.mode,
+    isCurrent: () => id === state.renderId,
+    setTitle: (t) => (document.title = `${t} · Andesit`),
+    flash: (message, kind) => showFlash({ message, kind }),
+    flashNext,
+    clearFlash: () => showFlash(null),
+    navigate,
+    permitType,
+    permitTypes: () => state.permitTypes || FALLBACK_TYPES,
+    user: currentUser(),
+    refreshCounts,
+    refreshNotifications,
+    setUnread,
+    counts: () => state.counts,
+  };
+  try {
+    const cleanup = await match.r.view.show(ctx);
+    if (typeof cleanup === "function") {
+      if (id === state.renderId) state.cleanup = cleanup;
+      else cleanup(); // this screen was left while it loaded
+    }
+  } catch (err) {
+    if (id === state.renderId && err && err.status !== 401) {
+      const retry = !err.status || err.status >= 500;
+      render(
+        viewEl,
+        html`<div class="error-box" role="alert"><p>${err.message || "Terjadi kesalahan."}</p>
+          ${retry
+            ? html`<button type="button" class="btn" id="retry">Coba Lagi</button>`
+            : html`<a href="#/dashboard">Kembali ke Dashboard</a>`}</div>`
+      );
+      if (retry) $("#retry").addEventListener("click", () => route());
+    }
+  }
+  const h1 = viewEl.querySelector("h1");
+  const focusInView = viewEl.contains(document.activeElement);
+  if (h1 && id === state.renderId && !focusInView) {
+    h1.setAttribute("tabindex", "-1");
+    h1.focus({ preventScroll: true });
+  }
+  window.scrollTo(0, 0);
+}
+
+function ensureShell() {
+  if (state.shell && document.getElementById("view")) return Promise.resolve();
+  if (!state.entering) {
+    state.entering = enterShell().finally(() => {
+      state.entering = null;
+    });
+  }
+  return state.entering;
+}
+
+window.addEventListener("etracking:unauthorized", () => {
+  const { path, query } = parseHash();
+  if (path !== "/" && path !== "") {
+    sessionStorage.setItem(NEXT_KEY, `#${path}${query.toString() ? `?${query}` : ""}`);
+  }
+  leaveShell();
+  flashNext("Sesi Anda telah berakhir. Silakan login kembali.", "error");
+  if (location.hash === "#/" || location.hash === "") route();
+  else location.replace("#/");
+});
+
+// page-wide: close the bell dropdown on an outside click, close menus on Escape
+document.addEventListener("click", (e) => {
+  if (!e.target.closest(".bell-wrap")) toggleBell(false);
+});
+document.addEventListener("keydown", (e) => {
+  if (e.key !== "Escape") return;
+  const menu = $("#notif-menu");
+  if (menu && !menu.hidden) {
+    toggleBell(false);
+    $("#bell").focus();
+  }
+  toggleSidebar(false);
+});
+
+window.addEventListener("hashchange", route);
+route();

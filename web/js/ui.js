@@ -1,0 +1,38 @@
+// Small pieces of markup shared by several screens.
+
+import { html } from "./html.js";
+import { icon } from "./icons.js";
+
+/** Colour class of a status label. */
+export function statusKind(status) {
+  const s = String(status || "");
+  if (/^DISETUJUI DINAS ESDM/.test(s)) return "ok";
+  if (/^DITOLAK DINAS ESDM/.test(s)) return "danger";
+  if (/DITOLAK|DIKEMBALIKAN/.test(s)) return "warn";
+  return "info";
+}
+
+export function statusBadge(status) {
+  return html`<span class="status status-${statusKind(status)}">${status || "-"}</span>`;
+}
+
+/** The three per-ticket buttons (Detail, Lihat Peta, Track); navigation by data-go. */
+export function ticketButtons(no, { detail = true, map = true, track = true, mapText = "Lihat Peta" } = {}) {
+  const n = encodeURIComponent(no);
+  return html`<span class="btn-group">
+    ${detail ? html`<button type="button" class="btn btn-sm btn-primary" data-go="#/tiket/${n}">${icon("eye")}Detail</button>` : ""}
+    ${map ? html`<button type="button" class="btn btn-sm btn-green" data-go="#/tiket/${n}/peta">${icon("map")}${mapText}</button>` : ""}
+    ${track ? html`<button type="button" class="btn btn-sm btn-secondary" data-go="#/tiket/${n}/track">${icon("track")}Track</button>` : ""}
+  </span>`;
+}
+
+/** Wire every [data-go] button inside root to navigate. */
+export function wireGo(root) {
+  root.addEventListener("click", (e) => {
+    const b = e.target.closest("[data-go]");
+    if (b && root.contains(b)) location.hash = b.dataset.go;
+  });
+}
+
+/** Loading / error placeholders. */
+export const loading = (what = "data") => html`<p class="muted loading">Memuat ${what}…</p>`;
