@@ -154,7 +154,8 @@ def detail(ticket: TicketModel, who: Principal) -> dict[str, Any]:
         "documents": [document_view(d) for d in documents],
         "rekomtek": ticket.rekomtek,
         "last_decision": ticket.last_decision,
-        "decided_at": ticket.decided_at,
+        "decided_at": ticket.decided_at
+        or ((ticket.last_decision or {}).get("decided_at") if is_final(ticket) else None),
         "created_at": ticket.created_at,
         "updated_at": ticket.updated_at,
         "overdue_count": ticket.overdue_count,
