@@ -42,17 +42,20 @@ class ApiClient:
             raise ApiError(response)
         return response.json()
 
-    def token(self, email: str) -> str:
-        if email not in self.tokens:
+    def token(self, email: str, password: str | None = None) -> str:
+        """A bearer token for `email` (logged in once per password, then reused)."""
+        password = password or self.password
+        key = f"{email}\0{password}"
+        if key not in self.tokens:
             response = requests.post(
                 f"{self.base_url}api/auth/login",
-                json={"email": email, "password": self.password},
+                json={"email": email, "password": password},
                 timeout=30,
             )
             if response.status_code != 200:
                 raise ApiError(response)
-            self.tokens[email] = response.json()["token"]
-        return self.tokens[email]
+            self.tokens[key] = response.json()["token"]
+        return self.tokens[key]
 
     # --- PTSP ---------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,6 @@ class RunningStack:
     process: subprocess.Popen[bytes]
     state: dict[str, Any]
     state_file: Path
-    tokens: dict[str, str] = field(default_factory=dict)
     _client: ApiClient | None = None
 
     def output(self) -> str:
@@ -55,12 +54,7 @@ class RunningStack:
         )
 
     def login(self, email: str, password: str = DEMO_PASSWORD) -> str:
-        key = f"{email}\0{password}"
-        if key not in self.tokens:
-            response = self.api("POST", "/auth/login", json={"email": email, "password": password})
-            assert response.status_code == 200, response.text
-            self.tokens[key] = response.json()["token"]
-        return self.tokens[key]
+        return self.client.token(email, password)
 
     def new_user(
         self, roles: list[str], region: str | None = None, password: str = "Rahasia#2026a"

@@ -55,14 +55,18 @@ def test_cli_creates_lists_and_changes_users(stack: RunningStack) -> None:
     assert json.loads(disabled.stdout)[0]["enabled"] is False
 
 
-def test_cli_help_lists_the_commands() -> None:
-    shown = subprocess.run(
-        [sys.executable, "-m", "chalicelib.cli", "users", "--help"],
+def help_of(group: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "chalicelib.cli", group, "--help"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_cli_help_lists_the_commands() -> None:
+    shown = help_of("users")
     assert shown.returncode == 0
     for command in ("list", "create", "set-roles", "set-region", "enable", "disable"):
         assert command in shown.stdout
@@ -88,12 +92,6 @@ def test_cli_lists_and_redrives_ptsp_dead_letters(stack: RunningStack) -> None:
     assert as_json.returncode == 0, as_json.stderr
     assert isinstance(json.loads(as_json.stdout)["moved"], int)
 
-    shown = subprocess.run(
-        [sys.executable, "-m", "chalicelib.cli", "ptsp", "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    shown = help_of("ptsp")
     assert shown.returncode == 0
     assert "dead-letters" in shown.stdout and "redrive" in shown.stdout

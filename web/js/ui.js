@@ -3,6 +3,16 @@
 import { html } from "./html.js";
 import { icon } from "./icons.js";
 
+/** Columns of a ticket row, in the seed's words (lists and the notification page). */
+export const TICKET_COLUMNS = [
+  "Nomor Ticket",
+  "Nama Pemohon",
+  "Jenis Izin",
+  "Tanggal Pengajuan",
+  "Status Saat Ini",
+  "Posisi",
+];
+
 /** Colour class of a status label. */
 export function statusKind(status) {
   const s = String(status || "");

@@ -3,18 +3,10 @@
 import { get } from "../api.js";
 import { html, raw, render, $ } from "../html.js";
 import { formatDate } from "../format.js";
-import { statusBadge, ticketButtons, wireGo } from "../ui.js";
+import { TICKET_COLUMNS, statusBadge, ticketButtons, wireGo } from "../ui.js";
 import { icon } from "../icons.js";
 
 const PAGE_SIZE = 10;
-const COLUMNS = [
-  "Nomor Ticket",
-  "Nama Pemohon",
-  "Jenis Izin",
-  "Tanggal Pengajuan",
-  "Status Saat Ini",
-  "Posisi",
-];
 
 export async function show(ctx) {
   const [code, which] = ctx.params;
@@ -56,7 +48,7 @@ export async function show(ctx) {
     <div class="table-wrap">
       <table class="data responsive" id="tabel-izin">
         <caption class="sr-only">${title}</caption>
-        <thead><tr>${COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}<th scope="col">Aksi</th></tr></thead>
+        <thead><tr>${TICKET_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}<th scope="col">Aksi</th></tr></thead>
         <tbody id="rows"><tr><td colspan="7" class="muted">Memuat data…</td></tr></tbody>
       </table>
     </div>

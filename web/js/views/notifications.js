@@ -3,17 +3,9 @@
 import { get, post } from "../api.js";
 import { html, render, $ } from "../html.js";
 import { formatDateTime } from "../format.js";
-import { wireGo } from "../ui.js";
+import { TICKET_COLUMNS, wireGo } from "../ui.js";
 
 const PAGE = 50;
-const SUMMARY_COLUMNS = [
-  "Nomor Ticket",
-  "Nama Pemohon",
-  "Jenis Izin",
-  "Tanggal Pengajuan",
-  "Status Saat Ini",
-  "Posisi",
-];
 
 export async function show(ctx) {
   return ctx.mode === "one" ? showOne(ctx) : showList(ctx);
@@ -124,8 +116,8 @@ async function showOne(ctx) {
       <p>Dengan detail izin sebagai berikut :</p>
       <div class="table-wrap">
         <table class="data responsive" id="tabel-notifikasi">
-          <thead><tr>${SUMMARY_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
-          <tbody><tr data-ticket="${s["Nomor Ticket"] || n.ticket_no}">${SUMMARY_COLUMNS.map(
+          <thead><tr>${TICKET_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
+          <tbody><tr data-ticket="${s["Nomor Ticket"] || n.ticket_no}">${TICKET_COLUMNS.map(
             (c) => html`<td data-label="${c}">${s[c] === undefined || s[c] === null ? "-" : s[c]}</td>`
           )}</tr></tbody>
         </table>
