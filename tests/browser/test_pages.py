@@ -107,6 +107,7 @@ def test_a_link_from_an_sms_opens_the_ticket_after_login(
 def test_phone_width_screens_fit(stack: RunningStack, new_page, shot) -> None:
     page = new_page(PHONE)
     login(page, KADIS)
+    expect(page.get_by_text("Izin menunggu persetujuan Anda")).to_be_visible()
     shot(page, "dashboard ponsel")
     assert no_horizontal_overflow(page)
 
@@ -125,7 +126,8 @@ def test_official_changes_profile_and_password(stack: RunningStack, new_page, sh
     page.get_by_label("Nama").fill("Dra. Wulan Sari")
     page.get_by_label("Nomor Telepon").fill("+6281399998888")
     page.get_by_role("button", name="Simpan Informasi").click()
-    expect(page.get_by_text("Dra. Wulan Sari").first).to_be_visible()
+    expect(page.locator("header").get_by_text("Dra. Wulan Sari")).to_be_visible()
+    expect(page.locator("header .avatar")).to_have_text("WS")
     page.get_by_label("Kata Sandi Lama").fill("Awal#2026abc")
     page.get_by_label("Kata Sandi Baru", exact=True).fill("Baru#2026xyz")
     page.get_by_label("Ulangi Kata Sandi Baru").fill("Baru#2026xyz")

@@ -4,6 +4,7 @@ import { get, session } from "./api.js";
 import { html, render, $, $$ } from "./html.js";
 import { formatDateTime, roleLabel } from "./format.js";
 import { icon } from "./icons.js";
+import { initials } from "./ui.js";
 import * as landing from "./views/landing.js";
 import * as dashboard from "./views/dashboard.js";
 import * as list from "./views/list.js";
@@ -205,17 +206,6 @@ function renderShell() {
   paintNotifications();
 }
 
-function initials(name) {
-  return (
-    String(name || "?")
-      .replace(/^(Ir|Dr|Drs|H|Hj)\.\s*/i, "")
-      .split(/\s+/)
-      .filter(Boolean)
-      .slice(0, 2)
-      .map((w) => w[0].toUpperCase())
-      .join("") || "?"
-  );
-}
 
 function roleText(user) {
   const roles = (user.roles || []).map(roleLabel).join(", ");

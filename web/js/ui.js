@@ -46,3 +46,16 @@ export function wireGo(root) {
 
 /** Loading / error placeholders. */
 export const loading = (what = "data") => html`<p class="muted loading">Memuat ${what}…</p>`;
+
+/** Two letters for the avatar, without academic titles. */
+export function initials(name) {
+  return (
+    String(name || "?")
+      .replace(/^(Ir|Dr|Dra|Drs|Prof|H|Hj)\.\s*/i, "")
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 2)
+      .map((w) => w[0].toUpperCase())
+      .join("") || "?"
+  );
+}

@@ -3,6 +3,7 @@
 import { get, patch, post, session } from "../api.js";
 import { html, render, $ } from "../html.js";
 import { rolesText } from "../format.js";
+import { initials } from "../ui.js";
 
 export async function show(ctx) {
   ctx.setTitle("Profil");
@@ -112,6 +113,9 @@ export async function show(ctx) {
       me = await patch("/me", body);
       session.setUser(me);
       paintInfo();
+      document.querySelectorAll(".avatar").forEach((el) => {
+        el.textContent = initials(me.name);
+      });
       document.querySelectorAll(".user-name, .sidebar-user strong").forEach((el) => {
         el.textContent = me.name;
       });
