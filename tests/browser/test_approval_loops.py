@@ -15,6 +15,7 @@ from tests.browser.console import (
     check_and_save,
     choose,
     expect_status,
+    find_row,
     login,
     open_detail_to_decide,
     options_offered,
@@ -90,6 +91,12 @@ def test_three_officials_take_a_wiup_to_disetujui_dinas_esdm(
     expect_status(kadis, "DISETUJUI DINAS ESDM")
     shot(kadis, "disetujui dinas esdm")
     assert stack.client.wait_for_final(no, KADIS)["status"] == "DISETUJUI DINAS ESDM"
+
+    # … and it is in Kepala Dinas's Data Disetujui, with its final status
+    decided = find_row(kadis, no, "WIUP", "Data Disetujui")
+    expect(decided).to_contain_text("DISETUJUI DINAS ESDM")
+    expect(decided).to_contain_text("Selesai")
+    shot(kadis, "data disetujui")
 
 
 def test_rejection_loop_ends_ditolak_dinas_esdm(stack: RunningStack, new_page, shot) -> None:
