@@ -154,7 +154,7 @@ class Stack:
         base_env.pop("AWS_SESSION_TOKEN", None)
         self._spawn(
             "moto",
-            ["-m", "moto.server", "-H", self.host, "-p", str(self.aws_port)],
+            ["-m", "local.moto_server", "-H", self.host, "-p", str(self.aws_port)],
             {**base_env, "MOTO_PORT": str(self.aws_port)},
         )
         wait_http(f"{self.aws_endpoint}/moto-api/", timeout=60)

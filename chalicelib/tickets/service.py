@@ -319,11 +319,12 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
     outcome = engine.definition().outcome(step.state, option.action)
     token = ticket.pending["task_token"]
     before = TicketModel.from_raw_data(ticket.serialize())
+    marker = store.decided_marker(who.email, ticket_no)
     claimed = store.claim(ticket, decision, outcome)
     try:
         engine.complete(token, {"action": option.action, "actor": who.email, "role": step.role})
     except (engine.StepNoLongerWaiting, engine.WorkflowUnavailable):
-        store.release(before, decision)
+        store.release(before, decision, marker)
         raise
     return claimed
 

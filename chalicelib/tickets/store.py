@@ -336,14 +336,26 @@ def claim(ticket: TicketModel, decision: Decision, outcome: Outcome) -> TicketMo
     return get(ticket.ticket_no)
 
 
-def release(before: TicketModel, decision: Decision) -> None:
-    """Undo a claim whose task token turned out dead, unless the workflow moved on since."""
+def decided_marker(email: str, ticket_no: str) -> DecidedModel | None:
+    try:
+        return DecidedModel.get(f"DECIDED#{email}", ticket_no, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def release(before: TicketModel, decision: Decision, marker: DecidedModel | None) -> None:
+    """Undo a claim whose task token turned out dead, unless the workflow moved on since:
+    the ticket as it was, no history item, the official's "decided" entry as it was."""
     try:
         before.save(condition=TicketModel.version == before.version + 1)
     except PutError as error:
         if not _condition_failed(error):
             raise
     HistoryModel(before.ticket_no, f"{decision.decided_at}#DECISION").delete()
+    if marker is not None:
+        marker.save()
+    else:
+        DecidedModel(f"DECIDED#{decision.actor_email}", before.ticket_no).delete()
 
 
 def update_documents(ticket_no: str, change: Any) -> TicketModel:

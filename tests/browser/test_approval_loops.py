@@ -72,6 +72,7 @@ def test_three_officials_take_a_wiup_to_disetujui_dinas_esdm(
         str(pdf)
     )
     expect(cabdin.get_by_text("Berkas diterima: rekomtek-lampiran-peta.pdf")).to_be_visible()
+    expect(cabdin.locator("#tabel-dokumen")).to_contain_text("rekomtek-lampiran-peta.pdf")
     shot(cabdin, "cabang dinas mengisi rekomtek dan mengunggah PDF")
     check_and_save(cabdin)
     expect_status(cabdin, "HASIL KAJIAN DITERIMA KEPALA BIDANG")

@@ -141,22 +141,7 @@ function paint(view, t) {
 
     <section class="panel" aria-labelledby="h-dokumen">
       <h2 id="h-dokumen">Dokumen Unggahan</h2>
-      ${docs.length
-        ? html`<div class="table-wrap"><table class="data responsive" id="tabel-dokumen">
-            <thead><tr><th scope="col">Nama Berkas</th><th scope="col">Jenis</th><th scope="col">Ukuran</th>
-              <th scope="col">Diunggah</th><th scope="col">Oleh</th><th scope="col">Langkah</th><th scope="col">Aksi</th></tr></thead>
-            <tbody>${docs.map(
-              (d) => html`<tr data-document="${d.id}">
-                <td data-label="Nama Berkas">${d.filename}</td>
-                <td data-label="Jenis">${d.kind}</td>
-                <td data-label="Ukuran">${formatSize(d.size)}</td>
-                <td data-label="Diunggah">${formatDateTime(d.uploaded_at)}</td>
-                <td data-label="Oleh">${d.uploaded_by}</td>
-                <td data-label="Langkah">${d.step || "-"}</td>
-                <td data-label="Aksi"><button type="button" class="btn btn-sm btn-secondary" data-doc="${d.id}">Buka</button></td>
-              </tr>`
-            )}</tbody></table></div>`
-        : html`<p class="muted">Belum ada dokumen yang diunggah.</p>`}
+      <div id="doc-table">${documentsTable(docs)}</div>
       <div id="doc-msg" class="form-msg" role="status" aria-live="polite"></div>
     </section>
 
@@ -206,6 +191,26 @@ function paint(view, t) {
       msg.textContent = err.message;
     }
   }
+}
+
+/** The uploaded documents (refreshed in place after an upload is confirmed). */
+function documentsTable(docs) {
+  return docs.length
+    ? html`<div class="table-wrap"><table class="data responsive" id="tabel-dokumen">
+            <thead><tr><th scope="col">Nama Berkas</th><th scope="col">Jenis</th><th scope="col">Ukuran</th>
+              <th scope="col">Diunggah</th><th scope="col">Oleh</th><th scope="col">Langkah</th><th scope="col">Aksi</th></tr></thead>
+            <tbody>${docs.map(
+              (d) => html`<tr data-document="${d.id}">
+                <td data-label="Nama Berkas">${d.filename}</td>
+                <td data-label="Jenis">${d.kind}</td>
+                <td data-label="Ukuran">${formatSize(d.size)}</td>
+                <td data-label="Diunggah">${formatDateTime(d.uploaded_at)}</td>
+                <td data-label="Oleh">${d.uploaded_by}</td>
+                <td data-label="Langkah">${d.step || "-"}</td>
+                <td data-label="Aksi"><button type="button" class="btn btn-sm btn-secondary" data-doc="${d.id}">Buka</button></td>
+              </tr>`
+            )}</tbody></table></div>`
+        : html`<p class="muted">Belum ada dokumen yang diunggah.</p>`;
 }
 
 function waitingFor(p, t) {
@@ -404,6 +409,10 @@ function wireDecision(view, t) {
       );
       st.docId = doc.id;
       say(`✓ Berkas diterima: ${doc.filename} (${formatSize(doc.size)}).`, "ok");
+      // show it in Dokumen Unggahan too; a failed refresh does not undo the upload
+      get(`/tickets/${encodeURIComponent(t.ticket_no)}`)
+        .then((fresh) => render($("#doc-table"), documentsTable(fresh.documents || [])))
+        .catch(() => {});
     } catch (err) {
       st.docId = null;
       row.hidden = true;
