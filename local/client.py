@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,24 +75,31 @@ class ApiClient:
         self, ticket_no: str, who: str, step: str | None = None, timeout: float = 20
     ) -> dict[str, Any]:
         """The ticket once a step (or `step`) waits; the workflow hands it over asynchronously."""
-        deadline = time.monotonic() + timeout
-        while True:
-            detail = self.ok("GET", f"/tickets/{ticket_no}", who)
+
+        def waiting(detail: dict[str, Any]) -> bool:
             pending = detail.get("pending")
-            if pending and (step is None or pending["step"] == step):
-                return detail
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{ticket_no}: step {step} not waiting; now {detail['status']}")
-            time.sleep(0.1)
+            return bool(pending) and (step is None or pending["step"] == step)
+
+        return self._wait(ticket_no, who, waiting, f"step {step} not waiting", timeout)
 
     def wait_for_final(self, ticket_no: str, who: str, timeout: float = 20) -> dict[str, Any]:
+        return self._wait(ticket_no, who, lambda d: d["final"], "not final", timeout)
+
+    def _wait(
+        self,
+        ticket_no: str,
+        who: str,
+        done: Callable[[dict[str, Any]], bool],
+        what: str,
+        timeout: float,
+    ) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while True:
             detail = self.ok("GET", f"/tickets/{ticket_no}", who)
-            if detail["final"]:
+            if done(detail):
                 return detail
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{ticket_no} not final; now {detail['status']}")
+                raise TimeoutError(f"{ticket_no}: {what}; now {detail['status']}")
             time.sleep(0.1)
 
     def decide(

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.api.routing import principal, query
-from chalicelib.errors import BadRequest
+from chalicelib.api.routing import page_size, principal, query
 from chalicelib.notifications import center
 
 bp = Blueprint(__name__)
@@ -15,12 +14,9 @@ bp = Blueprint(__name__)
 def list_notifications() -> dict:
     """Unread count and the latest notifications, newest first."""
     request = bp.current_request
-    raw = query(request, "limit", "20") or "20"
-    if not raw.isdigit() or not 1 <= int(raw) <= 100:
-        raise BadRequest("Parameter limit harus angka 1–100.", code="INVALID_LIMIT", field="limit")
     return center.inbox(
         principal(request).email,
-        int(raw),
+        page_size(request),
         query(request, "cursor"),
         unread_only=query(request, "unread") == "true",
     )

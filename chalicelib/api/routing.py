@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from chalice.app import Request
 
 from chalicelib.auth.principal import Principal
+from chalicelib.errors import BadRequest
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,3 +65,13 @@ def query(request: Request, name: str, default: str | None = None) -> str | None
     params = request.query_params or {}
     value = params.get(name)
     return value if value not in (None, "") else default
+
+
+def page_size(request: Request, default: int = 20, most: int = 100) -> int:
+    """The `limit` query parameter of a paged list: 1–`most`, else a 400 naming it."""
+    raw = query(request, "limit", str(default)) or ""
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise BadRequest(
+            f"Parameter limit harus angka 1–{most}.", code="INVALID_LIMIT", field="limit"
+        )
+    return int(raw)

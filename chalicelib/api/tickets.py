@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.api.routing import accepts, body, principal, query, roles
+from chalicelib.api.routing import accepts, body, page_size, principal, query, roles
 from chalicelib.errors import BadRequest
 from chalicelib.tickets import permits, service, store
 
 bp = Blueprint(__name__)
 OFFICIALS = service.OFFICIALS
-
-
-def _limit() -> int:
-    raw = query(bp.current_request, "limit", "20")
-    if not (raw or "").isdigit() or not 1 <= int(raw) <= 100:
-        raise BadRequest("Parameter limit harus angka 1–100.", code="INVALID_LIMIT", field="limit")
-    return int(raw)
 
 
 @bp.route("/permit-types", methods=["GET"])
@@ -42,7 +35,7 @@ def list_tickets() -> dict:
         permit_type,
         query(request, "q"),
         query(request, "cursor"),
-        _limit(),
+        page_size(request),
     )
 
 

@@ -19,7 +19,7 @@ from chalicelib.services import users
 from chalicelib.settings import settings
 from chalicelib.tickets import permits
 from chalicelib.tickets.models import NotificationModel
-from chalicelib.tickets.store import decode_cursor, encode_cursor
+from chalicelib.tickets.store import condition_failed, decode_cursor, encode_cursor
 
 SUMMARY_COLUMNS = (
     ("ticket_no", "Nomor Ticket"),
@@ -118,7 +118,7 @@ def deliver(event: dict[str, Any]) -> int:
         try:
             item.save(condition=NotificationModel.notification_id.does_not_exist())
         except PutError as error:
-            if getattr(error, "cause_response_code", "") == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 continue  # delivered before: no second SMS
             raise
         created += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from chalicelib import geo
@@ -256,11 +257,8 @@ def list_tickets(
 
 
 def counts(who: Principal) -> dict[str, Any]:
-    keys = inbox_keys(who)
-    per_type = {
-        permit_type: sum(store.count_pending(key, permit_type) for key in keys)
-        for permit_type in permits.PERMIT_TYPES
-    }
+    waiting = sum((store.count_pending(key) for key in inbox_keys(who)), Counter())
+    per_type = {permit_type: waiting[permit_type] for permit_type in permits.PERMIT_TYPES}
     return {"pending": per_type, "total": sum(per_type.values())}
 
 

@@ -7,6 +7,7 @@ import base64
 import json
 import re
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +39,8 @@ def _connection() -> Connection:
     return Connection(region=meta.region, host=meta.host)
 
 
-def _condition_failed(error: Exception) -> bool:
+def condition_failed(error: Exception) -> bool:
+    """A conditional write or transaction refused because its condition did not hold."""
     code = getattr(error, "cause_response_code", None)
     return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
 
@@ -50,10 +52,9 @@ def search_text(*parts: str | None) -> str:
 
 
 def search_term(q: str | None) -> str | None:
-    if not q:
-        return None
-    words = re.findall(r"[^\W_]+", q.lower())
-    return (" " + " ".join(words)) if words else None
+    """The query in the same form as `search_text`; None when it holds no word."""
+    term = search_text(q)
+    return term if term.strip() else None
 
 
 def inbox_key(role: str, region: str | None, region_scoped: bool) -> str:
@@ -108,7 +109,7 @@ def create(ticket: TicketModel, webhook_id: str) -> tuple[TicketModel, bool]:
             tx.save(marker, condition=IdempotencyModel.id.does_not_exist())
             tx.save(arrival)
     except TransactWriteError as error:
-        if not _condition_failed(error):
+        if not condition_failed(error):
             raise
         existing = ticket_for_webhook(webhook_id) or find(ticket.ticket_no)
         if existing is None:
@@ -164,7 +165,7 @@ def record_step(message: dict[str, Any]) -> tuple[TicketModel, bool] | None:
             & (TicketModel.entered_at.does_not_exist() | (TicketModel.entered_at < entered_at)),
         )
     except UpdateError as error:
-        if _condition_failed(error):
+        if condition_failed(error):
             return None
         raise
     return ticket, reopened
@@ -189,7 +190,7 @@ def record_overdue(message: dict[str, Any]) -> TicketModel | None:
     try:
         overdue.save(condition=HistoryModel.seq.does_not_exist())
     except PutError as error:
-        if _condition_failed(error):
+        if condition_failed(error):
             return None
         raise
     ticket.update(actions=[TicketModel.overdue_count.add(1)])
@@ -233,7 +234,7 @@ def finalize(message: dict[str, Any]) -> TicketModel:
                 )
             )
     except TransactWriteError as error:
-        if not _condition_failed(error):
+        if not condition_failed(error):
             raise
     return get(ticket.ticket_no)
 
@@ -326,7 +327,7 @@ def claim(ticket: TicketModel, decision: Decision, outcome: Outcome) -> TicketMo
             tx.save(history, condition=HistoryModel.seq.does_not_exist())
             tx.save(marker)
     except TransactWriteError as error:
-        if _condition_failed(error):
+        if condition_failed(error):
             raise Conflict(
                 "Langkah ini sudah diputuskan oleh pengguna lain atau data sudah berubah. "
                 "Muat ulang halaman untuk melihat status terbaru.",
@@ -349,7 +350,7 @@ def release(before: TicketModel, decision: Decision, marker: DecidedModel | None
     try:
         before.save(condition=TicketModel.version == before.version + 1)
     except PutError as error:
-        if not _condition_failed(error):
+        if not condition_failed(error):
             raise
     HistoryModel(before.ticket_no, f"{decision.decided_at}#DECISION").delete()
     if marker is not None:
@@ -374,7 +375,7 @@ def update_documents(ticket_no: str, change: Any) -> TicketModel:
             )
             return ticket
         except UpdateError as error:
-            if not _condition_failed(error):
+            if not condition_failed(error):
                 raise
     raise Conflict("Tiket sedang diperbarui oleh pengguna lain; coba lagi.", code="TICKET_BUSY")
 
@@ -463,7 +464,7 @@ def _batch_get(ticket_nos: list[str]) -> Iterator[TicketModel]:
     return TicketModel.batch_get(ticket_nos)
 
 
-def count_pending(key: str, permit_type: str) -> int:
-    return TicketModel.inbox.count(
-        key, range_key_condition=TicketModel.inbox_at.startswith(f"{permit_type}#")
-    )
+def count_pending(key: str) -> Counter[str]:
+    """Tickets waiting in one inbox, per permit type (the sort key starts with it)."""
+    waiting = TicketModel.inbox.query(key, attributes_to_get=["inbox_at"], page_size=1000)
+    return Counter(item.inbox_at.split("#", 1)[0] for item in waiting)
