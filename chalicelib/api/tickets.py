@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.api.routing import accepts, body, page_size, principal, query, roles
 from chalicelib.errors import BadRequest
-from chalicelib.tickets import permits, service, store
+from chalicelib.tickets import permits, service
 
 bp = Blueprint(__name__)
 OFFICIALS = service.OFFICIALS
@@ -60,17 +60,14 @@ def ticket_counts() -> dict:
 def ticket_detail(ticket_no: str) -> dict:
     """Everything about a ticket, and the options my role may choose now."""
     who = principal(bp.current_request)
-    ticket = store.get(ticket_no)
-    service.check_can_view(ticket, who)
-    return service.detail(ticket, who)
+    return service.detail(service.visible_ticket(ticket_no, who), who)
 
 
 @bp.route("/tickets/{ticket_no}/track", methods=["GET"])
 @roles(*OFFICIALS)
 def ticket_track(ticket_no: str) -> dict:
     """Every step: status, who, role, action, note, entered/left, duration."""
-    ticket = store.get(ticket_no)
-    service.check_can_view(ticket, principal(bp.current_request))
+    ticket = service.visible_ticket(ticket_no, principal(bp.current_request))
     return {"ticket": service.summary(ticket), "items": service.track(ticket)}
 
 
@@ -78,8 +75,7 @@ def ticket_track(ticket_no: str) -> dict:
 @roles(*OFFICIALS)
 def ticket_map(ticket_no: str) -> dict:
     """The location as a GeoJSON Feature."""
-    ticket = store.get(ticket_no)
-    service.check_can_view(ticket, principal(bp.current_request))
+    ticket = service.visible_ticket(ticket_no, principal(bp.current_request))
     return service.map_feature(ticket)
 
 

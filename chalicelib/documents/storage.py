@@ -32,8 +32,7 @@ def _check_my_turn(ticket: TicketModel, who: Principal) -> dict[str, Any]:
 
 
 def request_upload(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict[str, Any]:
-    ticket = store.get(ticket_no)
-    service.check_can_view(ticket, who)
+    ticket = service.visible_ticket(ticket_no, who)
     pending = _check_my_turn(ticket, who)
     allowed = content.KINDS[data["kind"]]
     if data["content_type"] not in allowed:
@@ -72,8 +71,7 @@ def request_upload(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict
 
 def confirm(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]:
     """Check what was really uploaded; a bad file is deleted and the reason returned."""
-    ticket = store.get(ticket_no)
-    service.check_can_view(ticket, who)
+    ticket = service.visible_ticket(ticket_no, who)
     document = (ticket.documents or {}).get(document_id)
     if document is None:
         raise NotFound("Dokumen tidak ditemukan.", code="DOCUMENT_NOT_FOUND")
@@ -116,8 +114,7 @@ def confirm(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]:
 
 
 def download(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]:
-    ticket = store.get(ticket_no)
-    service.check_can_view(ticket, who)
+    ticket = service.visible_ticket(ticket_no, who)
     document = (ticket.documents or {}).get(document_id)
     if document is None or not document.get("confirmed"):
         raise NotFound("Dokumen tidak ditemukan.", code="DOCUMENT_NOT_FOUND")

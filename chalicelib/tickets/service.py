@@ -74,11 +74,14 @@ def receive_application(data: dict[str, Any], webhook_id: str) -> tuple[TicketMo
 # --- access ---------------------------------------------------------------------------------
 
 
-def check_can_view(ticket: TicketModel, who: Principal) -> None:
+def visible_ticket(ticket_no: str, who: Principal) -> TicketModel:
+    """The ticket, if the caller may see it: 404 unknown; 403 another region's for a
+    region-scoped role."""
+    ticket = store.get(ticket_no)
     if who.has_any(*SEE_ALL):
-        return
+        return ticket
     if who.has_any(*REGION_SCOPED) and who.region and who.region == ticket.region:
-        return
+        return ticket
     raise Forbidden(
         f"Tiket {ticket.ticket_no} berada di wilayah lain; Anda hanya dapat melihat tiket "
         "wilayah Anda.",
@@ -266,8 +269,7 @@ def counts(who: Principal) -> dict[str, Any]:
 
 
 def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> TicketModel:
-    ticket = store.get(ticket_no)
-    check_can_view(ticket, who)
+    ticket = visible_ticket(ticket_no, who)
     step = pending_step(ticket)
     if step is None or step.step != data["step"]:
         raise Conflict(

@@ -13,22 +13,20 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.aws import client
-from chalicelib.errors import AppError
+from chalicelib.errors import Conflict, ServiceUnavailable
 from chalicelib.settings import settings
 from chalicelib.workflow.definition import WorkflowDefinition
 
 DEAD_TOKEN_ERRORS = {"InvalidToken", "TaskTimedOut", "TaskDoesNotExist"}
 
 
-class StepNoLongerWaiting(AppError):
+class StepNoLongerWaiting(Conflict):
     """The task token is dead: Step Functions has moved on from this step."""
 
-    status = 409
     code = "STEP_NO_LONGER_WAITING"
 
 
-class WorkflowUnavailable(AppError):
-    status = 503
+class WorkflowUnavailable(ServiceUnavailable):
     code = "WORKFLOW_UNAVAILABLE"
 
 
