@@ -157,7 +157,7 @@ class Provisioner:
         session = boto3.session.Session(
             aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
         )
-        self._client = lambda service: session.client(service, endpoint_url=endpoint)
+        self.client = lambda service: session.client(service, endpoint_url=endpoint)
         self._creators: dict[str, Callable[[str, dict[str, Any]], None]] = {
             "AWS::DynamoDB::Table": self._table,
             "AWS::S3::Bucket": self._bucket,
@@ -202,7 +202,7 @@ class Provisioner:
             if k in p
         }
         args["BillingMode"] = p.get("BillingMode", "PAY_PER_REQUEST")
-        ddb = self._client("dynamodb")
+        ddb = self.client("dynamodb")
         arn = ddb.create_table(**args)["TableDescription"]["TableArn"]
         ttl = p.get("TimeToLiveSpecification")
         if ttl:
@@ -211,7 +211,7 @@ class Provisioner:
         self.state.attributes[(name, "Arn")] = arn
 
     def _bucket(self, name: str, p: dict[str, Any]) -> None:
-        s3 = self._client("s3")
+        s3 = self.client("s3")
         bucket = p["BucketName"]
         args: dict[str, Any] = {"Bucket": bucket}
         if self.state.region != "us-east-1":
@@ -252,7 +252,7 @@ class Provisioner:
         )
 
     def _topic(self, name: str, p: dict[str, Any]) -> None:
-        arn = self._client("sns").create_topic(Name=p["TopicName"])["TopicArn"]
+        arn = self.client("sns").create_topic(Name=p["TopicName"])["TopicArn"]
         self.state.refs[name] = arn
         self.state.attributes[(name, "TopicName")] = p["TopicName"]
         self.state.attributes[(name, "TopicArn")] = arn
@@ -270,7 +270,7 @@ class Provisioner:
                 attributes[key] = str(p[key])
         if "RedrivePolicy" in p:
             attributes["RedrivePolicy"] = json.dumps(p["RedrivePolicy"])
-        sqs = self._client("sqs")
+        sqs = self.client("sqs")
         url = sqs.create_queue(QueueName=p["QueueName"], Attributes=attributes)["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
             "QueueArn"
@@ -288,7 +288,7 @@ class Provisioner:
             attributes["FilterPolicy"] = json.dumps(p["FilterPolicy"])
         if "FilterPolicyScope" in p:
             attributes["FilterPolicyScope"] = p["FilterPolicyScope"]
-        arn = self._client("sns").subscribe(
+        arn = self.client("sns").subscribe(
             TopicArn=p["TopicArn"],
             Protocol=p["Protocol"],
             Endpoint=p["Endpoint"],
@@ -302,7 +302,7 @@ class Provisioner:
         for key, value in p.get("DefinitionSubstitutions", {}).items():
             definition = definition.replace("${" + key + "}", str(value))
         machine_name = p.get("Name", name)
-        arn = self._client("stepfunctions").create_state_machine(
+        arn = self.client("stepfunctions").create_state_machine(
             name=machine_name,
             definition=definition,
             type=p.get("Type", "STANDARD"),
@@ -326,7 +326,7 @@ class Provisioner:
             )
             if k in p
         }
-        pool = self._client("cognito-idp").create_user_pool(PoolName=p["UserPoolName"], **args)
+        pool = self.client("cognito-idp").create_user_pool(PoolName=p["UserPoolName"], **args)
         pool_id = pool["UserPool"]["Id"]
         self.state.refs[name] = pool_id
         self.state.attributes[(name, "Arn")] = pool["UserPool"]["Arn"]
@@ -350,14 +350,14 @@ class Provisioner:
             )
             if k in p
         }
-        created = self._client("cognito-idp").create_user_pool_client(
+        created = self.client("cognito-idp").create_user_pool_client(
             UserPoolId=p["UserPoolId"], ClientName=p["ClientName"], **args
         )
         self.state.refs[name] = created["UserPoolClient"]["ClientId"]
 
     def _user_pool_group(self, name: str, p: dict[str, Any]) -> None:
         args = {k: p[k] for k in ("Description", "Precedence") if k in p}
-        self._client("cognito-idp").create_group(
+        self.client("cognito-idp").create_group(
             UserPoolId=p["UserPoolId"], GroupName=p["GroupName"], **args
         )
         self.state.refs[name] = p["GroupName"]

@@ -23,7 +23,6 @@ import urllib.request
 from pathlib import Path
 from typing import IO, Any
 
-import boto3
 from chalice.cli.factory import CLIFactory
 
 from chalicelib.auth.users import UserDirectory
@@ -185,13 +184,8 @@ class Stack:
             "PTSP_SINK_DIR": str(self.log_dir.parent),
         }
         if self.seed:
-            aws = boto3.session.Session(
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-                region_name=self.region,
-            )
-            idp = aws.client("cognito-idp", endpoint_url=self.aws_endpoint)
-            sns = aws.client("sns", endpoint_url=self.aws_endpoint)
+            idp = provisioner.client("cognito-idp")
+            sns = provisioner.client("sns")
             alerts = state.refs["OfficialAlertsTopic"]
             directory = UserDirectory(
                 idp,
