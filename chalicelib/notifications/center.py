@@ -17,7 +17,7 @@ from chalicelib.errors import NotFound
 from chalicelib.notifications import email
 from chalicelib.services import users
 from chalicelib.settings import settings
-from chalicelib.tickets import permits
+from chalicelib.tickets import permits, service, store
 from chalicelib.tickets.models import NotificationModel
 from chalicelib.tickets.store import condition_failed, decode_cursor, encode_cursor
 
@@ -39,6 +39,17 @@ def _upper_role(role: str | None) -> str:
     return ROLE_LABELS.get(role or "", role or "-").upper()
 
 
+def _reason(decision: dict[str, Any] | None) -> str:
+    note = (decision or {}).get("note")
+    return f" Alasan: {note}." if note else ""
+
+
+def _what_happened(decision: dict[str, Any]) -> str:
+    """The decision as the seed words it ("DISETUJUI KEPALA BIDANG"); the ASL option's
+    `result` says it, older decisions without one fall back to the action and the role."""
+    return decision.get("result") or f"{decision['action']} oleh {_upper_role(decision['role'])}"
+
+
 def compose(event: dict[str, Any]) -> tuple[str, str]:
     """Title and sentence, worded as the seed's notification page."""
     no = event["ticket_no"]
@@ -53,7 +64,7 @@ def compose(event: dict[str, Any]) -> tuple[str, str]:
     if event["type"] == events.DECIDED:
         return (
             f"Keputusan akhir, no. ticket : {no}",
-            f"Pengajuan {kind} dengan no ticket {no}, {event['status']}. "
+            f"Pengajuan {kind} dengan no ticket {no}, {event['status']}.{_reason(last)} "
             "Keputusan telah dikirim ke PTSP.",
         )
     nxt = _upper_role(event["role"])
@@ -65,9 +76,8 @@ def compose(event: dict[str, Any]) -> tuple[str, str]:
         )
     return (
         f"Approval {ROLE_LABELS.get(last['role'], last['role'])}, no. ticket : {no}",
-        f"Pengajuan {kind} dengan no ticket {no}, {last['action']} oleh "
-        f"{_upper_role(last['role'])}. Izin dapat diproses oleh {nxt} untuk approval "
-        "selanjutnya.",
+        f"Pengajuan {kind} dengan no ticket {no}, {_what_happened(last)}.{_reason(last)} "
+        f"Izin dapat diproses oleh {nxt} untuk approval selanjutnya.",
     )
 
 
@@ -134,13 +144,21 @@ def deliver(event: dict[str, Any]) -> int:
     return created
 
 
-def view(item: NotificationModel) -> dict[str, Any]:
+LIVE_COLUMNS = (("status", "Status Saat Ini"), ("position", "Posisi"))
+
+
+def view(item: NotificationModel, now: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`now`: the ticket's summary today, so "Status Saat Ini" is current when read, not
+    frozen at sending time (the sentence keeps what happened then)."""
+    summary = dict(item.summary)
+    for key, label in LIVE_COLUMNS if now else ():
+        summary[label] = now.get(key)
     return {
         "id": item.notification_id,
         "ticket_no": item.ticket_no,
         "title": item.title,
         "message": item.message,
-        "summary": item.summary,
+        "summary": summary,
         "link": item.link,
         "created_at": item.created_at,
         "read": item.read,
@@ -156,7 +174,9 @@ def inbox(email: str, limit: int, cursor: str | None, unread_only: bool) -> dict
         last_evaluated_key=decode_cursor(cursor),
         page_size=100,
     )
-    items = [view(i) for i in results]
+    found = list(results)
+    current = {t.ticket_no: service.summary(t) for t in store.tickets({i.ticket_no for i in found})}
+    items = [view(i, current.get(i.ticket_no)) for i in found]
     unread = NotificationModel.count(email, filter_condition=NotificationModel.read == False)  # noqa: E712
     return {
         "unread": unread,

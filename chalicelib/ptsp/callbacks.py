@@ -41,6 +41,9 @@ def payload(event: dict[str, Any]) -> dict[str, Any]:
         "status": ticket.status,
         "decided_at": ticket.decided_at,
     }
+    reason = (ticket.last_decision or {}).get("note")
+    if reason and ticket.status != "DISETUJUI DINAS ESDM":
+        data["reason"] = reason
     if ticket.rekomtek and ticket.status == "DISETUJUI DINAS ESDM":
         data["rekomtek"] = ticket.rekomtek
         data["documents"] = [

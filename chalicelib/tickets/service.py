@@ -14,7 +14,7 @@ from chalicelib.settings import settings
 from chalicelib.tickets import permits, store
 from chalicelib.tickets.models import TicketModel
 from chalicelib.workflow import engine
-from chalicelib.workflow.definition import Step
+from chalicelib.workflow.definition import Option, Step
 
 # Officials who see every ticket; region-scoped roles see their region's only.
 SEE_ALL = ("KEPALA_DINAS", "KEPALA_BIDANG", "ADMIN")
@@ -171,7 +171,10 @@ def detail(ticket: TicketModel, who: Principal) -> dict[str, Any]:
                 "role_label": ROLE_LABELS.get(step.role, step.role),
                 "entered_at": ticket.pending["entered_at"],
                 "my_turn": mine,
-                "options": [{"action": o.action, "requires": o.requires} for o in step.options]
+                "options": [
+                    {"action": o.action, "requires": o.requires, "result": o.result}
+                    for o in step.options
+                ]
                 if mine
                 else [],
             }
@@ -301,6 +304,7 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
             code="CHECK_REQUIRED",
             field="checked",
         )
+    note = _required_note(option, data.get("note"))
     rekomtek = _required_rekomtek(option.required_fields, data.get("rekomtek"))
     document_ids = _required_documents(
         ticket, option.required_documents, data.get("document_ids") or []
@@ -311,7 +315,8 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
         actor_email=who.email,
         actor_name=name,
         actor_role=step.role,
-        note=(data.get("note") or "").strip() or None,
+        result=option.result,
+        note=note,
         rekomtek=rekomtek,
         document_ids=document_ids,
         decided_at=now_iso(),
@@ -327,6 +332,19 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
         store.release(before, decision, marker)
         raise
     return claimed
+
+
+def _required_note(option: Option, note: str | None) -> str | None:
+    """A refusal or a return says why: the next official and PTSP read it."""
+    text = " ".join((note or "").split()) or None
+    if option.requires_note and not text:
+        raise Unprocessable(
+            f"Alasan wajib diisi untuk pilihan {option.action}: tuliskan alasan penolakan atau "
+            "pengembalian agar pejabat berikutnya dapat menindaklanjutinya.",
+            code="NOTE_REQUIRED",
+            field="note",
+        )
+    return text
 
 
 def _required_rekomtek(fields: str | None, rekomtek: dict[str, Any] | None) -> dict | None:

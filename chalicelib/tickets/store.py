@@ -143,7 +143,9 @@ def record_step(message: dict[str, Any]) -> tuple[TicketModel, bool] | None:
         "status": step.status,
         "role": step.role,
         "region_scoped": step.region_scoped,
-        "options": [{"action": o.action, "requires": o.requires} for o in step.options],
+        "options": [
+            {"action": o.action, "requires": o.requires, "result": o.result} for o in step.options
+        ],
         "task_token": message["task_token"],
         "entered_at": entered_at,
     }
@@ -203,6 +205,8 @@ def finalize(message: dict[str, Any]) -> TicketModel:
     if ticket.final:
         return ticket
     at = message["entered_at"]
+    # One decision, one time: the final status is the consequence of the last decision.
+    decided_at = (ticket.last_decision or {}).get("decided_at") or at
     try:
         with TransactWrite(connection=_connection()) as tx:
             tx.update(
@@ -210,7 +214,7 @@ def finalize(message: dict[str, Any]) -> TicketModel:
                 actions=[
                     TicketModel.final.set(True),
                     TicketModel.status.set(message["status"]),
-                    TicketModel.decided_at.set(at),
+                    TicketModel.decided_at.set(decided_at),
                     TicketModel.pending.remove(),
                     TicketModel.state.remove(),
                     TicketModel.step.remove(),
@@ -229,8 +233,8 @@ def finalize(message: dict[str, Any]) -> TicketModel:
                     kind="FINAL",
                     status=message["status"],
                     action=message["status"],
-                    entered_at=at,
-                    decided_at=at,
+                    entered_at=decided_at,
+                    decided_at=decided_at,
                 )
             )
     except TransactWriteError as error:
@@ -249,6 +253,7 @@ class Decision:
     actor_email: str
     actor_name: str
     actor_role: str
+    result: str | None
     note: str | None
     rekomtek: dict[str, Any] | None
     document_ids: list[str]
@@ -262,6 +267,8 @@ def claim(ticket: TicketModel, decision: Decision, outcome: Outcome) -> TicketMo
         "step": decision.step.step,
         "state": decision.step.state,
         "action": decision.action,
+        "result": decision.result,
+        "note": decision.note,
         "role": decision.actor_role,
         "actor": decision.actor_email,
         "actor_name": decision.actor_name,
@@ -456,6 +463,11 @@ def decided_page(
     return [tickets[m.term_sort] for m in markers if m.term_sort in tickets], encode_cursor(
         results.last_evaluated_key
     )
+
+
+def tickets(ticket_nos: set[str]) -> list[TicketModel]:
+    """Several tickets in one batch read (missing ones are left out)."""
+    return list(_batch_get(sorted(ticket_nos)))
 
 
 def _batch_get(ticket_nos: list[str]) -> Iterator[TicketModel]:

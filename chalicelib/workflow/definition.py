@@ -19,6 +19,12 @@ DECISION_PATH = "$.decision.action"
 class Option:
     action: str
     requires: dict[str, Any] = field(default_factory=dict)
+    result: str | None = None  # what the decision reads as afterwards: "DISETUJUI KEPALA BIDANG"
+
+    @property
+    def requires_note(self) -> bool:
+        """A refusal or a return must say why (`requires.note` in the ASL)."""
+        return bool(self.requires.get("note"))
 
     @property
     def required_fields(self) -> str | None:
@@ -51,7 +57,10 @@ class Step:
             status=message["status"],
             role=message["role"],
             region_scoped=bool(message.get("region_scoped")),
-            options=tuple(Option(o["action"], o.get("requires") or {}) for o in message["options"]),
+            options=tuple(
+                Option(o["action"], o.get("requires") or {}, o.get("result"))
+                for o in message["options"]
+            ),
         )
 
 

@@ -70,7 +70,7 @@ def test_the_issue_loop_ends_approved_and_ptsp_receives_the_rekomtek(stack: Runn
     assert decide_ok(c, no, KABID, "A6", "DITERUSKAN KE KEPALA DINAS")["status"] == (
         "DIKEMBALIKAN KE KEPALA DINAS (DITOLAK CABANG DINAS)"
     )
-    decide_ok(c, no, KADIS, "A8", "DIKEMBALIKAN KE CABANG DINAS")
+    decide_ok(c, no, KADIS, "A8", "DIKEMBALIKAN KE CABANG DINAS", note="Kaji ulang lokasi")
     c.wait_for_step(no, CABDIN, "A4")
     document_id = upload_rekomtek(c, no)
     after = decide_ok(c, no, CABDIN, "A4", "SETUJUI", rekomtek=REKOMTEK, document_ids=[document_id])
@@ -144,7 +144,7 @@ def test_returned_rekomtek_goes_back_to_cabang_dinas_with_the_right_label(
     decide_ok(c, no, CABDIN, "A4", "SETUJUI", rekomtek=REKOMTEK, document_ids=[doc])
     decide_ok(c, no, KABID, "A5", "REKOMTEK DITERUSKAN KE KEPALA DINAS")
 
-    decide_ok(c, no, KADIS, "A9", "BERKAS DIKEMBALIKAN KE CABANG DINAS")
+    decide_ok(c, no, KADIS, "A9", "BERKAS DIKEMBALIKAN KE CABANG DINAS", note="Peta belum sesuai")
 
     detail = c.wait_for_step(no, CABDIN, "A10")
     assert detail["status"] == "REKOMTEK DITOLAK KE KEPALA DINAS"

@@ -188,8 +188,8 @@ def test_step_has_the_fixture_role_region_scope_and_options(row: dict[str, Any])
 
     assert step.role == row["role"]
     assert step.region_scoped is row["region_scoped"]
-    assert [(o.action, o.requires) for o in step.options] == [
-        (o["action"], o["requires"]) for o in row["options"]
+    assert [(o.action, o.requires, o.result) for o in step.options] == [
+        (o["action"], o["requires"], o["result"]) for o in row["options"]
     ]
 
 
@@ -239,12 +239,14 @@ def test_no_choice_rule_names_an_action_that_is_not_an_option(step: Step) -> Non
 
 
 def test_only_a4_setujui_and_a10_setujui_dan_teruskan_require_rekomtek() -> None:
-    requiring = {(s.step, o.action) for s in HUMAN_STEPS for o in s.options if o.requires}
+    requiring = {
+        (s.step, o.action) for s in HUMAN_STEPS for o in s.options if o.required_fields
+    }
 
     assert requiring == {("A4", "SETUJUI"), ("A10", "SETUJUI DAN TERUSKAN KE KEPALA BIDANG")}
     for step in HUMAN_STEPS:
         for option in step.options:
-            if option.requires:
+            if option.required_fields:
                 assert option.requires == REKOMTEK
                 assert option.required_fields == "rekomtek"
                 assert option.required_documents == ("REKOMTEK",)
@@ -412,7 +414,22 @@ def test_step_option_is_none_for_an_unknown_action() -> None:
     assert step.option("TIDAK ADA") is None
     assert step.option("SETUJUI") is not None
     assert step.option("SETUJUI").requires == REKOMTEK
-    assert step.option("TOLAK").requires == {}
+    assert step.option("TOLAK").requires == {"note": True}
+
+
+def test_every_refusal_and_return_requires_a_reason_and_nothing_else_does() -> None:
+    for step in HUMAN_STEPS:
+        for option in step.options:
+            refuses_or_returns = "TOLAK" in option.action or "KEMBALI" in option.action
+            assert option.requires_note is refuses_or_returns, (step.step, option.action)
+
+
+def test_every_option_says_what_it_reads_as_afterwards_with_the_deciding_role() -> None:
+    for step in HUMAN_STEPS:
+        for option in step.options:
+            assert option.result, (step.step, option.action)
+            assert option.result.split()[0] in ("DITERIMA", "DISETUJUI", "DITOLAK",
+                                                "DIKEMBALIKAN", "DITERUSKAN")
 
 
 @pytest.mark.parametrize("name", ["A1: pilihan", "A1: terlambat", "DITOLAK DINAS ESDM"])

@@ -49,6 +49,8 @@ def step_event(**changes: Any) -> dict[str, Any]:
             "step": "A5",
             "state": "A5",
             "action": "REKOMTEK DITERUSKAN KE KEPALA DINAS",
+            "result": "DISETUJUI KEPALA BIDANG",
+            "note": None,
             "role": "KEPALA_BIDANG",
             "actor": "kabid@esdm.jatengprov.go.id",
             "actor_name": "Budi Santoso",
@@ -70,12 +72,13 @@ def test_step_after_a_kepala_bidang_decision_reads_like_the_seed() -> None:
     # WHEN the notification is composed
     title, text = compose(event)
 
-    # THEN it names who acted, what they did, and who acts next, in the seed's words
+    # THEN it is the seed's own sentence: who decided what, and who acts next
     assert title == "Approval Kepala Bidang, no. ticket : 27419"
     assert text == (
-        "Pengajuan WIUP dengan no ticket 27419, REKOMTEK DITERUSKAN KE KEPALA DINAS oleh "
-        "KEPALA BIDANG. Izin dapat diproses oleh KEPALA DINAS untuk approval selanjutnya."
+        "Pengajuan WIUP dengan no ticket 27419, DISETUJUI KEPALA BIDANG. Izin dapat diproses "
+        "oleh KEPALA DINAS untuk approval selanjutnya."
     )
+    assert "TERIMA" not in text and " oleh KEPALA BIDANG" not in text
 
 
 def test_step_sentence_names_the_action_the_actor_role_and_the_next_role() -> None:
@@ -91,17 +94,20 @@ def test_step_sentence_names_the_action_the_actor_role_and_the_next_role() -> No
             **step_event()["last_decision"],
             "step": "A8",
             "action": "DIKEMBALIKAN KE CABANG DINAS",
+            "result": "DIKEMBALIKAN KEPALA DINAS KE CABANG DINAS",
+            "note": "Koordinat titik 3 berada di luar wilayah izin",
             "role": "KEPALA_DINAS",
         },
     )
 
     title, text = compose(event)
 
+    # THEN the return reads as a past event and carries its reason to the branch office
     assert title == "Approval Kepala Dinas, no. ticket : 27419"
     assert text == (
-        "Pengajuan IUP OP Khusus Penjualan dengan no ticket 27419, DIKEMBALIKAN KE CABANG DINAS "
-        "oleh KEPALA DINAS. Izin dapat diproses oleh CABANG DINAS WILAYAH untuk approval "
-        "selanjutnya."
+        "Pengajuan IUP OP Khusus Penjualan dengan no ticket 27419, DIKEMBALIKAN KEPALA DINAS KE "
+        "CABANG DINAS. Alasan: Koordinat titik 3 berada di luar wilayah izin. Izin dapat "
+        "diproses oleh CABANG DINAS WILAYAH untuk approval selanjutnya."
     )
 
 
@@ -169,6 +175,31 @@ def test_decided_ticket_states_the_final_status_and_that_ptsp_is_told(status: st
     assert title == "Keputusan akhir, no. ticket : 27419"
     assert text == (
         f"Pengajuan WIUP dengan no ticket 27419, {status}. Keputusan telah dikirim ke PTSP."
+    )
+
+
+def test_final_rejection_carries_its_reason() -> None:
+    # GIVEN Kepala Dinas rejected with a reason
+    event = step_event(
+        type=events.DECIDED,
+        step=None,
+        role=None,
+        status="DITOLAK DINAS ESDM",
+        ticket=ticket_summary(status="DITOLAK DINAS ESDM", final=True, position="Selesai"),
+        last_decision={
+            **step_event()["last_decision"],
+            "action": "TOLAK",
+            "result": "DITOLAK KEPALA DINAS",
+            "note": "Lokasi tumpang tindih dengan kawasan lindung",
+            "role": "KEPALA_DINAS",
+        },
+    )
+
+    _, text = compose(event)
+
+    assert text == (
+        "Pengajuan WIUP dengan no ticket 27419, DITOLAK DINAS ESDM. Alasan: Lokasi tumpang "
+        "tindih dengan kawasan lindung. Keputusan telah dikirim ke PTSP."
     )
 
 
