@@ -5,10 +5,10 @@ from aws_lambda_powertools.utilities.batch import (
     EventType,
     process_partial_response,
 )
-from chalice import Chalice
-from chalice.app import SQSEvent
+from chalice import Chalice, Rate
+from chalice.app import CloudWatchEvent, SQSEvent
 
-from chalicelib import queues
+from chalicelib import effects, queues
 from chalicelib.api import admin, auth, documents, middleware, notifications, ptsp, system, tickets
 from chalicelib.settings import queue_name
 
@@ -49,3 +49,9 @@ def notification_fanout(event: SQSEvent) -> dict:
 def ptsp_callbacks(event: SQSEvent) -> dict:
     """Final decisions → PTSP, retried with backoff, then the DLQ."""
     return _batch(event, event.context, queues.ptsp_callback)
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def outbox_sweeper(event: CloudWatchEvent) -> dict:
+    """What a crashed or cut-off writer still owed (decisions, events, texts), carried out."""
+    return {"done": effects.sweep()}

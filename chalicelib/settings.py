@@ -20,6 +20,7 @@ class Settings:
     search_table: str
     notifications_table: str
     idempotency_table: str
+    outbox_table: str
     documents_bucket: str
     ticket_events_topic_arn: str
     official_alerts_topic_arn: str
@@ -37,6 +38,7 @@ class Settings:
     ptsp_callback_secret: str
     step_timeout_seconds: str
     ptsp_retry_base_seconds: str
+    outbox_lease_seconds: str
 
     @property
     def token_issuer(self) -> str:

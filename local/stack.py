@@ -46,6 +46,7 @@ def template_parameters(url: str) -> dict[str, str]:
         "PtspCallbackSecret": env.get("PTSP_CALLBACK_SECRET") or DEMO_CALLBACK_SECRET,
         "PtspCallbackUrl": env.get("PTSP_CALLBACK_URL") or f"{url}ptsp-sink/callbacks",
         "PtspRetryBaseSeconds": env.get("PTSP_RETRY_BASE_SECONDS") or "2",
+        "OutboxLeaseSeconds": env.get("OUTBOX_LEASE_SECONDS") or "2",
     }
     if env.get("STEP_TIMEOUT_SECONDS"):
         parameters["StepTimeoutSeconds"] = env["STEP_TIMEOUT_SECONDS"]
@@ -204,6 +205,7 @@ class Stack:
                 pass_fds=(fd,),
             )
         self._spawn("dispatcher", ["-m", "local.dispatcher"], self.app_env)
+        self._spawn("scheduler", ["-m", "local.scheduler"], self.app_env)
         wait_http(f"{self.url}api/health", timeout=60)
         if self.seed:
             secret = self.app_env["PTSP_WEBHOOK_SECRET"]

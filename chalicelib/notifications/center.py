@@ -6,20 +6,16 @@ import hashlib
 import re
 from typing import Any
 
-from pynamodb.exceptions import PutError
-
-from chalicelib import events
+from chalicelib import effects, events
 from chalicelib.auth.roles import ROLE_LABELS
 from chalicelib.auth.users import UserProfile
-from chalicelib.aws import client
 from chalicelib.clock import now_iso
 from chalicelib.errors import NotFound
-from chalicelib.notifications import email
 from chalicelib.services import users
 from chalicelib.settings import settings
 from chalicelib.tickets import permits, service, store
 from chalicelib.tickets.models import NotificationModel
-from chalicelib.tickets.store import condition_failed, decode_cursor, encode_cursor
+from chalicelib.tickets.store import decode_cursor, encode_cursor
 
 SUMMARY_COLUMNS = (
     ("ticket_no", "Nomor Ticket"),
@@ -109,7 +105,8 @@ def notification_id(event: dict[str, Any]) -> str:
 
 
 def deliver(event: dict[str, Any]) -> int:
-    """Store one notification per recipient and text those with a phone; returns how many."""
+    """Store one notification per recipient, each with its text message and email owed in
+    the same transaction (a crash between them loses neither); returns how many were new."""
     title, message = compose(event)
     summary = {label: event["ticket"].get(key) for key, label in SUMMARY_COLUMNS}
     link = ticket_link(event["ticket_no"])
@@ -125,22 +122,23 @@ def deliver(event: dict[str, Any]) -> int:
             link=link,
             created_at=now_iso(),
         )
-        try:
-            item.save(condition=NotificationModel.notification_id.does_not_exist())
-        except PutError as error:
-            if condition_failed(error):
-                continue  # delivered before: no second SMS
-            raise
-        created += 1
+        owed = [
+            effects.owe(
+                effects.SEND_EMAIL,
+                {
+                    "address": person.email,
+                    "title": title,
+                    "text": email_text(message, summary, link),
+                },
+            )
+        ]
         if person.phone:
-            client("sns").publish(PhoneNumber=person.phone, Message=f"{message} {link}")
-        email.send(
-            client("sns"),
-            settings().official_alerts_topic_arn,
-            person.email,
-            title,
-            email_text(message, summary, link),
-        )
+            owed.append(
+                effects.owe(effects.SEND_SMS, {"phone": person.phone, "text": f"{message} {link}"})
+            )
+        if store.save_notification(item, owed):
+            effects.carry_out(owed)
+            created += 1
     return created
 
 

@@ -128,3 +128,31 @@ class IdempotencyModel(Model):
     id = UnicodeAttribute(hash_key=True)
     ticket_no = UnicodeAttribute()
     expiration = NumberAttribute()
+
+
+class DueIndex(GlobalSecondaryIndex["OutboxModel"]):
+    """Entries whose lease has run out, oldest first: what the sweeper must still carry out."""
+
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class OutboxModel(Model):
+    """What a state change still owes (a SendTaskSuccess, an event, a text message), written
+    in the same transaction as the change and deleted once carried out."""
+
+    Meta = _meta("OUTBOX_TABLE", "etracking-outbox")
+
+    id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()
+    payload = JSONAttribute()
+    due = UnicodeAttribute(default="due")
+    due_at = UnicodeAttribute()  # until then the writer itself is carrying it out
+    attempts = NumberAttribute(default=0)
+    last_error = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    by_due = DueIndex()

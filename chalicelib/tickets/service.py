@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from chalicelib import geo
+from aws_lambda_powertools import Logger
+
+from chalicelib import effects, geo, outbox
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import REGION_SCOPED, ROLE_LABELS
 from chalicelib.clock import now_iso, seconds_between
 from chalicelib.errors import Conflict, Forbidden, Unprocessable
 from chalicelib.settings import settings
 from chalicelib.tickets import permits, store
-from chalicelib.tickets.models import TicketModel
+from chalicelib.tickets.models import OutboxModel, TicketModel
 from chalicelib.workflow import engine
 from chalicelib.workflow.definition import Option, Step
 
@@ -20,6 +22,7 @@ from chalicelib.workflow.definition import Option, Step
 SEE_ALL = ("KEPALA_DINAS", "KEPALA_BIDANG", "ADMIN")
 OFFICIALS = (*SEE_ALL, "CABANG_DINAS")
 ARRIVAL_STATUS = "DITERIMA DARI PTSP"
+logger = Logger(child=True)
 
 
 # --- arrival from PTSP ----------------------------------------------------------------------
@@ -54,21 +57,28 @@ def receive_application(data: dict[str, Any], webhook_id: str) -> tuple[TicketMo
             created_at=now,
             updated_at=now,
         )
-        ticket, created = store.create(ticket, webhook_id)
+        owed = [effects.owe(effects.START_WORKFLOW, _start_payload(ticket))]
+        ticket, created = store.create(ticket, webhook_id, owed)
+        if created:
+            effects.carry_out(owed)
+            return ticket, created
     else:
         ticket, created = existing, False
-    if not ticket.execution_arn:  # also repairs an earlier arrival whose start failed
-        arn = engine.start(
-            ticket.ticket_no,
-            {
-                "ticket_no": ticket.ticket_no,
-                "permit_type": ticket.permit_type,
-                "region": ticket.region,
-                "step_timeout_seconds": int(settings().step_timeout_seconds or 172800),
-            },
-        )
-        store.set_execution(ticket, arn)
+    if not ticket.execution_arn:  # started by the outbox soon; a repeat may as well do it
+        effects.start_workflow(_start_payload(ticket))
     return ticket, created
+
+
+def _start_payload(ticket: TicketModel) -> dict[str, Any]:
+    return {
+        "ticket_no": ticket.ticket_no,
+        "input": {
+            "ticket_no": ticket.ticket_no,
+            "permit_type": ticket.permit_type,
+            "region": ticket.region,
+            "step_timeout_seconds": int(settings().step_timeout_seconds or 172800),
+        },
+    }
 
 
 # --- access ---------------------------------------------------------------------------------
@@ -322,16 +332,31 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
         decided_at=now_iso(),
     )
     outcome = engine.definition().outcome(step.state, option.action)
-    token = ticket.pending["task_token"]
-    before = TicketModel.from_raw_data(ticket.serialize())
-    marker = store.decided_marker(who.email, ticket_no)
-    claimed = store.claim(ticket, decision, outcome)
-    try:
-        engine.complete(token, {"action": option.action, "actor": who.email, "role": step.role})
-    except (engine.StepNoLongerWaiting, engine.WorkflowUnavailable):
-        store.release(before, decision, marker)
-        raise
+    sent = effects.owe(
+        effects.COMPLETE_STEP,
+        {
+            "task_token": ticket.pending["task_token"],
+            "output": {"action": option.action, "actor": who.email, "role": step.role},
+            "claim": store.claim_record(ticket, decision),
+        },
+    )
+    claimed = store.claim(ticket, decision, outcome, [sent])
+    _forward(sent)
     return claimed
+
+
+def _forward(sent: OutboxModel) -> None:
+    """Send the claimed decision to the workflow now. A dead token undoes the claim (409);
+    an unreachable Step Functions leaves the entry to the sweeper: the decision stands."""
+    try:
+        effects.complete_step(sent.payload)
+    except engine.StepNoLongerWaiting:
+        outbox.done(sent)
+        raise
+    except Exception as error:
+        logger.warning("decision forwarded later", extra={"error": repr(error)})
+        return
+    outbox.done(sent)
 
 
 def _required_note(option: Option, note: str | None) -> str | None:

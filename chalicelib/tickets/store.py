@@ -10,12 +10,12 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import (
     DoesNotExist,
-    PutError,
     TransactWriteError,
     UpdateError,
 )
@@ -27,6 +27,8 @@ from chalicelib.tickets.models import (
     DecidedModel,
     HistoryModel,
     IdempotencyModel,
+    NotificationModel,
+    OutboxModel,
     TicketModel,
 )
 from chalicelib.workflow.definition import Outcome, Step
@@ -34,7 +36,9 @@ from chalicelib.workflow.definition import Outcome, Step
 IDEMPOTENCY_DAYS = 30
 
 
+@cache
 def _connection() -> Connection:
+    """One connection (and botocore client) per process: building one costs ~200 ms."""
     meta = TicketModel.Meta
     return Connection(region=meta.region, host=meta.host)
 
@@ -86,8 +90,11 @@ def ticket_for_webhook(webhook_id: str) -> TicketModel | None:
 # --- arrival --------------------------------------------------------------------------------
 
 
-def create(ticket: TicketModel, webhook_id: str) -> tuple[TicketModel, bool]:
-    """Store a new ticket and its arrival; `(existing, False)` if the ticket or webhook exists."""
+def create(
+    ticket: TicketModel, webhook_id: str, owed: list[OutboxModel]
+) -> tuple[TicketModel, bool]:
+    """Store a new ticket, its arrival and what it owes (its workflow's start);
+    `(existing, False)` if the ticket or webhook exists."""
     marker = IdempotencyModel(
         f"ptsp-webhook#{webhook_id}",
         ticket_no=ticket.ticket_no,
@@ -108,6 +115,7 @@ def create(ticket: TicketModel, webhook_id: str) -> tuple[TicketModel, bool]:
             tx.save(ticket, condition=TicketModel.ticket_no.does_not_exist())
             tx.save(marker, condition=IdempotencyModel.id.does_not_exist())
             tx.save(arrival)
+            _save_all(tx, owed)
     except TransactWriteError as error:
         if not condition_failed(error):
             raise
@@ -121,23 +129,24 @@ def create(ticket: TicketModel, webhook_id: str) -> tuple[TicketModel, bool]:
     return ticket, True
 
 
-def set_execution(ticket: TicketModel, execution_arn: str) -> None:
-    ticket.update(actions=[TicketModel.execution_arn.set(execution_arn)])
+def _save_all(tx: TransactWrite, items: list[OutboxModel]) -> None:
+    for item in items:
+        tx.save(item)
+
+
+def set_execution(ticket_no: str, execution_arn: str) -> None:
+    TicketModel(ticket_no).update(
+        actions=[TicketModel.execution_arn.set(execution_arn)],
+        condition=TicketModel.ticket_no.exists(),
+    )
 
 
 # --- steps recorded from the workflow's messages -------------------------------------------
 
 
-def record_step(message: dict[str, Any]) -> tuple[TicketModel, bool] | None:
-    """Make the step the ticket's pending one: `(ticket, reopened)`, None for a stale replay.
-
-    `reopened`: the same step is waiting again after a timeout (its escalation was sent).
-    """
-    step = Step.from_message(message)
-    ticket = get(message["ticket_no"])
-    reopened = bool(ticket.pending) and ticket.pending.get("state") == step.state
-    entered_at = message["entered_at"]
-    pending = {
+def pending_of(step: Step, message: dict[str, Any]) -> dict[str, Any]:
+    """The pending step as the ticket keeps it (with the task token that completes it)."""
+    return {
         "state": step.state,
         "step": step.step,
         "status": step.status,
@@ -147,35 +156,66 @@ def record_step(message: dict[str, Any]) -> tuple[TicketModel, bool] | None:
             {"action": o.action, "requires": o.requires, "result": o.result} for o in step.options
         ],
         "task_token": message["task_token"],
-        "entered_at": entered_at,
+        "entered_at": message["entered_at"],
     }
+
+
+def is_reopened(ticket: TicketModel, step: Step) -> bool:
+    """The same step waits again after a timeout (its escalation was sent already)."""
+    return bool(ticket.pending) and ticket.pending.get("state") == step.state
+
+
+def with_step(ticket: TicketModel, step: Step, message: dict[str, Any]) -> TicketModel:
+    """A copy of the ticket as `record_step` will leave it (for the event it owes)."""
+    after = TicketModel.from_raw_data(ticket.serialize())
+    after.pending = pending_of(step, message)
+    after.status, after.state, after.step, after.role = (
+        step.status,
+        step.state,
+        step.step,
+        step.role,
+    )
+    return after
+
+
+def record_step(
+    ticket: TicketModel, step: Step, message: dict[str, Any], owed: list[OutboxModel]
+) -> bool:
+    """Make the step the ticket's pending one, with what that owes; False for a stale replay."""
+    entered_at = message["entered_at"]
     try:
-        ticket.update(
-            actions=[
-                TicketModel.pending.set(pending),
-                TicketModel.status.set(step.status),
-                TicketModel.state.set(step.state),
-                TicketModel.step.set(step.step),
-                TicketModel.role.set(step.role),
-                TicketModel.entered_at.set(entered_at),
-                TicketModel.inbox_key.set(inbox_key(step.role, ticket.region, step.region_scoped)),
-                TicketModel.inbox_at.set(f"{ticket.permit_type}#{entered_at}#{ticket.ticket_no}"),
-                TicketModel.updated_at.set(now_iso()),
-                TicketModel.version.add(1),
-            ],
-            condition=(TicketModel.final == False)  # noqa: E712 (a DynamoDB condition)
-            & (TicketModel.entered_at.does_not_exist() | (TicketModel.entered_at < entered_at)),
-        )
-    except UpdateError as error:
+        with TransactWrite(connection=_connection()) as tx:
+            tx.update(
+                ticket,
+                actions=[
+                    TicketModel.pending.set(pending_of(step, message)),
+                    TicketModel.status.set(step.status),
+                    TicketModel.state.set(step.state),
+                    TicketModel.step.set(step.step),
+                    TicketModel.role.set(step.role),
+                    TicketModel.entered_at.set(entered_at),
+                    TicketModel.inbox_key.set(
+                        inbox_key(step.role, ticket.region, step.region_scoped)
+                    ),
+                    TicketModel.inbox_at.set(
+                        f"{ticket.permit_type}#{entered_at}#{ticket.ticket_no}"
+                    ),
+                    TicketModel.updated_at.set(now_iso()),
+                    TicketModel.version.add(1),
+                ],
+                condition=(TicketModel.final == False)  # noqa: E712 (a DynamoDB condition)
+                & (TicketModel.entered_at.does_not_exist() | (TicketModel.entered_at < entered_at)),
+            )
+            _save_all(tx, owed)
+    except TransactWriteError as error:
         if condition_failed(error):
-            return None
+            return False
         raise
-    return ticket, reopened
+    return True
 
 
-def record_overdue(message: dict[str, Any]) -> TicketModel | None:
+def record_overdue(ticket: TicketModel, message: dict[str, Any], owed: list[OutboxModel]) -> bool:
     """Log the escalation once per timeout (the message's time is its identity)."""
-    ticket = get(message["ticket_no"])
     overdue = HistoryModel(
         ticket.ticket_no,
         f"{message['entered_at']}#OVERDUE",
@@ -190,23 +230,27 @@ def record_overdue(message: dict[str, Any]) -> TicketModel | None:
         decided_at=message["entered_at"],
     )
     try:
-        overdue.save(condition=HistoryModel.seq.does_not_exist())
-    except PutError as error:
+        with TransactWrite(connection=_connection()) as tx:
+            tx.save(overdue, condition=HistoryModel.seq.does_not_exist())
+            tx.update(ticket, actions=[TicketModel.overdue_count.add(1)])
+            _save_all(tx, owed)
+    except TransactWriteError as error:
         if condition_failed(error):
-            return None
+            return False
         raise
-    ticket.update(actions=[TicketModel.overdue_count.add(1)])
-    return ticket
+    return True
 
 
-def finalize(message: dict[str, Any]) -> TicketModel:
-    """Write the final status once; a replay returns the already-final ticket."""
-    ticket = get(message["ticket_no"])
+def final_decision_time(ticket: TicketModel, message: dict[str, Any]) -> str:
+    """One decision, one time: the final status is the consequence of the last decision."""
+    return (ticket.last_decision or {}).get("decided_at") or message["entered_at"]
+
+
+def finalize(ticket: TicketModel, message: dict[str, Any], owed: list[OutboxModel]) -> bool:
+    """Write the final status once, with what it owes; False for a replay."""
     if ticket.final:
-        return ticket
-    at = message["entered_at"]
-    # One decision, one time: the final status is the consequence of the last decision.
-    decided_at = (ticket.last_decision or {}).get("decided_at") or at
+        return False
+    decided_at = final_decision_time(ticket, message)
     try:
         with TransactWrite(connection=_connection()) as tx:
             tx.update(
@@ -229,7 +273,7 @@ def finalize(message: dict[str, Any]) -> TicketModel:
             tx.save(
                 HistoryModel(
                     ticket.ticket_no,
-                    f"{at}#FINAL",
+                    f"{message['entered_at']}#FINAL",
                     kind="FINAL",
                     status=message["status"],
                     action=message["status"],
@@ -237,13 +281,28 @@ def finalize(message: dict[str, Any]) -> TicketModel:
                     decided_at=decided_at,
                 )
             )
+            _save_all(tx, owed)
     except TransactWriteError as error:
         if not condition_failed(error):
             raise
-    return get(ticket.ticket_no)
+        return False
+    return True
 
 
 # --- decisions ------------------------------------------------------------------------------
+
+# What a claim changes on the ticket, and so what undoing it puts back.
+CLAIMED_ATTRIBUTES = (
+    "pending",
+    "status",
+    "state",
+    "step",
+    "role",
+    "inbox_key",
+    "inbox_at",
+    "last_decision",
+    "rekomtek",
+)
 
 
 @dataclass(frozen=True)
@@ -260,8 +319,25 @@ class Decision:
     decided_at: str
 
 
-def claim(ticket: TicketModel, decision: Decision, outcome: Outcome) -> TicketModel:
-    """Take the pending step for this decision: exactly one claim per step succeeds."""
+def claim_record(ticket: TicketModel, decision: Decision) -> dict[str, Any]:
+    """What undoing this claim needs, should its task token turn out dead."""
+    marker = decided_marker(decision.actor_email, ticket.ticket_no)
+    return {
+        "ticket_no": ticket.ticket_no,
+        "version": ticket.version + 1,
+        "state": decision.step.state,
+        "decided_at": decision.decided_at,
+        "actor_email": decision.actor_email,
+        "restore": {name: getattr(ticket, name) for name in CLAIMED_ATTRIBUTES},
+        "marker_before": marker.serialize() if marker else None,
+    }
+
+
+def claim(
+    ticket: TicketModel, decision: Decision, outcome: Outcome, owed: list[OutboxModel]
+) -> TicketModel:
+    """Take the pending step for this decision, with what it owes (the `SendTaskSuccess`):
+    exactly one claim per step succeeds."""
     pending = ticket.pending or {}
     last = {
         "step": decision.step.step,
@@ -333,6 +409,7 @@ def claim(ticket: TicketModel, decision: Decision, outcome: Outcome) -> TicketMo
             )
             tx.save(history, condition=HistoryModel.seq.does_not_exist())
             tx.save(marker)
+            _save_all(tx, owed)
     except TransactWriteError as error:
         if condition_failed(error):
             raise Conflict(
@@ -351,19 +428,49 @@ def decided_marker(email: str, ticket_no: str) -> DecidedModel | None:
         return None
 
 
-def release(before: TicketModel, decision: Decision, marker: DecidedModel | None) -> None:
-    """Undo a claim whose task token turned out dead, unless the workflow moved on since:
-    the ticket as it was, no history item, the official's "decided" entry as it was."""
-    try:
-        before.save(condition=TicketModel.version == before.version + 1)
-    except PutError as error:
-        if not condition_failed(error):
-            raise
-    HistoryModel(before.ticket_no, f"{decision.decided_at}#DECISION").delete()
-    if marker is not None:
-        marker.save()
+def undo_claim(record: dict[str, Any]) -> bool:
+    """Undo a claim whose task token turned out dead, unless the workflow moved on past it.
+
+    Untouched since the claim: the ticket as it was. Reopened at the same step after a
+    timeout (the workflow's new step message already restored the waiting state): only the
+    decision's own traces. Anywhere else: the decision went through; nothing to undo.
+    """
+    ticket = get(record["ticket_no"])
+    restore = record["restore"]
+    if ticket.version == record["version"]:
+        names = CLAIMED_ATTRIBUTES
+    elif _reopened_since(ticket, record):
+        names = ("last_decision", "rekomtek")
     else:
-        DecidedModel(f"DECIDED#{decision.actor_email}", before.ticket_no).delete()
+        return False
+    actions = [
+        getattr(TicketModel, name).set(restore[name])
+        if restore.get(name) is not None
+        else getattr(TicketModel, name).remove()
+        for name in names
+    ]
+    try:
+        ticket.update(
+            actions=[*actions, TicketModel.version.add(1)],
+            condition=TicketModel.version == ticket.version,
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    HistoryModel(ticket.ticket_no, f"{record['decided_at']}#DECISION").delete()
+    if record.get("marker_before"):
+        DecidedModel.from_raw_data(record["marker_before"]).save()
+    else:
+        DecidedModel(f"DECIDED#{record['actor_email']}", ticket.ticket_no).delete()
+    return True
+
+
+def _reopened_since(ticket: TicketModel, record: dict[str, Any]) -> bool:
+    pending = ticket.pending or {}
+    return (
+        pending.get("state") == record["state"] and (ticket.entered_at or "") > record["decided_at"]
+    )
 
 
 def update_documents(ticket_no: str, change: Any) -> TicketModel:
@@ -463,6 +570,19 @@ def decided_page(
     return [tickets[m.term_sort] for m in markers if m.term_sort in tickets], encode_cursor(
         results.last_evaluated_key
     )
+
+
+def save_notification(item: NotificationModel, owed: list[OutboxModel]) -> bool:
+    """A new notification with what it owes (text message, email); False if sent before."""
+    try:
+        with TransactWrite(connection=_connection()) as tx:
+            tx.save(item, condition=NotificationModel.notification_id.does_not_exist())
+            _save_all(tx, owed)
+    except TransactWriteError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
 
 
 def tickets(ticket_nos: set[str]) -> list[TicketModel]:

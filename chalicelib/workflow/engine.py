@@ -10,7 +10,7 @@ import json
 from functools import cache
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.aws import client
 from chalicelib.errors import Conflict, ServiceUnavailable
@@ -37,9 +37,14 @@ def _error_code(error: ClientError) -> str:
 @cache
 def definition() -> WorkflowDefinition:
     """The deployed definition itself (one call per cold start), not a copy of the file."""
-    described = client("stepfunctions").describe_state_machine(
-        stateMachineArn=settings().andesit_state_machine_arn
-    )
+    try:
+        described = client("stepfunctions").describe_state_machine(
+            stateMachineArn=settings().andesit_state_machine_arn
+        )
+    except (BotoCoreError, ClientError) as error:
+        raise WorkflowUnavailable(
+            "Alur persetujuan tidak dapat dibaca saat ini; coba lagi."
+        ) from error
     return WorkflowDefinition.from_json(described["definition"])
 
 
@@ -53,6 +58,10 @@ def start(ticket_no: str, payload: dict[str, Any]) -> str:
     except ClientError as error:
         if _error_code(error) == "ExecutionAlreadyExists":
             return execution_arn(machine, ticket_no)
+        raise WorkflowUnavailable(
+            "Alur persetujuan tidak dapat dimulai saat ini; coba lagi.",
+        ) from error
+    except BotoCoreError as error:
         raise WorkflowUnavailable(
             "Alur persetujuan tidak dapat dimulai saat ini; coba lagi.",
         ) from error
@@ -72,6 +81,10 @@ def complete(task_token: str, decision: dict[str, Any]) -> None:
                 "Langkah ini sudah tidak menunggu keputusan (sudah diputuskan atau melewati "
                 "batas waktu dan dibuka ulang). Muat ulang halaman.",
             ) from error
+        raise WorkflowUnavailable(
+            "Keputusan tidak dapat diteruskan ke alur persetujuan saat ini; coba lagi.",
+        ) from error
+    except BotoCoreError as error:
         raise WorkflowUnavailable(
             "Keputusan tidak dapat diteruskan ke alur persetujuan saat ini; coba lagi.",
         ) from error

@@ -2,36 +2,61 @@
 
 `step`: a human step now waits (record it with its task token); `overdue`: a step timed
 out (escalate); `final`: the ticket reached a final status (record it, tell PTSP).
-Replays are harmless: each write is conditional on the message being new.
+Replays are harmless: each write is conditional on the message being new. The event a
+message owes is written in the same transaction (the outbox), so it is never lost.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import events
+from chalicelib import effects, events
 from chalicelib.tickets import service, store
+from chalicelib.tickets.models import TicketModel
+from chalicelib.workflow.definition import Step
 
 
 def handle(message: dict[str, Any]) -> None:
     kind = message.get("type")
     if kind == "step":
-        recorded = store.record_step(message)
-        if recorded is not None and not recorded[1]:  # a reopened step was escalated already
-            events.publish(events.STEP_ENTERED, _event(recorded[0], message))
+        _step(message)
     elif kind == "overdue":
-        ticket = store.record_overdue(message)
-        if ticket is not None:
-            events.publish(events.STEP_OVERDUE, _event(ticket, message))
+        _overdue(message)
     elif kind == "final":
-        ticket = store.finalize(message)
-        # Published on every replay too: PTSP deliveries share one webhook-id per ticket.
-        events.publish(events.DECIDED, {**_event(ticket, message), "status": ticket.status})
+        _final(message)
     else:
         raise ValueError(f"unknown workflow message type {kind!r}")
 
 
-def _event(ticket: Any, message: dict[str, Any]) -> dict[str, Any]:
+def _step(message: dict[str, Any]) -> None:
+    ticket = store.get(message["ticket_no"])
+    step = Step.from_message(message)
+    owed = []
+    if not store.is_reopened(ticket, step):  # a reopened step was escalated already
+        after = store.with_step(ticket, step, message)
+        owed.append(effects.event(events.STEP_ENTERED, _event(after, message)))
+    if store.record_step(ticket, step, message, owed):
+        effects.carry_out(owed)
+
+
+def _overdue(message: dict[str, Any]) -> None:
+    ticket = store.get(message["ticket_no"])
+    owed = [effects.event(events.STEP_OVERDUE, _event(ticket, message))]
+    if store.record_overdue(ticket, message, owed):
+        effects.carry_out(owed)
+
+
+def _final(message: dict[str, Any]) -> None:
+    ticket = store.get(message["ticket_no"])
+    after = TicketModel.from_raw_data(ticket.serialize())
+    after.final, after.status = True, message["status"]
+    after.decided_at = store.final_decision_time(ticket, message)
+    owed = [effects.event(events.DECIDED, {**_event(after, message), "status": after.status})]
+    if store.finalize(ticket, message, owed):
+        effects.carry_out(owed)
+
+
+def _event(ticket: TicketModel, message: dict[str, Any]) -> dict[str, Any]:
     return {
         "ticket_no": ticket.ticket_no,
         "step": message.get("step"),

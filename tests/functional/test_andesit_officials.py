@@ -149,7 +149,7 @@ def test_next_role_is_notified_in_the_seed_form_and_can_mark_it_read(stack: Runn
     assert found is not None
     assert found["title"] == f"Approval Kepala Dinas, no. ticket : {no}"
     assert found["message"] == (
-        f"Pengajuan WIUP dengan no ticket {no}, TERIMA oleh KEPALA DINAS. Izin dapat diproses "
+        f"Pengajuan WIUP dengan no ticket {no}, DITERIMA KEPALA DINAS. Izin dapat diproses "
         "oleh KEPALA BIDANG untuk approval selanjutnya."
     )
     assert found["summary"]["Nomor Ticket"] == no
