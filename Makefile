@@ -45,8 +45,10 @@ test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Latency figures of the Andesit path on a fresh local stack (not part of `make test`).
+## Figures, not tests: DynamoDB items read per request at 1k and 50k tickets, then the
+## Andesit path's latency and throughput on a fresh local stack (not part of `make test`).
 bench: install
+	$(BIN)/python -m bench.reads
 	$(BIN)/python -m bench.decisions $(BENCH_ARGS)
 
 lint: install

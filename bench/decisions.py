@@ -31,12 +31,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tickets", type=int, default=20)
     parser.add_argument("--burst", type=int, default=20)
+    parser.add_argument("--officials", type=int, default=20)
+    parser.add_argument("--per-official", type=int, default=3)
     args = parser.parse_args()
     started = time.monotonic()
     stack = start_stack(Path(tempfile.mkdtemp(prefix="bench-")), ("--no-seed",))
     print(f"stack ready (no demo data) in {time.monotonic() - started:.1f} s")
     try:
         _run(stack, args.tickets, args.burst)
+        _throughput(stack, args.officials, args.per_official)
     finally:
         stop_stack(stack)
 
@@ -75,6 +78,10 @@ def _run(stack, tickets: int, burst: int) -> None:
     print(f"  PTSP intake request          {_ms(intake)}")
     print(f"  arrival -> A1 waiting        {_ms(to_first)}")
     print(f"  decision request             {_ms(request)}")
+    put = _conditional_puts(stack, tickets)
+    print(f"  one conditional PutItem      {_ms(put)}")
+    ratio = statistics.median(request) / statistics.median(put)
+    print(f"  decision / PutItem at p50    {ratio:7.1f} x   (target <= 10 x)")
     print(f"  decision -> A2 waiting       {_ms(to_next)}")
 
     no = f"B{uuid.uuid4().hex[:10].upper()}"
@@ -95,6 +102,67 @@ def _run(stack, tickets: int, burst: int) -> None:
         f"{codes.count(409)} got 409, others {len(codes) - codes.count(200) - codes.count(409)}; "
         f"{took * 1000:.0f} ms in all"
     )
+
+
+def _conditional_puts(stack, count: int) -> list[float]:
+    """One conditional PutItem on the same emulated endpoint: the floor of a decision."""
+    dynamodb = stack.boto3_client("dynamodb")
+    table = stack.env["IDEMPOTENCY_TABLE"]
+    took = []
+    for _ in range(count):
+        item = {"id": {"S": f"bench#{uuid.uuid4().hex}"}, "ticket_no": {"S": "-"}}
+        t0 = time.monotonic()
+        dynamodb.put_item(
+            TableName=table, Item=item, ConditionExpression="attribute_not_exists(id)"
+        )
+        took.append(time.monotonic() - t0)
+    return took
+
+
+def _throughput(stack, officials: int, per_official: int) -> None:
+    """Decisions per second with `officials` Kepala Dinas deciding at once, next to the
+    requests per second the same stack serves for `GET /me` with as many callers."""
+    c = stack.client
+    people = [stack.new_user(["KEPALA_DINAS"]) for _ in range(officials)]
+    tokens = [stack.login(p, "Rahasia#2026a") for p in people]
+    work = []
+    for token in tokens:
+        for _ in range(per_official):
+            no = f"B{uuid.uuid4().hex[:10].upper()}"
+            assert c.send_application(application(no, "Beban")).status_code == 201
+            work.append((token, no))
+    for _, no in work:
+        c.wait_for_step(no, KADIS, "A1")
+    body = {"step": "A1", "action": "TERIMA", "checked": True}
+
+    def decide_all(token: str) -> list[float]:
+        took = []
+        for t, no in work:
+            if t is token:
+                t0 = time.monotonic()
+                answer = stack.api("POST", f"/tickets/{no}/decision", token, json=body)
+                assert answer.status_code == 200, answer.text
+                took.append(time.monotonic() - t0)
+        return took
+
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(max_workers=officials) as pool:
+        latencies = [x for batch in pool.map(decide_all, tokens) for x in batch]
+    decisions_per_second = len(work) / (time.monotonic() - t0)
+
+    def me_calls(token: str) -> int:
+        for _ in range(per_official * 5):
+            assert stack.api("GET", "/me", token).status_code == 200
+        return per_official * 5
+
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(max_workers=officials) as pool:
+        served = sum(pool.map(me_calls, tokens))
+    me_per_second = served / (time.monotonic() - t0)
+    print(f"{officials} officials deciding at once ({len(work)} decisions)")
+    print(f"  decisions per second         {decisions_per_second:7.1f}   ({_ms(latencies)})")
+    print(f"  GET /me per second           {me_per_second:7.1f}")
+    print(f"  decisions / GET /me          {decisions_per_second / me_per_second:7.2f}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib import events, outbox
 from chalicelib.aws import client
+from chalicelib.clock import now_iso, seconds_between
 from chalicelib.notifications import email
 from chalicelib.settings import settings
 from chalicelib.tickets import store
@@ -33,10 +34,19 @@ def complete_step(payload: dict[str, Any]) -> None:
         raise
 
 
+# After this long with the ticket untouched, a dead token means the decision never arrived.
+UNSETTLED_SECONDS = 600
+
+
 def _complete_step_later(payload: dict[str, Any]) -> None:
+    """The sweeper's send. A dead token here may also mean an earlier send succeeded (the
+    writer died before deleting its entry): undo only once the ticket shows which it was."""
     try:
-        complete_step(payload)
+        engine.complete(payload["task_token"], payload["output"])
     except engine.StepNoLongerWaiting as error:
+        claim = payload["claim"]
+        age = seconds_between(claim["decided_at"], now_iso()) or 0
+        store.undo_claim(claim, untouched_too=age > UNSETTLED_SECONDS)
         raise outbox.Permanent(str(error)) from error
 
 

@@ -164,21 +164,20 @@ def view(item: NotificationModel, now: dict[str, Any] | None = None) -> dict[str
 
 
 def inbox(email: str, limit: int, cursor: str | None, unread_only: bool) -> dict[str, Any]:
-    results = NotificationModel.query(
+    """A page of notifications, newest first; the unread count is a counter, not a scan."""
+    source = NotificationModel.unread if unread_only else NotificationModel
+    results = source.query(
         email,
         scan_index_forward=False,
-        filter_condition=(NotificationModel.read == False) if unread_only else None,  # noqa: E712
         limit=limit,
         last_evaluated_key=decode_cursor(cursor),
-        page_size=100,
+        page_size=limit,
     )
     found = list(results)
     current = {t.ticket_no: service.summary(t) for t in store.tickets({i.ticket_no for i in found})}
-    items = [view(i, current.get(i.ticket_no)) for i in found]
-    unread = NotificationModel.count(email, filter_condition=NotificationModel.read == False)  # noqa: E712
     return {
-        "unread": unread,
-        "items": items,
+        "unread": store.unread_count(email),
+        "items": [view(i, current.get(i.ticket_no)) for i in found],
         "next_cursor": encode_cursor(results.last_evaluated_key),
     }
 
@@ -188,13 +187,11 @@ def mark_read(email: str, notification_id: str) -> dict[str, Any]:
         item = NotificationModel.get(email, notification_id)
     except NotificationModel.DoesNotExist:
         raise NotFound("Notifikasi tidak ditemukan.", code="NOTIFICATION_NOT_FOUND") from None
-    item.update(actions=[NotificationModel.read.set(True)])
+    store.mark_read(item)
+    item.read, item.unread_at = True, None
     return view(item)
 
 
 def mark_all_read(email: str) -> int:
-    changed = 0
-    for item in NotificationModel.query(email, filter_condition=NotificationModel.read == False):  # noqa: E712
-        item.update(actions=[NotificationModel.read.set(True)])
-        changed += 1
-    return changed
+    """Reads only the unread ones (a sparse index), each marked with its counter."""
+    return sum(store.mark_read(item) for item in NotificationModel.unread.query(email))

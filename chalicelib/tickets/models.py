@@ -62,6 +62,7 @@ class TicketModel(Model):
     pending = JSONAttribute(null=True)  # the step waiting for a decision, with its task token
     entered_at = UnicodeAttribute(null=True)  # when the last recorded step was entered
     overdue_count = NumberAttribute(default=0)
+    overdue_since = UnicodeAttribute(null=True)  # waiting past its time at this step since
     inbox_key = UnicodeAttribute(null=True)
     inbox_at = UnicodeAttribute(null=True)
     inbox = InboxIndex()
@@ -108,6 +109,17 @@ class DecidedModel(Model):
     action = UnicodeAttribute()
 
 
+class UnreadIndex(GlobalSecondaryIndex["NotificationModel"]):
+    """Sparse: only unread notifications carry `unread_at`, so reading them costs what they are."""
+
+    class Meta:
+        index_name = "unread"
+        projection = AllProjection()
+
+    recipient = UnicodeAttribute(hash_key=True)
+    unread_at = UnicodeAttribute(range_key=True)
+
+
 class NotificationModel(Model):
     Meta = _meta("NOTIFICATIONS_TABLE", "etracking-notifications")
 
@@ -120,6 +132,8 @@ class NotificationModel(Model):
     link = UnicodeAttribute()
     created_at = UnicodeAttribute()
     read = BooleanAttribute(default=False)
+    unread_at = UnicodeAttribute(null=True)  # the notification id while unread
+    unread = UnreadIndex()
 
 
 class IdempotencyModel(Model):
@@ -156,3 +170,31 @@ class OutboxModel(Model):
     last_error = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     by_due = DueIndex()
+
+
+class IndexModel(Model):
+    """An index item in the search table, kept in the same transaction as its ticket's move.
+
+    `W#<scope>[#<permit type>]#<first letter>` / `<word>#<ticket>`: a word of the ticket, for
+    word-prefix search; `T#<inbox>` / `<entered_at>#<ticket>`: the inbox by waiting time;
+    `O#<inbox>` / `<overdue since>#<ticket>`: the overdue in the inbox. Every query reads only
+    the items it returns, however large the table grows.
+    """
+
+    Meta = _meta("SEARCH_TABLE", "etracking-search")
+
+    term_key = UnicodeAttribute(hash_key=True)
+    term_sort = UnicodeAttribute(range_key=True)
+    ticket_no = UnicodeAttribute()
+    permit_type = UnicodeAttribute(null=True)
+    search_text = UnicodeAttribute(null=True)
+
+
+class CounterModel(Model):
+    """A count kept with each transition (`COUNT#<scope>` / permit type; `UNREAD#<email>`)."""
+
+    Meta = _meta("SEARCH_TABLE", "etracking-search")
+
+    term_key = UnicodeAttribute(hash_key=True)
+    term_sort = UnicodeAttribute(range_key=True)
+    n = NumberAttribute(default=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -10,10 +11,10 @@ from aws_lambda_powertools import Logger
 from chalicelib import effects, geo, outbox
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import REGION_SCOPED, ROLE_LABELS
-from chalicelib.clock import now_iso, seconds_between
+from chalicelib.clock import now_iso, parse_iso, seconds_between
 from chalicelib.errors import Conflict, Forbidden, Unprocessable
 from chalicelib.settings import settings
-from chalicelib.tickets import permits, store
+from chalicelib.tickets import index, permits, store
 from chalicelib.tickets.models import OutboxModel, TicketModel
 from chalicelib.workflow import engine
 from chalicelib.workflow.definition import Option, Step
@@ -150,7 +151,18 @@ def summary(ticket: TicketModel) -> dict[str, Any]:
         "region": ticket.region,
         "final": is_final(ticket),
         "waiting_since": (ticket.pending or {}).get("entered_at"),
+        "overdue": bool(ticket.overdue_since) and not is_final(ticket),
+        "due_at": due_at(ticket),
     }
+
+
+def due_at(ticket: TicketModel) -> str | None:
+    """When the waiting step is (or was) due: from when it first waited at this step."""
+    since = ticket.overdue_since or (ticket.pending or {}).get("entered_at")
+    if not since or is_final(ticket):
+        return None
+    seconds = int(settings().step_timeout_seconds or 172800)
+    return (parse_iso(since) + timedelta(seconds=seconds)).isoformat()
 
 
 def detail(ticket: TicketModel, who: Principal) -> dict[str, Any]:
@@ -266,16 +278,42 @@ def list_tickets(
     limit: int,
 ) -> dict[str, Any]:
     if box == "decided":
-        items, next_cursor = store.decided_page(who.email, permit_type, q, limit, cursor)
+        page = store.decided_page(who.email, permit_type, q, limit, cursor)
     else:
-        items, next_cursor = store.pending_page(inbox_keys(who), permit_type, q, limit, cursor)
-    return {"items": [summary(t) for t in items], "next_cursor": next_cursor}
+        page = store.pending_page(inbox_keys(who), permit_type, q, limit, cursor)
+    return {
+        "items": [summary(t) for t in page.tickets],
+        "next_cursor": page.next_cursor,
+        "total": page.total,
+    }
+
+
+DASHBOARD_ROWS = 5
 
 
 def counts(who: Principal) -> dict[str, Any]:
-    waiting = sum((store.count_pending(key) for key in inbox_keys(who)), Counter())
+    """The dashboard: what waits for me per permit type, the latest arrivals, the overdue."""
+    keys = inbox_keys(who)
+    waiting: Counter[str] = Counter()
+    for key in keys:
+        waiting.update(index.counts(key))
     per_type = {permit_type: waiting[permit_type] for permit_type in permits.PERMIT_TYPES}
-    return {"pending": per_type, "total": sum(per_type.values())}
+    latest = [no for key in keys for no in index.by_time(key, DASHBOARD_ROWS, None, True)[0]]
+    overdue = [no for key in keys for no in index.overdue(key, DASHBOARD_ROWS)]
+    rows = {t.ticket_no: t for t in store.tickets(set(latest) | set(overdue))}
+    newest = sorted(
+        (rows[n] for n in set(latest) if n in rows), key=lambda t: t.entered_at or "", reverse=True
+    )
+    oldest = sorted(
+        (rows[n] for n in set(overdue) if n in rows), key=lambda t: t.overdue_since or ""
+    )
+    return {
+        "pending": per_type,
+        "total": sum(per_type.values()),
+        "latest": [summary(t) for t in newest[:DASHBOARD_ROWS]],
+        "overdue": [summary(t) for t in oldest[:DASHBOARD_ROWS]],
+        "overdue_total": sum(index.overdue_count(key) for key in keys),
+    }
 
 
 # --- decision -------------------------------------------------------------------------------
@@ -332,15 +370,16 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
         decided_at=now_iso(),
     )
     outcome = engine.definition().outcome(step.state, option.action)
+    record = store.claim_record(ticket, decision)
     sent = effects.owe(
         effects.COMPLETE_STEP,
         {
             "task_token": ticket.pending["task_token"],
             "output": {"action": option.action, "actor": who.email, "role": step.role},
-            "claim": store.claim_record(ticket, decision),
+            "claim": record,
         },
     )
-    claimed = store.claim(ticket, decision, outcome, [sent])
+    claimed = store.claim(ticket, decision, outcome, [sent], not record["marker_before"])
     _forward(sent)
     return claimed
 

@@ -7,8 +7,7 @@ import base64
 import json
 import re
 import time
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -23,7 +22,9 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.clock import now_iso
 from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.tickets import index
 from chalicelib.tickets.models import (
+    CounterModel,
     DecidedModel,
     HistoryModel,
     IdempotencyModel,
@@ -178,67 +179,117 @@ def with_step(ticket: TicketModel, step: Step, message: dict[str, Any]) -> Ticke
     return after
 
 
-def record_step(
-    ticket: TicketModel, step: Step, message: dict[str, Any], owed: list[OutboxModel]
-) -> bool:
+Owed = Callable[[TicketModel], list[OutboxModel]]
+Write = Callable[[TransactWrite], None]
+
+
+def _transact(ticket_no: str, build: Callable[[TicketModel], Write | None]) -> bool:
+    """Read the ticket, build a write conditional on its version, commit; read again and
+    rebuild if another write came in between. False when `build` finds nothing to do."""
+    for _ in range(5):
+        ticket = get(ticket_no)
+        write = build(ticket)
+        if write is None:
+            return False
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                write(tx)
+        except TransactWriteError as error:
+            if not condition_failed(error):
+                raise
+            continue
+        return True
+    raise Conflict("Tiket sedang diperbarui; pesan akan diulang.", code="TICKET_BUSY")
+
+
+def _unchanged(ticket: TicketModel) -> Any:
+    return TicketModel.version == ticket.version
+
+
+def _inbox_ops(ticket: TicketModel, new_key: str | None, new_since: str | None) -> list[index.Op]:
+    """The index items and counters of a move from the ticket's inbox to `new_key`."""
+    old_key, old_since = ticket.inbox_key, ticket.entered_at
+    if old_key and old_key == new_key:
+        if old_since == new_since:
+            return []
+        return index.retimed(old_key, ticket, old_since, new_since)
+    ops = index.leave(old_key, ticket, old_since) if old_key else []
+    return ops + (index.enter(new_key, ticket, new_since) if new_key else [])
+
+
+def record_step(ticket_no: str, step: Step, message: dict[str, Any], owed_for: Owed) -> bool:
     """Make the step the ticket's pending one, with what that owes; False for a stale replay."""
     entered_at = message["entered_at"]
-    try:
-        with TransactWrite(connection=_connection()) as tx:
-            tx.update(
-                ticket,
-                actions=[
-                    TicketModel.pending.set(pending_of(step, message)),
-                    TicketModel.status.set(step.status),
-                    TicketModel.state.set(step.state),
-                    TicketModel.step.set(step.step),
-                    TicketModel.role.set(step.role),
-                    TicketModel.entered_at.set(entered_at),
-                    TicketModel.inbox_key.set(
-                        inbox_key(step.role, ticket.region, step.region_scoped)
-                    ),
-                    TicketModel.inbox_at.set(
-                        f"{ticket.permit_type}#{entered_at}#{ticket.ticket_no}"
-                    ),
-                    TicketModel.updated_at.set(now_iso()),
-                    TicketModel.version.add(1),
-                ],
-                condition=(TicketModel.final == False)  # noqa: E712 (a DynamoDB condition)
-                & (TicketModel.entered_at.does_not_exist() | (TicketModel.entered_at < entered_at)),
-            )
+
+    def build(ticket: TicketModel) -> Write | None:
+        if ticket.final or (ticket.entered_at and ticket.entered_at >= entered_at):
+            return None
+        new_key = inbox_key(step.role, ticket.region, step.region_scoped)
+        moved = ticket.inbox_key != new_key
+        actions = [
+            TicketModel.pending.set(pending_of(step, message)),
+            TicketModel.status.set(step.status),
+            TicketModel.state.set(step.state),
+            TicketModel.step.set(step.step),
+            TicketModel.role.set(step.role),
+            TicketModel.entered_at.set(entered_at),
+            TicketModel.inbox_key.set(new_key),
+            TicketModel.inbox_at.set(f"{ticket.permit_type}#{entered_at}#{ticket.ticket_no}"),
+            TicketModel.updated_at.set(now_iso()),
+            TicketModel.version.add(1),
+        ]
+        if moved and ticket.overdue_since:
+            actions.append(TicketModel.overdue_since.remove())
+        ops = _inbox_ops(ticket, new_key, entered_at)
+        owed = owed_for(ticket)
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(ticket, actions=actions, condition=_unchanged(ticket))
+            index.apply(tx, ops)
             _save_all(tx, owed)
-    except TransactWriteError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
+
+        return write
+
+    return _transact(ticket_no, build)
 
 
-def record_overdue(ticket: TicketModel, message: dict[str, Any], owed: list[OutboxModel]) -> bool:
-    """Log the escalation once per timeout (the message's time is its identity)."""
-    overdue = HistoryModel(
-        ticket.ticket_no,
-        f"{message['entered_at']}#OVERDUE",
-        kind="OVERDUE",
-        state=message.get("state"),
-        step=message["step"],
-        status=message["status"],
-        role=message["role"],
-        action="MELEWATI BATAS WAKTU",
-        note="Langkah tidak diputuskan dalam batas waktu; dieskalasi dan dibuka ulang.",
-        entered_at=ticket.entered_at,
-        decided_at=message["entered_at"],
-    )
-    try:
-        with TransactWrite(connection=_connection()) as tx:
+def record_overdue(ticket_no: str, message: dict[str, Any], owed_for: Owed) -> bool:
+    """Log the escalation once per timeout (the message's time is its identity), and put
+    the ticket among the overdue of its inbox until it leaves it."""
+
+    def build(ticket: TicketModel) -> Write | None:
+        overdue = HistoryModel(
+            ticket.ticket_no,
+            f"{message['entered_at']}#OVERDUE",
+            kind="OVERDUE",
+            state=message.get("state"),
+            step=message["step"],
+            status=message["status"],
+            role=message["role"],
+            action="MELEWATI BATAS WAKTU",
+            note="Langkah tidak diputuskan dalam batas waktu; dieskalasi dan dibuka ulang.",
+            entered_at=ticket.entered_at,
+            decided_at=message["entered_at"],
+        )
+        actions = [TicketModel.overdue_count.add(1), TicketModel.version.add(1)]
+        ops: list[index.Op] = []
+        if ticket.inbox_key and not ticket.overdue_since and ticket.entered_at:
+            actions.append(TicketModel.overdue_since.set(ticket.entered_at))
+            ops.append(index.put_overdue(ticket.inbox_key, ticket, ticket.entered_at))
+        owed = owed_for(ticket)
+
+        def write(tx: TransactWrite) -> None:
             tx.save(overdue, condition=HistoryModel.seq.does_not_exist())
-            tx.update(ticket, actions=[TicketModel.overdue_count.add(1)])
+            tx.update(ticket, actions=actions, condition=_unchanged(ticket))
+            index.apply(tx, ops)
             _save_all(tx, owed)
-    except TransactWriteError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
+
+        return write
+
+    try:
+        return _transact(ticket_no, build)
+    except Conflict:
+        return False  # the escalation was logged already (its history item exists)
 
 
 def final_decision_time(ticket: TicketModel, message: dict[str, Any]) -> str:
@@ -246,53 +297,55 @@ def final_decision_time(ticket: TicketModel, message: dict[str, Any]) -> str:
     return (ticket.last_decision or {}).get("decided_at") or message["entered_at"]
 
 
-def finalize(ticket: TicketModel, message: dict[str, Any], owed: list[OutboxModel]) -> bool:
+def finalize(ticket_no: str, message: dict[str, Any], owed_for: Owed) -> bool:
     """Write the final status once, with what it owes; False for a replay."""
-    if ticket.final:
-        return False
-    decided_at = final_decision_time(ticket, message)
-    try:
-        with TransactWrite(connection=_connection()) as tx:
-            tx.update(
-                ticket,
-                actions=[
-                    TicketModel.final.set(True),
-                    TicketModel.status.set(message["status"]),
-                    TicketModel.decided_at.set(decided_at),
-                    TicketModel.pending.remove(),
-                    TicketModel.state.remove(),
-                    TicketModel.step.remove(),
-                    TicketModel.role.remove(),
-                    TicketModel.inbox_key.remove(),
-                    TicketModel.inbox_at.remove(),
-                    TicketModel.updated_at.set(now_iso()),
-                    TicketModel.version.add(1),
-                ],
-                condition=TicketModel.final == False,  # noqa: E712
-            )
-            tx.save(
-                HistoryModel(
-                    ticket.ticket_no,
-                    f"{message['entered_at']}#FINAL",
-                    kind="FINAL",
-                    status=message["status"],
-                    action=message["status"],
-                    entered_at=decided_at,
-                    decided_at=decided_at,
-                )
-            )
+
+    def build(ticket: TicketModel) -> Write | None:
+        if ticket.final:
+            return None
+        decided_at = final_decision_time(ticket, message)
+        actions = [
+            TicketModel.final.set(True),
+            TicketModel.status.set(message["status"]),
+            TicketModel.decided_at.set(decided_at),
+            TicketModel.pending.remove(),
+            TicketModel.state.remove(),
+            TicketModel.step.remove(),
+            TicketModel.role.remove(),
+            TicketModel.inbox_key.remove(),
+            TicketModel.inbox_at.remove(),
+            TicketModel.overdue_since.remove(),
+            TicketModel.updated_at.set(now_iso()),
+            TicketModel.version.add(1),
+        ]
+        history = HistoryModel(
+            ticket.ticket_no,
+            f"{message['entered_at']}#FINAL",
+            kind="FINAL",
+            status=message["status"],
+            action=message["status"],
+            entered_at=decided_at,
+            decided_at=decided_at,
+        )
+        ops = _inbox_ops(ticket, None, None)
+        owed = owed_for(ticket)
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(ticket, actions=actions, condition=_unchanged(ticket))
+            tx.save(history)
+            index.apply(tx, ops)
             _save_all(tx, owed)
-    except TransactWriteError as error:
-        if not condition_failed(error):
-            raise
-        return False
-    return True
+
+        return write
+
+    return _transact(ticket_no, build)
 
 
 # --- decisions ------------------------------------------------------------------------------
 
 # What a claim changes on the ticket, and so what undoing it puts back.
 CLAIMED_ATTRIBUTES = (
+    "overdue_since",
     "pending",
     "status",
     "state",
@@ -334,7 +387,11 @@ def claim_record(ticket: TicketModel, decision: Decision) -> dict[str, Any]:
 
 
 def claim(
-    ticket: TicketModel, decision: Decision, outcome: Outcome, owed: list[OutboxModel]
+    ticket: TicketModel,
+    decision: Decision,
+    outcome: Outcome,
+    owed: list[OutboxModel],
+    first_by_actor: bool,
 ) -> TicketModel:
     """Take the pending step for this decision, with what it owes (the `SendTaskSuccess`):
     exactly one claim per step succeeds."""
@@ -354,6 +411,7 @@ def claim(
         TicketModel.pending.remove(),
         TicketModel.inbox_key.remove(),
         TicketModel.inbox_at.remove(),
+        TicketModel.overdue_since.remove(),
         TicketModel.status.set(outcome.status),
         TicketModel.last_decision.set(last),
         TicketModel.updated_at.set(decision.decided_at),
@@ -398,6 +456,9 @@ def claim(
         decided_at=decision.decided_at,
         action=decision.action,
     )
+    ops = _inbox_ops(ticket, None, None)
+    if first_by_actor:
+        ops += index.enter(index.decided_scope(decision.actor_email), ticket)
     try:
         with TransactWrite(connection=_connection()) as tx:
             tx.update(
@@ -409,6 +470,7 @@ def claim(
             )
             tx.save(history, condition=HistoryModel.seq.does_not_exist())
             tx.save(marker)
+            index.apply(tx, ops)
             _save_all(tx, owed)
     except TransactWriteError as error:
         if condition_failed(error):
@@ -428,42 +490,65 @@ def decided_marker(email: str, ticket_no: str) -> DecidedModel | None:
         return None
 
 
-def undo_claim(record: dict[str, Any]) -> bool:
+def undo_claim(record: dict[str, Any], untouched_too: bool = True) -> bool:
     """Undo a claim whose task token turned out dead, unless the workflow moved on past it.
 
-    Untouched since the claim: the ticket as it was. Reopened at the same step after a
-    timeout (the workflow's new step message already restored the waiting state): only the
-    decision's own traces. Anywhere else: the decision went through; nothing to undo.
+    Untouched since the claim: the ticket as it was, back in its inbox. But a repeated send
+    may find the token dead because the first one succeeded and the next step is not
+    recorded yet: with `untouched_too` False that case raises `StillUnsettled` (try later).
+    Reopened at the same step after a timeout (the workflow's new step message already put
+    it back in its inbox): only the decision's own traces. Anywhere else: the decision went
+    through; nothing to undo.
     """
-    ticket = get(record["ticket_no"])
     restore = record["restore"]
-    if ticket.version == record["version"]:
-        names = CLAIMED_ATTRIBUTES
-    elif _reopened_since(ticket, record):
-        names = ("last_decision", "rekomtek")
-    else:
-        return False
-    actions = [
-        getattr(TicketModel, name).set(restore[name])
-        if restore.get(name) is not None
-        else getattr(TicketModel, name).remove()
-        for name in names
-    ]
-    try:
-        ticket.update(
-            actions=[*actions, TicketModel.version.add(1)],
-            condition=TicketModel.version == ticket.version,
-        )
-    except UpdateError as error:
-        if condition_failed(error):
-            return False
-        raise
-    HistoryModel(ticket.ticket_no, f"{record['decided_at']}#DECISION").delete()
-    if record.get("marker_before"):
-        DecidedModel.from_raw_data(record["marker_before"]).save()
-    else:
-        DecidedModel(f"DECIDED#{record['actor_email']}", ticket.ticket_no).delete()
-    return True
+
+    def build(ticket: TicketModel) -> Write | None:
+        if ticket.version == record["version"]:
+            if not untouched_too:
+                raise StillUnsettled(record["ticket_no"])
+            names: tuple[str, ...] = CLAIMED_ATTRIBUTES
+            ops = _back_in_inbox(ticket, restore)
+        elif _reopened_since(ticket, record):
+            names, ops = ("last_decision", "rekomtek"), []
+        else:
+            return None
+        actions = [
+            getattr(TicketModel, name).set(restore[name])
+            if restore.get(name) is not None
+            else getattr(TicketModel, name).remove()
+            for name in names
+        ]
+        if not record.get("marker_before"):
+            ops += index.leave(index.decided_scope(record["actor_email"]), ticket)
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(
+                ticket, actions=[*actions, TicketModel.version.add(1)], condition=_unchanged(ticket)
+            )
+            tx.delete(HistoryModel(ticket.ticket_no, f"{record['decided_at']}#DECISION"))
+            if record.get("marker_before"):
+                tx.save(DecidedModel.from_raw_data(record["marker_before"]))
+            else:
+                tx.delete(DecidedModel(f"DECIDED#{record['actor_email']}", ticket.ticket_no))
+            index.apply(tx, ops)
+
+        return write
+
+    return _transact(record["ticket_no"], build)
+
+
+class StillUnsettled(Exception):
+    """The workflow has not shown yet whether the decision went through."""
+
+
+def _back_in_inbox(ticket: TicketModel, restore: dict[str, Any]) -> list[index.Op]:
+    key, since = restore.get("inbox_key"), (restore.get("pending") or {}).get("entered_at")
+    if not key:
+        return []
+    ops = index.enter(key, ticket, since)
+    if restore.get("overdue_since"):
+        ops.append(index.put_overdue(key, ticket, restore["overdue_since"]))
+    return ops
 
 
 def _reopened_since(ticket: TicketModel, record: dict[str, Any]) -> bool:
@@ -519,65 +604,163 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     return value
 
 
+@dataclass(frozen=True)
+class Page:
+    tickets: list[TicketModel]
+    next_cursor: str | None
+    total: int
+
+
 def pending_page(
     keys: list[str], permit_type: str | None, q: str | None, limit: int, cursor: str | None
-) -> tuple[list[TicketModel], str | None]:
-    """Tickets waiting in the given inboxes (one per role the caller holds), oldest first."""
-    position = decode_cursor(cursor) or {"i": 0, "k": None}
+) -> Page:
+    """Tickets waiting in the given inboxes (one per role the caller holds): oldest first,
+    or the matches of a search."""
     term = search_term(q)
-    items: list[TicketModel] = []
-    index = int(position.get("i", 0))
-    last_key = position.get("k")
-    while index < len(keys) and len(items) < limit:
-        condition = TicketModel.inbox_at.startswith(f"{permit_type}#") if permit_type else None
-        results = TicketModel.inbox.query(
-            keys[index],
-            range_key_condition=condition,
-            filter_condition=TicketModel.search_text.contains(term) if term else None,
-            limit=limit - len(items),
-            last_evaluated_key=last_key,
-            page_size=100,
+    if term:
+        found, next_cursor = _walk(
+            keys, cursor, limit, lambda k, n, s: index.search(k, term, permit_type, n, s)
         )
-        items.extend(results)
-        last_key = results.last_evaluated_key
+        total = sum(index.search_count(key, term, permit_type) for key in keys)
+        return Page(_in_order(found), next_cursor, total)
+    counted = [index.counts(key) for key in keys]
+    total = sum(c.get(permit_type, 0) if permit_type else sum(c.values()) for c in counted)
+    if permit_type:
+        return _inbox_page(keys, permit_type, limit, cursor, total)
+    found, next_cursor = _walk(keys, cursor, limit, lambda k, n, s: index.by_time(k, n, s))
+    return Page(_in_order(found), next_cursor, total)
+
+
+def _walk(
+    keys: list[str],
+    cursor: str | None,
+    limit: int,
+    query: Callable[[str, int, dict[str, Any] | None], tuple[list[str], dict[str, Any] | None]],
+) -> tuple[list[str], str | None]:
+    """Page through several partitions in turn; the cursor says which one and where."""
+    position = decode_cursor(cursor) or {"i": 0, "k": None}
+    index_no, last_key = _position(position, len(keys))
+    found: list[str] = []
+    while index_no < len(keys) and len(found) < limit:
+        page, last_key = query(keys[index_no], limit - len(found), last_key)
+        found.extend(page)
         if last_key is None:
-            index, last_key = index + 1, None
-    more = index < len(keys)
-    return items, encode_cursor({"i": index, "k": last_key}) if more else None
+            index_no += 1
+    more = index_no < len(keys)
+    return found, encode_cursor({"i": index_no, "k": last_key}) if more else None
+
+
+def _position(position: dict[str, Any], count: int) -> tuple[int, dict[str, Any] | None]:
+    at, last_key = position.get("i", 0), position.get("k")
+    if not isinstance(at, int) or isinstance(at, bool) or not 0 <= at <= count:
+        raise BadRequest("Parameter cursor tidak valid.", code="INVALID_CURSOR", field="cursor")
+    if last_key is not None and not isinstance(last_key, dict):
+        raise BadRequest("Parameter cursor tidak valid.", code="INVALID_CURSOR", field="cursor")
+    return at, last_key
+
+
+def _inbox_page(
+    keys: list[str], permit_type: str, limit: int, cursor: str | None, total: int
+) -> Page:
+    """One permit type: the inbox index itself, ordered by waiting time within the type."""
+    items: list[TicketModel] = []
+
+    def query(key: str, n: int, start: dict[str, Any] | None) -> tuple[list[str], Any]:
+        results = TicketModel.inbox.query(
+            key,
+            range_key_condition=TicketModel.inbox_at.startswith(f"{permit_type}#"),
+            limit=n,
+            last_evaluated_key=start,
+            page_size=n,
+        )
+        page = list(results)
+        items.extend(page)
+        return [t.ticket_no for t in page], results.last_evaluated_key
+
+    _, next_cursor = _walk(keys, cursor, limit, query)
+    return Page(items, next_cursor, total)
+
+
+def _in_order(ticket_nos: list[str]) -> list[TicketModel]:
+    """The tickets, once each, in the order found (one batch read)."""
+    unique = list(dict.fromkeys(ticket_nos))
+    found = {t.ticket_no: t for t in _batch_get(unique)}
+    return [found[no] for no in unique if no in found]
 
 
 def decided_page(
     email: str, permit_type: str | None, q: str | None, limit: int, cursor: str | None
-) -> tuple[list[TicketModel], str | None]:
-    """Tickets the caller has decided, newest ticket number first."""
+) -> Page:
+    """Tickets the caller has decided: newest ticket number first, or a search's matches."""
+    scope = index.decided_scope(email)
     term = search_term(q)
-    condition = None
-    if permit_type:
-        condition = DecidedModel.permit_type == permit_type
     if term:
-        text = DecidedModel.search_text.contains(term)
-        condition = text if condition is None else condition & text
+        found, next_cursor = _walk(
+            [scope], cursor, limit, lambda k, n, s: index.search(k, term, permit_type, n, s)
+        )
+        return Page(_in_order(found), next_cursor, index.search_count(scope, term, permit_type))
+    counted = index.counts(scope)
+    total = counted.get(permit_type, 0) if permit_type else sum(counted.values())
     results = DecidedModel.query(
         f"DECIDED#{email}",
-        filter_condition=condition,
+        filter_condition=(DecidedModel.permit_type == permit_type) if permit_type else None,
         scan_index_forward=False,
         limit=limit,
-        last_evaluated_key=decode_cursor(cursor),
+        last_evaluated_key=_decided_start(cursor),
         page_size=100,
     )
     markers = list(results)
-    tickets = {t.ticket_no: t for t in _batch_get([m.term_sort for m in markers])}
-    return [tickets[m.term_sort] for m in markers if m.term_sort in tickets], encode_cursor(
-        results.last_evaluated_key
+    return Page(
+        _in_order([m.term_sort for m in markers]),
+        encode_cursor(results.last_evaluated_key),
+        total,
     )
 
 
+def _decided_start(cursor: str | None) -> dict[str, Any] | None:
+    start = decode_cursor(cursor)
+    if start is not None and not all(isinstance(v, dict) for v in start.values()):
+        raise BadRequest("Parameter cursor tidak valid.", code="INVALID_CURSOR", field="cursor")
+    return start
+
+
+def _unread(email: str) -> CounterModel:
+    return CounterModel(f"UNREAD#{email}", "-")
+
+
+def unread_count(email: str) -> int:
+    try:
+        return max(int(CounterModel.get(f"UNREAD#{email}", "-").n), 0)
+    except DoesNotExist:
+        return 0
+
+
 def save_notification(item: NotificationModel, owed: list[OutboxModel]) -> bool:
-    """A new notification with what it owes (text message, email); False if sent before."""
+    """A new unread notification with what it owes (text message, email) and one more in
+    the recipient's unread count; False if it was stored before."""
+    item.unread_at = item.notification_id
     try:
         with TransactWrite(connection=_connection()) as tx:
             tx.save(item, condition=NotificationModel.notification_id.does_not_exist())
+            tx.update(_unread(item.recipient), actions=[CounterModel.n.add(1)])
             _save_all(tx, owed)
+    except TransactWriteError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def mark_read(item: NotificationModel) -> bool:
+    """Read once: the flag and the unread count change together; False if read before."""
+    try:
+        with TransactWrite(connection=_connection()) as tx:
+            tx.update(
+                item,
+                actions=[NotificationModel.read.set(True), NotificationModel.unread_at.remove()],
+                condition=NotificationModel.read == False,  # noqa: E712
+            )
+            tx.update(_unread(item.recipient), actions=[CounterModel.n.add(-1)])
     except TransactWriteError as error:
         if condition_failed(error):
             return False
@@ -594,9 +777,3 @@ def _batch_get(ticket_nos: list[str]) -> Iterator[TicketModel]:
     if not ticket_nos:
         return iter(())
     return TicketModel.batch_get(ticket_nos)
-
-
-def count_pending(key: str) -> Counter[str]:
-    """Tickets waiting in one inbox, per permit type (the sort key starts with it)."""
-    waiting = TicketModel.inbox.query(key, attributes_to_get=["inbox_at"], page_size=1000)
-    return Counter(item.inbox_at.split("#", 1)[0] for item in waiting)

@@ -12,7 +12,7 @@ from typing import Any
 
 from chalicelib import effects, events
 from chalicelib.tickets import service, store
-from chalicelib.tickets.models import TicketModel
+from chalicelib.tickets.models import OutboxModel, TicketModel
 from chalicelib.workflow.definition import Step
 
 
@@ -29,30 +29,43 @@ def handle(message: dict[str, Any]) -> None:
 
 
 def _step(message: dict[str, Any]) -> None:
-    ticket = store.get(message["ticket_no"])
     step = Step.from_message(message)
-    owed = []
-    if not store.is_reopened(ticket, step):  # a reopened step was escalated already
-        after = store.with_step(ticket, step, message)
-        owed.append(effects.event(events.STEP_ENTERED, _event(after, message)))
-    if store.record_step(ticket, step, message, owed):
+    owed: list[OutboxModel] = []
+
+    def owed_for(ticket: TicketModel) -> list[OutboxModel]:
+        owed.clear()
+        if not store.is_reopened(ticket, step):  # a reopened step was escalated already
+            after = store.with_step(ticket, step, message)
+            owed.append(effects.event(events.STEP_ENTERED, _event(after, message)))
+        return owed
+
+    if store.record_step(message["ticket_no"], step, message, owed_for):
         effects.carry_out(owed)
 
 
 def _overdue(message: dict[str, Any]) -> None:
-    ticket = store.get(message["ticket_no"])
-    owed = [effects.event(events.STEP_OVERDUE, _event(ticket, message))]
-    if store.record_overdue(ticket, message, owed):
+    owed: list[OutboxModel] = []
+
+    def owed_for(ticket: TicketModel) -> list[OutboxModel]:
+        owed[:] = [effects.event(events.STEP_OVERDUE, _event(ticket, message))]
+        return owed
+
+    if store.record_overdue(message["ticket_no"], message, owed_for):
         effects.carry_out(owed)
 
 
 def _final(message: dict[str, Any]) -> None:
-    ticket = store.get(message["ticket_no"])
-    after = TicketModel.from_raw_data(ticket.serialize())
-    after.final, after.status = True, message["status"]
-    after.decided_at = store.final_decision_time(ticket, message)
-    owed = [effects.event(events.DECIDED, {**_event(after, message), "status": after.status})]
-    if store.finalize(ticket, message, owed):
+    owed: list[OutboxModel] = []
+
+    def owed_for(ticket: TicketModel) -> list[OutboxModel]:
+        after = TicketModel.from_raw_data(ticket.serialize())
+        after.final, after.status = True, message["status"]
+        after.decided_at = store.final_decision_time(ticket, message)
+        event = {**_event(after, message), "status": after.status}
+        owed[:] = [effects.event(events.DECIDED, event)]
+        return owed
+
+    if store.finalize(message["ticket_no"], message, owed_for):
         effects.carry_out(owed)
 
 

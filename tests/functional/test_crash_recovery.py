@@ -83,7 +83,7 @@ def kadis_accepts(ticket_no: str) -> dict[str, Any]:
 
 
 def sms_texts(stack: RunningStack) -> list[str]:
-    data = requests.get(f"{stack.aws_endpoint}/moto-api/data.json", timeout=30).json()
+    data = requests.get(f"{stack.aws_endpoint}/moto-api/data.json", timeout=120).json()
     return [str(entry) for entry in data["sns"]["SMS"]]
 
 

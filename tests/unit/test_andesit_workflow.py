@@ -239,9 +239,7 @@ def test_no_choice_rule_names_an_action_that_is_not_an_option(step: Step) -> Non
 
 
 def test_only_a4_setujui_and_a10_setujui_dan_teruskan_require_rekomtek() -> None:
-    requiring = {
-        (s.step, o.action) for s in HUMAN_STEPS for o in s.options if o.required_fields
-    }
+    requiring = {(s.step, o.action) for s in HUMAN_STEPS for o in s.options if o.required_fields}
 
     assert requiring == {("A4", "SETUJUI"), ("A10", "SETUJUI DAN TERUSKAN KE KEPALA BIDANG")}
     for step in HUMAN_STEPS:
@@ -428,8 +426,13 @@ def test_every_option_says_what_it_reads_as_afterwards_with_the_deciding_role() 
     for step in HUMAN_STEPS:
         for option in step.options:
             assert option.result, (step.step, option.action)
-            assert option.result.split()[0] in ("DITERIMA", "DISETUJUI", "DITOLAK",
-                                                "DIKEMBALIKAN", "DITERUSKAN")
+            assert option.result.split()[0] in (
+                "DITERIMA",
+                "DISETUJUI",
+                "DITOLAK",
+                "DIKEMBALIKAN",
+                "DITERUSKAN",
+            )
 
 
 @pytest.mark.parametrize("name", ["A1: pilihan", "A1: terlambat", "DITOLAK DINAS ESDM"])
