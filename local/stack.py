@@ -35,6 +35,7 @@ DEFAULT_REGION = "ap-southeast-3"
 # Local-only demo secrets (Standard Webhooks form); production passes its own parameters.
 DEMO_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"andesit-ptsp-masuk-demo-2026").decode()
 DEMO_CALLBACK_SECRET = "whsec_" + base64.b64encode(b"andesit-ptsp-keluar-demo-2026").decode()
+LOCAL_RETRY_BASE_SECONDS = "0.005"  # PTSP retry schedule × 1/6000: 1, 1, 1, 2, 3, 6, 6 s
 
 
 def template_parameters(url: str) -> dict[str, str]:
@@ -45,7 +46,8 @@ def template_parameters(url: str) -> dict[str, str]:
         "PtspWebhookSecret": env.get("PTSP_WEBHOOK_SECRET") or DEMO_WEBHOOK_SECRET,
         "PtspCallbackSecret": env.get("PTSP_CALLBACK_SECRET") or DEMO_CALLBACK_SECRET,
         "PtspCallbackUrl": env.get("PTSP_CALLBACK_URL") or f"{url}ptsp-sink/callbacks",
-        "PtspRetryBaseSeconds": env.get("PTSP_RETRY_BASE_SECONDS") or "2",
+        # 30 is the real day-long schedule; locally it is squeezed into ~20 s to watch it.
+        "PtspRetryBaseSeconds": env.get("PTSP_RETRY_BASE_SECONDS") or LOCAL_RETRY_BASE_SECONDS,
     }
     if env.get("STEP_TIMEOUT_SECONDS"):
         parameters["StepTimeoutSeconds"] = env["STEP_TIMEOUT_SECONDS"]
