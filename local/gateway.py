@@ -67,6 +67,10 @@ class ApiFront:
         out_headers = dict(response.get("headers") or {})
         for name, values in (response.get("multiValueHeaders") or {}).items():
             out_headers[name] = ", ".join(values)
+        if not any(name.lower() == "content-type" for name in out_headers):
+            # API Gateway's Lambda proxy integration sends application/json when the
+            # function names no content type (Chalice names none for a dict body).
+            out_headers["Content-Type"] = "application/json"
         return int(response["statusCode"]), out_headers, payload
 
     def _gateway_error(self, error: LocalGatewayException) -> tuple[int, dict[str, str], bytes]:
@@ -134,6 +138,13 @@ class Handler(SimpleHTTPRequestHandler):
         self._serve_api() if self._is_api() or self._is_sink() else self._method_not_allowed()
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _api_only
+
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (TRACE, CONNECT, PROPFIND…): http.server would answer an HTML 501;
+        the API answers it as API Gateway does (the app's 405), the rest a JSON 405."""
+        if name.startswith("do_"):
+            return self._api_only
+        raise AttributeError(name)
 
     def end_headers(self) -> None:
         if not self._is_api():
