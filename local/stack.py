@@ -35,6 +35,11 @@ DEFAULT_REGION = "ap-southeast-3"
 # Local-only demo secrets (Standard Webhooks form); production passes its own parameters.
 DEMO_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"andesit-ptsp-masuk-demo-2026").decode()
 DEMO_CALLBACK_SECRET = "whsec_" + base64.b64encode(b"andesit-ptsp-keluar-demo-2026").decode()
+# Children started again when they die (API workers api-N too); moto holds every datum in
+# memory, so a dead moto ends the stack.
+RESTARTABLE = ("dispatcher",)
+MAX_RESTARTS = 5
+RESTART_WINDOW_SECONDS = 60
 LOCAL_RETRY_BASE_SECONDS = "0.005"  # PTSP retry schedule × 1/6000: 1, 1, 1, 2, 3, 6, 6 s
 
 
@@ -104,6 +109,10 @@ class Stack:
         self.log_dir = log_dir
         self.seed = seed
         self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        # How each child was started, so that a dead worker can be started again.
+        self.specs: dict[str, tuple[list[str], dict[str, str], tuple[int, ...]]] = {}
+        self.restarts: dict[str, list[float]] = {}
+        self.restarted = False
         self.logs: list[IO[bytes]] = []
         self.listener: socket.socket | None = None
         self.app_env: dict[str, str] = {}
@@ -120,6 +129,7 @@ class Stack:
     def _spawn(
         self, name: str, args: list[str], env: dict[str, str], pass_fds: tuple[int, ...] = ()
     ) -> None:
+        self.specs[name] = (args, env, pass_fds)
         log = (self.log_dir / f"{name}.log").open("ab")
         self.logs.append(log)
         process = subprocess.Popen(
@@ -229,14 +239,37 @@ class Stack:
             "region": self.region,
             "logs": str(self.log_dir),
             "pid": os.getpid(),
+            "processes": self.pids(),
             "env": {k: self.app_env[k] for k in sorted(keys)},
         }
 
     def check_children(self) -> str | None:
-        for name, process in self.children:
-            if process.poll() is not None:
-                return f"{name} exited with {process.returncode} (see {self.log_dir}/{name}.log)"
+        """Start again a worker or the dispatcher that died, as Lambda starts a new container;
+        only the emulated AWS (whose data lives in its memory) or a worker dying over and over
+        stops the stack. Returns why it must stop, or None."""
+        for index, (name, process) in enumerate(self.children):
+            if process.poll() is None:
+                continue
+            why = f"{name} exited with {process.returncode} (see {self.log_dir}/{name}.log)"
+            if name not in RESTARTABLE and not name.startswith("api-"):
+                return why
+            if self._restarted_too_often(name):
+                return f"{why}; berhenti {MAX_RESTARTS} kali dalam {RESTART_WINDOW_SECONDS} detik"
+            print(f"{name} berhenti (kode {process.returncode}); dijalankan ulang.", flush=True)
+            self.children.pop(index)
+            self._spawn(name, *self.specs[name])
+            self.restarted = True
+            return None
         return None
+
+    def _restarted_too_often(self, name: str) -> bool:
+        now = time.monotonic()
+        recent = [t for t in self.restarts.get(name, []) if now - t < RESTART_WINDOW_SECONDS]
+        self.restarts[name] = [*recent, now]
+        return len(recent) >= MAX_RESTARTS
+
+    def pids(self) -> dict[str, int]:
+        return {name: process.pid for name, process in self.children}
 
     def stop(self) -> None:
         # Front first (no new requests), then the dispatcher, then the emulated AWS.
@@ -294,9 +327,16 @@ def banner(stack: Stack, password: str) -> str:
 def write_state(stack: Stack, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     state = stack.describe()
-    path.write_text(json.dumps(state, indent=2))
     env_lines = [f"export {k}='{v}'" for k, v in state["env"].items()]
-    path.with_suffix(".env").write_text("\n".join(env_lines) + "\n")
+    _write_atomically(path.with_suffix(".env"), "\n".join(env_lines) + "\n")
+    _write_atomically(path, json.dumps(state, indent=2))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Readers (tools, tests) never see half a file: it is rewritten when a worker restarts."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text)
+    partial.replace(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -347,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Berhenti: {problem}", file=sys.stderr, flush=True)
                 code = 1
                 break
+            if stack.restarted:
+                stack.restarted = False
+                write_state(stack, args.state_file)  # the new pid, for tools and tests
             time.sleep(0.3)
     except OSError as error:
         print(f"Gagal memulai: {error}", file=sys.stderr, flush=True)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import time
+
 import pytest
 import requests
 
@@ -40,3 +45,46 @@ def test_an_unsupported_method_gets_a_json_error_not_an_html_page(
     body = response.json()
     assert set(body) == {"code", "message"}
     assert body["code"] == "METHOD_NOT_ALLOWED"
+
+
+def _state(stack: RunningStack) -> dict:
+    return json.loads(stack.state_file.read_text())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_the_stack_keeps_serving_when_api_workers_are_killed(stack: RunningStack) -> None:
+    # GIVEN the running stack's API workers (as its state file lists them)
+    before = {k: v for k, v in _state(stack)["processes"].items() if k.startswith("api-")}
+    assert len(before) >= 2, before
+
+    # WHEN every one of them is killed with SIGKILL, as a crashed Lambda container would be
+    for pid in before.values():
+        os.kill(pid, signal.SIGKILL)
+
+    # THEN the stack starts new ones (and says so), lists their pids, and answers again
+    deadline = time.monotonic() + 60
+    while True:
+        after = {k: v for k, v in _state(stack)["processes"].items() if k.startswith("api-")}
+        if set(after) == set(before) and all(
+            after[k] != before[k] and _alive(after[k]) for k in after
+        ):
+            break
+        assert stack.process.poll() is None, stack.output()[-2000:]
+        assert time.monotonic() < deadline, (before, after)
+        time.sleep(0.5)
+    assert "api-1 berhenti (kode -9); dijalankan ulang." in stack.output()
+    answers = [_health_when_ready(stack) for _ in range(6)]
+    assert answers == [200] * 6
+    assert stack.process.poll() is None
+
+
+def _health_when_ready(stack: RunningStack) -> int:
+    """A new worker imports the app before it accepts; the socket holds the request meanwhile."""
+    return stack.api("GET", "/health").status_code
