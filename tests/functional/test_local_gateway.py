@@ -88,3 +88,23 @@ def test_the_stack_keeps_serving_when_api_workers_are_killed(stack: RunningStack
 def _health_when_ready(stack: RunningStack) -> int:
     """A new worker imports the app before it accepts; the socket holds the request meanwhile."""
     return stack.api("GET", "/health").status_code
+
+
+def test_uploads_are_allowed_from_the_console_opened_as_localhost_too(
+    stack: RunningStack,
+) -> None:
+    # GIVEN the console opened at http://localhost:<port> instead of 127.0.0.1
+    port = stack.url.rstrip("/").rsplit(":", 1)[1]
+    bucket = stack.env["DOCUMENTS_BUCKET"]
+
+    for origin in (f"http://localhost:{port}", f"http://127.0.0.1:{port}"):
+        # WHEN the browser asks S3 whether it may POST the upload there (CORS preflight)
+        answer = requests.options(
+            f"{stack.aws_endpoint}/{bucket}",
+            headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+            timeout=10,
+        )
+
+        # THEN S3 allows that origin
+        assert answer.status_code == 200, (origin, answer.status_code, answer.text[:300])
+        assert answer.headers.get("Access-Control-Allow-Origin") == origin
