@@ -426,7 +426,7 @@ def start_here(url: str, password: str) -> list[str]:
     return [
         "Mulai di sini:",
         f"  1. Buka {url} lalu tekan DINAS ESDM PROVINSI JAWA TENGAH.",
-        f"  2. Masuk sebagai {FIRST_ACCOUNT} dengan kata sandi {password}.",
+        f"  2. Masuk sebagai {FIRST_ACCOUNT} dengan kata sandi {password}",
         f"  3. Buka tiket {first['ticket_no']} ({first['applicant']['name']}): menunggu "
         "keputusan Kepala Dinas.",
         f"  Alamat {' dan '.join(local_origins(url))} sama-sama bisa dipakai.",
