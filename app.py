@@ -1,8 +1,10 @@
 """E-Tracking Perizinan API: a routing table. Handlers live in chalicelib/."""
 
 from aws_lambda_powertools.utilities.batch import (
+    AsyncBatchProcessor,
     BatchProcessor,
     EventType,
+    async_process_partial_response,
     process_partial_response,
 )
 from chalice import Chalice, Rate
@@ -47,8 +49,14 @@ def notification_fanout(event: SQSEvent) -> dict:
 
 @app.on_sqs_message(queue=queue_name("ptsp-callbacks"), batch_size=5)
 def ptsp_callbacks(event: SQSEvent) -> dict:
-    """Final decisions → PTSP, retried with backoff, then the DLQ."""
-    return _batch(event, event.context, queues.ptsp_callback)
+    """Final decisions → PTSP, all of a batch at once (a hung receiver holds only its own
+    delivery), retried for about a day, then parked in the DLQ with the admins told."""
+    return async_process_partial_response(
+        event=event.to_dict(),
+        record_handler=queues.ptsp_callback_async,
+        processor=AsyncBatchProcessor(event_type=EventType.SQS),
+        context=event.context,
+    )
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))

@@ -15,6 +15,12 @@ from typing import Any, NoReturn
 from chalicelib.errors import Unprocessable
 
 ERROR_CODE = "INVALID_LOCATION"
+TOO_DETAILED_CODE = "LOCATION_TOO_DETAILED"
+
+# Most vertices a location may have. A permit area is drawn by hand or exported from a GIS
+# at survey precision: a few hundred points. 5,000 positions of three 17-digit numbers stay
+# far below DynamoDB's 400 KB item limit; more is refused rather than failing at storage.
+MAX_VERTICES = 5000
 
 SUPPORTED_TYPES = (
     "Point",
@@ -39,10 +45,14 @@ _DEPTH = {
 
 
 def validate_geometry(geometry: Any, field: str = "location") -> dict:
-    """Return `geometry` unchanged if it is a supported, well-formed WGS84 GeoJSON geometry.
+    """Return the geometry's `type` and `coordinates` if it is a supported, well-formed WGS84
+    GeoJSON geometry of at most MAX_VERTICES positions.
 
+    Foreign members (RFC 7946 §6.1: any other member, e.g. `properties`, `crs`) are dropped:
+    nothing reads them, and storing them unbounded could make the ticket unstorable.
     Raises Unprocessable(code="INVALID_LOCATION", field=<JSON path>) on the first problem;
     the path points at the offending value, e.g. "location.coordinates[0][3][1]" for a latitude.
+    Too many vertices is code "LOCATION_TOO_DETAILED", naming the limit.
     """
     if not isinstance(geometry, dict):
         _fail(field, "Lokasi harus berupa objek geometri GeoJSON (RFC 7946).")
@@ -64,6 +74,7 @@ def validate_geometry(geometry: Any, field: str = "location") -> dict:
     if "coordinates" not in geometry or geometry["coordinates"] is None:
         _fail(coords_field, "Lokasi: atribut 'coordinates' wajib diisi.")
     coords = geometry["coordinates"]
+    _check_vertex_count(coords, _DEPTH[kind], coords_field)
     if kind == "Point":
         _check_position(coords, coords_field)
     elif kind == "MultiPoint":
@@ -79,7 +90,7 @@ def validate_geometry(geometry: Any, field: str = "location") -> dict:
     else:  # MultiPolygon
         for i, polygon in enumerate(_items(coords, coords_field)):
             _check_polygon(polygon, f"{coords_field}[{i}]")
-    return geometry
+    return {"type": kind, "coordinates": coords}
 
 
 def centroid(geometry: dict) -> tuple[float, float]:
@@ -111,6 +122,35 @@ def bbox(geometry: dict) -> list[float]:
 
 def _fail(field: str, message: str) -> NoReturn:
     raise Unprocessable(message, code=ERROR_CODE, field=field)
+
+
+def _check_vertex_count(coords: Any, depth: int, field: str) -> None:
+    count = _count_positions(coords, depth)
+    if count > MAX_VERTICES:
+        raise Unprocessable(
+            f"Lokasi terlalu rinci: {_number(count)} titik, paling banyak {_number(MAX_VERTICES)} "
+            "titik. Sederhanakan bentuk lokasi lalu kirim ulang.",
+            code=TOO_DETAILED_CODE,
+            field=field,
+            limit=MAX_VERTICES,
+        )
+
+
+def _count_positions(coords: Any, depth: int) -> int:
+    """Positions under `coords`, counted before any other check (cheap; malformed parts are 0
+    here and reported by the checks that follow)."""
+    if depth == 0:
+        return 1
+    if not isinstance(coords, list | tuple):
+        return 0
+    if depth == 1:
+        return len(coords)
+    return sum(_count_positions(item, depth - 1) for item in coords)
+
+
+def _number(value: int) -> str:
+    """As Indonesians write it: 5.000."""
+    return f"{value:,}".replace(",", ".")
 
 
 def _items(value: Any, field: str) -> list:

@@ -14,7 +14,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
-from chalicelib.errors import BadRequest, ValidationFailed
+from chalicelib.errors import AppError, BadRequest, ValidationFailed
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
@@ -39,6 +39,31 @@ def load_schema(name: str) -> dict[str, Any]:
 
 def schema_names() -> list[str]:
     return sorted(p.stem for p in SCHEMA_DIR.glob("*.json"))
+
+
+# The largest body a webhook may send. A ticket is one DynamoDB item (400 KB at most, beside
+# its other attributes); a bigger body can never be stored, so it is refused before anything
+# else instead of failing later with a 500 that the sender would retry forever.
+MAX_WEBHOOK_BODY_BYTES = 256 * 1024
+
+
+class PayloadTooLarge(AppError):
+    status = 413
+    code = "PAYLOAD_TOO_LARGE"
+
+
+def check_body_size(raw: bytes | str | None, limit: int = MAX_WEBHOOK_BODY_BYTES) -> None:
+    """Refuse (413, naming the limit) a body that could never be stored, before parsing it."""
+    size = len(raw.encode() if isinstance(raw, str) else raw or b"")
+    if size > limit:
+        raise PayloadTooLarge(
+            f"Badan permintaan terlalu besar ({_kilobytes(size)}); batasnya {_kilobytes(limit)}.",
+            limit_bytes=limit,
+        )
+
+
+def _kilobytes(size: int) -> str:
+    return f"{-(-size // 1024):,} KB".replace(",", ".")
 
 
 def parse_json(raw: bytes | str | None) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import signal
 import socket
 import sys
@@ -27,6 +28,10 @@ from local.provision import ROOT, load_template
 
 API_PREFIX = "/api"
 WEB_ROOT = ROOT / "web"
+# Set by the stack: a file that exists while the demo data is being put in. Until it is
+# gone, health answers 503, so nobody starts on a stack whose demo tickets are not there.
+SEEDING_MARKER_ENV = "LOCAL_SEEDING_MARKER"
+SEEDING_CODE = "SEEDING_DEMO_DATA"
 
 
 def gateway_responses(template: dict[str, Any]) -> dict[str, tuple[int | None, str]]:
@@ -67,6 +72,10 @@ class ApiFront:
         out_headers = dict(response.get("headers") or {})
         for name, values in (response.get("multiValueHeaders") or {}).items():
             out_headers[name] = ", ".join(values)
+        if not any(name.lower() == "content-type" for name in out_headers):
+            # API Gateway's Lambda proxy integration sends application/json when the
+            # function names no content type (Chalice names none for a dict body).
+            out_headers["Content-Type"] = "application/json"
         return int(response["statusCode"]), out_headers, payload
 
     def _gateway_error(self, error: LocalGatewayException) -> tuple[int, dict[str, str], bytes]:
@@ -105,6 +114,8 @@ class Handler(SimpleHTTPRequestHandler):
             if path.startswith("?"):
                 path = "/" + path
             status, out_headers, payload = self.api.handle(self.command, path, headers, body)
+            if path.split("?", 1)[0] == "/health" and status == 200 and seeding():
+                status, payload = 503, seeding_answer(payload)
         self.send_response(status)
         for name, value in out_headers.items():
             if name.lower() not in ("content-length", "connection"):
@@ -135,6 +146,13 @@ class Handler(SimpleHTTPRequestHandler):
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _api_only
 
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (TRACE, CONNECT, PROPFIND…): http.server would answer an HTML 501;
+        the API answers it as API Gateway does (the app's 405), the rest a JSON 405."""
+        if name.startswith("do_"):
+            return self._api_only
+        raise AttributeError(name)
+
     def end_headers(self) -> None:
         if not self._is_api():
             self.send_header("Cache-Control", "no-cache")
@@ -142,6 +160,22 @@ class Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+def seeding() -> bool:
+    marker = os.environ.get(SEEDING_MARKER_ENV)
+    return bool(marker) and Path(marker).exists()
+
+
+def seeding_answer(health: bytes) -> bytes:
+    """Health while the demo data goes in: every resource answers, the data is not there."""
+    return json.dumps(
+        {
+            "code": SEEDING_CODE,
+            "message": "Data demo sedang disiapkan; coba lagi sebentar lagi.",
+            "resources": json.loads(health or b"{}").get("resources", {}),
+        }
+    ).encode()
 
 
 def build_front(project_dir: Path = ROOT) -> ApiFront:

@@ -3,7 +3,10 @@
 It verifies each delivery's Standard Webhooks signature and appends it to a JSON-lines file
 that a user (or a test) reads at `GET /ptsp-sink/deliveries`. `PUT /ptsp-sink/behaviour`
 {"fail_ticket": "...", "fail_times": N} makes it answer 503 to the next N deliveries of
-that ticket (N = -1: always), to see retries and the dead-letter queue at work.
+that ticket (N = -1: always), to see retries and the dead-letter queue at work;
+{"slow_tickets": [...], "slow_seconds": S} makes it wait S seconds before answering those
+tickets (a receiver that hangs). Each record has when the delivery arrived (`received_at`)
+and when it was answered (`answered_at`).
 """
 
 from __future__ import annotations
@@ -57,9 +60,11 @@ def _receive(
         valid, problem = True, None
     except Unauthorized as error:
         valid, problem = False, error.code
+    arrived = time.time()
     payload = json.loads(body) if valid else None
     ticket_no = (payload or {}).get("data", {}).get("ticket_no")
     lowered = {k.lower(): v for k, v in headers.items()}
+    _hang_if_asked(behaviour, ticket_no)
     with behaviour.with_suffix(".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # several gateway workers share these files
         rules = json.loads(behaviour.read_text()) if behaviour.exists() else {}
@@ -70,7 +75,8 @@ def _receive(
             rules["fail_times"] = left - 1
             behaviour.write_text(json.dumps(rules))
         record = {
-            "received_at": time.time(),
+            "received_at": arrived,
+            "answered_at": time.time(),
             "webhook_id": lowered.get("webhook-id"),
             "signature_valid": valid,
             "problem": problem,
@@ -80,3 +86,9 @@ def _receive(
         with deliveries.open("a") as out:
             out.write(json.dumps(record) + "\n")
     return _json(answer, {"accepted": answer == 200})
+
+
+def _hang_if_asked(behaviour: Path, ticket_no: str | None) -> None:
+    rules = json.loads(behaviour.read_text()) if behaviour.exists() else {}
+    if ticket_no and ticket_no in rules.get("slow_tickets", []):
+        time.sleep(float(rules.get("slow_seconds", 0)))

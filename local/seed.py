@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +47,16 @@ def demo_tickets() -> list[dict[str, Any]]:
     return json.loads(DEMO_TICKETS.read_text(encoding="utf-8"))
 
 
-def seed_tickets(client: ApiClient) -> list[str]:
-    """Send each demo application and replay its decisions; returns the ticket numbers."""
+def seed_tickets(
+    client: ApiClient, on_ticket: Callable[[int, str], None] = lambda i, no: None
+) -> list[str]:
+    """Send each demo application and replay its decisions; returns the ticket numbers.
+    `on_ticket(i, no)` is told before each (the stack prints progress with it)."""
     seeded = []
-    for ticket in demo_tickets():
+    for i, ticket in enumerate(demo_tickets(), start=1):
         application = ticket["application"]
         no = application["ticket_no"]
+        on_ticket(i, no)
         response = client.send_application(application, webhook_id=f"msg_demo_{no}")
         if response.status_code not in (200, 201):
             raise ApiError(response)

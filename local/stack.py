@@ -19,7 +19,9 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,13 +30,22 @@ from chalice.cli.factory import CLIFactory
 from chalicelib.auth.users import UserDirectory
 from chalicelib.notifications import email
 from local.client import ApiClient
+from local.gateway import SEEDING_CODE, SEEDING_MARKER_ENV
 from local.provision import ROOT, Provisioner
-from local.seed import DEFAULT_DEMO_PASSWORD, seed_tickets, seed_users
+from local.seed import DEFAULT_DEMO_PASSWORD, demo_tickets, seed_tickets, seed_users
 
 DEFAULT_REGION = "ap-southeast-3"
 # Local-only demo secrets (Standard Webhooks form); production passes its own parameters.
 DEMO_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"andesit-ptsp-masuk-demo-2026").decode()
 DEMO_CALLBACK_SECRET = "whsec_" + base64.b64encode(b"andesit-ptsp-keluar-demo-2026").decode()
+# Children started again when they die (API workers api-N too); moto holds every datum in
+# memory, so a dead moto ends the stack.
+RESTARTABLE = ("dispatcher", "scheduler")
+LOOPBACK_NAMES = ("127.0.0.1", "localhost")
+FIRST_ACCOUNT = "kadis@esdm.demo"  # demo ticket 27419 waits for Kepala Dinas
+MAX_RESTARTS = 5
+RESTART_WINDOW_SECONDS = 60
+LOCAL_RETRY_BASE_SECONDS = "0.005"  # PTSP retry schedule × 1/6000: 1, 1, 1, 2, 3, 6, 6 s
 
 
 def template_parameters(url: str) -> dict[str, str]:
@@ -45,7 +56,8 @@ def template_parameters(url: str) -> dict[str, str]:
         "PtspWebhookSecret": env.get("PTSP_WEBHOOK_SECRET") or DEMO_WEBHOOK_SECRET,
         "PtspCallbackSecret": env.get("PTSP_CALLBACK_SECRET") or DEMO_CALLBACK_SECRET,
         "PtspCallbackUrl": env.get("PTSP_CALLBACK_URL") or f"{url}ptsp-sink/callbacks",
-        "PtspRetryBaseSeconds": env.get("PTSP_RETRY_BASE_SECONDS") or "2",
+        # 30 is the real day-long schedule; locally it is squeezed into ~20 s to watch it.
+        "PtspRetryBaseSeconds": env.get("PTSP_RETRY_BASE_SECONDS") or LOCAL_RETRY_BASE_SECONDS,
         "OutboxLeaseSeconds": env.get("OUTBOX_LEASE_SECONDS") or "2",
     }
     if env.get("STEP_TIMEOUT_SECONDS"):
@@ -65,21 +77,65 @@ def free_port(host: str) -> int:
         return s.getsockname()[1]
 
 
-def wait_http(url: str, timeout: float, ok: tuple[int, ...] = (200,)) -> None:
+def wait_http(
+    url: str, timeout: float, ready: Callable[[int, bytes], bool] = lambda status, _: status == 200
+) -> None:
     deadline = time.monotonic() + timeout
     last = ""
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status in ok:
+                if ready(response.status, response.read()):
                     return
                 last = str(response.status)
         except urllib.error.HTTPError as error:
-            last = f"{error.code} {error.read()[:300]!r}"
+            body = error.read()
+            if ready(error.code, body):
+                return
+            last = f"{error.code} {body[:300]!r}"
         except OSError as error:
             last = str(error)
         time.sleep(0.2)
     raise TimeoutError(f"{url} not ready after {timeout:.0f}s: {last}")
+
+
+def _serving(status: int, body: bytes) -> bool:
+    """Health of a front that serves: 200, or 503 only because the demo data is not in yet."""
+    if status == 200:
+        return True
+    try:
+        return status == 503 and json.loads(body).get("code") == SEEDING_CODE
+    except ValueError:
+        return False
+
+
+def local_origins(url: str) -> list[str]:
+    """The console's origin under both names of this machine: browsers treat
+    http://localhost:8000 and http://127.0.0.1:8000 as different origins."""
+    parsed = urllib.parse.urlsplit(url)
+    names = {parsed.hostname or ""}
+    if names & set(LOOPBACK_NAMES):
+        names |= set(LOOPBACK_NAMES)
+    return sorted(f"{parsed.scheme}://{name}:{parsed.port}" for name in names)
+
+
+def allow_both_local_origins(s3: Any, url: str) -> None:
+    """Uploads go straight from the browser to S3, which allows the console's origin only
+    (the template's WebOrigin). Locally the console may be opened as localhost or 127.0.0.1:
+    each bucket that allows one is told to allow the other too."""
+    origin = url.rstrip("/")
+    for bucket in s3.list_buckets()["Buckets"]:
+        try:
+            rules = s3.get_bucket_cors(Bucket=bucket["Name"])["CORSRules"]
+        except s3.exceptions.ClientError:
+            continue  # no CORS configuration
+        changed = False
+        for rule in rules:
+            if origin in rule.get("AllowedOrigins", []):
+                rule["AllowedOrigins"] = sorted({*rule["AllowedOrigins"], *local_origins(url)})
+                changed = True
+        if changed:
+            s3.put_bucket_cors(Bucket=bucket["Name"], CORSConfiguration={"CORSRules": rules})
 
 
 class Stack:
@@ -103,6 +159,11 @@ class Stack:
         self.log_dir = log_dir
         self.seed = seed
         self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        # How each child was started, so that a dead worker can be started again.
+        self.specs: dict[str, tuple[list[str], dict[str, str], tuple[int, ...]]] = {}
+        self.restarts: dict[str, list[float]] = {}
+        self.restarted = False
+        self.started_at = time.monotonic()
         self.logs: list[IO[bytes]] = []
         self.listener: socket.socket | None = None
         self.app_env: dict[str, str] = {}
@@ -119,6 +180,7 @@ class Stack:
     def _spawn(
         self, name: str, args: list[str], env: dict[str, str], pass_fds: tuple[int, ...] = ()
     ) -> None:
+        self.specs[name] = (args, env, pass_fds)
         log = (self.log_dir / f"{name}.log").open("ab")
         self.logs.append(log)
         process = subprocess.Popen(
@@ -133,8 +195,39 @@ class Stack:
         )
         self.children.append((name, process))
 
+    def progress(self, step: str) -> None:
+        """One line per step of a start that takes a minute or two, with the time so far."""
+        elapsed = time.monotonic() - self.started_at
+        print(f"Menyiapkan {step} … ({elapsed:.0f} detik)", flush=True)
+
+    @property
+    def seeding_marker(self) -> Path:
+        return self.log_dir.parent / f".seeding-{os.getpid()}"
+
     def start(self) -> None:
+        self.started_at = time.monotonic()
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        self._listen()
+        base_env = self._base_env()
+        self.progress("AWS tiruan (moto)")
+        self._start_moto(base_env)
+        self.progress("sumber daya dari infra/resources.json (tabel, bucket, antrean, Cognito)")
+        provisioner = Provisioner(self.aws_endpoint, self.region, template_parameters(self.url))
+        state = provisioner.run()
+        allow_both_local_origins(provisioner.client("s3"), self.url)
+        self.app_env = self._app_env(base_env, provisioner, state.refs["UserPool"])
+        if self.seed:
+            self.progress("akun demo")
+            self._seed_users(provisioner, state.refs)
+            self.seeding_marker.write_text("")
+            self.app_env[SEEDING_MARKER_ENV] = str(self.seeding_marker)
+        self.progress(f"API ({self.workers} proses) dan pengantar antrean SQS")
+        self._start_front()
+        wait_http(f"{self.url}api/health", timeout=60, ready=_serving)
+        if self.seed:
+            self._seed_tickets()
+
+    def _listen(self) -> None:
         # Bind the public port first: a busy port fails at once, and port 0 picks one.
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -142,6 +235,7 @@ class Stack:
         self.listener.listen(128)
         self.listener.set_inheritable(True)
 
+    def _base_env(self) -> dict[str, str]:
         base_env = {
             **os.environ,
             "AWS_ACCESS_KEY_ID": "testing",
@@ -152,6 +246,9 @@ class Stack:
         }
         base_env.pop("AWS_PROFILE", None)
         base_env.pop("AWS_SESSION_TOKEN", None)
+        return base_env
+
+    def _start_moto(self, base_env: dict[str, str]) -> None:
         self._spawn(
             "moto",
             ["-m", "local.moto_server", "-H", self.host, "-p", str(self.aws_port)],
@@ -166,15 +263,15 @@ class Stack:
         )
         urllib.request.urlopen(request, timeout=10).close()
 
-        provisioner = Provisioner(self.aws_endpoint, self.region, template_parameters(self.url))
-        state = provisioner.run()
+    def _app_env(
+        self, base_env: dict[str, str], provisioner: Provisioner, pool_id: str
+    ) -> dict[str, str]:
         chalice_env = (
             CLIFactory(project_dir=str(ROOT))
             .create_config_obj(chalice_stage_name="dev")
             .environment_variables
         )
-        pool_id = state.refs["UserPool"]
-        self.app_env = {
+        return {
             **base_env,
             **chalice_env,
             **provisioner.function_environment(),
@@ -184,19 +281,20 @@ class Stack:
             "POWERTOOLS_METRICS_DISABLED": "true",
             "PTSP_SINK_DIR": str(self.log_dir.parent),
         }
-        if self.seed:
-            idp = provisioner.client("cognito-idp")
-            sns = provisioner.client("sns")
-            alerts = state.refs["OfficialAlertsTopic"]
-            directory = UserDirectory(
-                idp,
-                pool_id,
-                state.refs["UserPoolClient"],
-                on_created=lambda profile: email.subscribe(sns, alerts, profile.email),
-            )
-            seed_users(directory, self.demo_password)
 
-        fd = self.listener.fileno()
+    def _seed_users(self, provisioner: Provisioner, refs: dict[str, str]) -> None:
+        sns = provisioner.client("sns")
+        alerts = refs["OfficialAlertsTopic"]
+        directory = UserDirectory(
+            provisioner.client("cognito-idp"),
+            refs["UserPool"],
+            refs["UserPoolClient"],
+            on_created=lambda profile: email.subscribe(sns, alerts, profile.email),
+        )
+        seed_users(directory, self.demo_password)
+
+    def _start_front(self) -> None:
+        fd = self.listener.fileno() if self.listener else -1
         for i in range(self.workers):
             self._spawn(
                 f"api-{i + 1}",
@@ -206,10 +304,16 @@ class Stack:
             )
         self._spawn("dispatcher", ["-m", "local.dispatcher"], self.app_env)
         self._spawn("scheduler", ["-m", "local.scheduler"], self.app_env)
-        wait_http(f"{self.url}api/health", timeout=60)
-        if self.seed:
-            secret = self.app_env["PTSP_WEBHOOK_SECRET"]
-            seed_tickets(ApiClient(self.url, secret, self.demo_password))
+
+    def _seed_tickets(self) -> None:
+        """Demo tickets through the real webhook and API; health says 503 until they are in."""
+        count = len(demo_tickets())
+        self.progress(f"{count} tiket demo (webhook PTSP, lalu keputusan para pejabat)")
+        client = ApiClient(self.url, self.app_env["PTSP_WEBHOOK_SECRET"], self.demo_password)
+        seed_tickets(
+            client, on_ticket=lambda i, no: self.progress(f"tiket demo {no} ({i}/{count})")
+        )
+        self.seeding_marker.unlink(missing_ok=True)
 
     def describe(self) -> dict[str, Any]:
         keys = [
@@ -229,14 +333,37 @@ class Stack:
             "region": self.region,
             "logs": str(self.log_dir),
             "pid": os.getpid(),
+            "processes": self.pids(),
             "env": {k: self.app_env[k] for k in sorted(keys)},
         }
 
     def check_children(self) -> str | None:
-        for name, process in self.children:
-            if process.poll() is not None:
-                return f"{name} exited with {process.returncode} (see {self.log_dir}/{name}.log)"
+        """Start again a worker or the dispatcher that died, as Lambda starts a new container;
+        only the emulated AWS (whose data lives in its memory) or a worker dying over and over
+        stops the stack. Returns why it must stop, or None."""
+        for index, (name, process) in enumerate(self.children):
+            if process.poll() is None:
+                continue
+            why = f"{name} exited with {process.returncode} (see {self.log_dir}/{name}.log)"
+            if name not in RESTARTABLE and not name.startswith("api-"):
+                return why
+            if self._restarted_too_often(name):
+                return f"{why}; berhenti {MAX_RESTARTS} kali dalam {RESTART_WINDOW_SECONDS} detik"
+            print(f"{name} berhenti (kode {process.returncode}); dijalankan ulang.", flush=True)
+            self.children.pop(index)
+            self._spawn(name, *self.specs[name])
+            self.restarted = True
+            return None
         return None
+
+    def _restarted_too_often(self, name: str) -> bool:
+        now = time.monotonic()
+        recent = [t for t in self.restarts.get(name, []) if now - t < RESTART_WINDOW_SECONDS]
+        self.restarts[name] = [*recent, now]
+        return len(recent) >= MAX_RESTARTS
+
+    def pids(self) -> dict[str, int]:
+        return {name: process.pid for name, process in self.children}
 
     def stop(self) -> None:
         # Front first (no new requests), then the dispatcher, then the emulated AWS.
@@ -257,6 +384,7 @@ class Stack:
                 process.wait()
         if self.listener:
             self.listener.close()
+        self.seeding_marker.unlink(missing_ok=True)
         for log in self.logs:
             log.close()
 
@@ -264,16 +392,19 @@ class Stack:
 def banner(stack: Stack, password: str) -> str:
     from local.seed import demo_users
 
+    elapsed = time.monotonic() - stack.started_at
     lines = [
         "",
-        "E-Tracking Perizinan berjalan (stack lokal).",
+        f"E-Tracking Perizinan berjalan (stack lokal, siap dalam {elapsed:.0f} detik).",
         f"  Konsol web : {stack.url}",
         f"  API        : {stack.url}api/   (kesehatan: {stack.url}api/health)",
         f"  AWS (moto) : {stack.aws_endpoint}",
         f"  Log        : {stack.log_dir}/",
-        "",
-        f"Akun demo (kata sandi untuk semua: {password}):",
+        "  Data       : di memori saja; hilang saat stack dihentikan.",
     ]
+    if stack.seed:
+        lines += ["", *start_here(stack.url, password)]
+    lines += ["", f"Akun demo (kata sandi untuk semua: {password}):"]
     for user in demo_users():
         region = f" — {user['region']}" if user.get("region") else ""
         lines.append(f"  {user['email']:<28} {', '.join(user['roles'])}{region}")
@@ -291,12 +422,32 @@ def banner(stack: Stack, password: str) -> str:
     return "\n".join(lines)
 
 
+def start_here(url: str, password: str) -> list[str]:
+    """Where a newcomer clicks first: the button, the account, the ticket waiting for them."""
+    first = demo_tickets()[0]["application"]
+    return [
+        "Mulai di sini:",
+        f"  1. Buka {url} lalu tekan DINAS ESDM PROVINSI JAWA TENGAH.",
+        f"  2. Masuk sebagai {FIRST_ACCOUNT} dengan kata sandi {password}",
+        f"  3. Buka tiket {first['ticket_no']} ({first['applicant']['name']}): menunggu "
+        "keputusan Kepala Dinas.",
+        f"  Alamat {' dan '.join(local_origins(url))} sama-sama bisa dipakai.",
+    ]
+
+
 def write_state(stack: Stack, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     state = stack.describe()
-    path.write_text(json.dumps(state, indent=2))
     env_lines = [f"export {k}='{v}'" for k, v in state["env"].items()]
-    path.with_suffix(".env").write_text("\n".join(env_lines) + "\n")
+    _write_atomically(path.with_suffix(".env"), "\n".join(env_lines) + "\n")
+    _write_atomically(path, json.dumps(state, indent=2))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Readers (tools, tests) never see half a file: it is rewritten when a worker restarts."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text)
+    partial.replace(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -347,6 +498,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Berhenti: {problem}", file=sys.stderr, flush=True)
                 code = 1
                 break
+            if stack.restarted:
+                stack.restarted = False
+                write_state(stack, args.state_file)  # the new pid, for tools and tests
             time.sleep(0.3)
     except OSError as error:
         print(f"Gagal memulai: {error}", file=sys.stderr, flush=True)

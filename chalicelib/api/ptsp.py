@@ -8,7 +8,7 @@ from chalicelib.api.routing import signed_webhook
 from chalicelib.ptsp.signatures import verify
 from chalicelib.settings import settings
 from chalicelib.tickets import service
-from chalicelib.validation import parse_json, validate
+from chalicelib.validation import check_body_size, parse_json, validate
 
 bp = Blueprint(__name__)
 
@@ -16,8 +16,12 @@ bp = Blueprint(__name__)
 @bp.route("/ptsp/applications", methods=["POST"])
 @signed_webhook("ptsp_application")
 def receive_application() -> Response:
-    """A new application: 201 with the ticket; the same one again: 200, nothing duplicated."""
+    """A new application: 201 with the ticket; the same one again: 200, nothing duplicated.
+
+    A body too big to ever be stored is a 413 before anything else (even the signature):
+    PTSP must learn at once that retrying cannot help."""
     request = bp.current_request
+    check_body_size(request.raw_body)
     webhook_id = verify(settings().ptsp_webhook_secret, request.raw_body, request.headers)
     data = validate("ptsp_application", parse_json(request.raw_body))
     ticket, created = service.receive_application(data, webhook_id)

@@ -1,13 +1,17 @@
 """Final decisions sent to PTSP: signed, at least once, same webhook-id on every retry.
 
-Retries come from SQS: a failed delivery stays in the queue and is hidden for an
-exponentially growing delay; after the queue's maxReceiveCount it moves to the DLQ, from
-where an admin can list and redrive it.
+Retries come from SQS: a failed delivery stays in the queue, hidden until its next try on
+the schedule webhook senders people trust use (Svix: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
+10 h — about 27.6 hours), so an outage of a working day loses nothing. After the last try
+the handler parks the letter in the DLQ itself and tells the administrators; an admin
+lists and redrives it from there. The queue's maxReceiveCount (tries + 1) is only a net for
+a handler that crashed on its last try.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import urllib.error
 import urllib.request
 from functools import cache
@@ -23,10 +27,19 @@ from chalicelib.tickets.service import document_view
 
 MAX_DELAY_SECONDS = 43200  # SQS limit on a message's visibility timeout: 12 hours
 LINK_SECONDS = 7 * 24 * 3600  # the longest a SigV4 presigned link may live
+# Wait before each retry, after the first try fails (Svix's schedule). Its length + 1 is the
+# callbacks queue's maxReceiveCount (infra/resources.json; a unit test holds them equal).
+RETRY_SCHEDULE_SECONDS = (5, 300, 1800, 7200, 18000, 36000, 36000)
+# PTSP_RETRY_BASE_SECONDS at which the schedule runs as written; a smaller value shrinks it
+# proportionally (the local stack and the tests see a day's schedule in seconds).
+REFERENCE_BASE_SECONDS = 30.0
+# A receiver that never answers fails after this long; the batch's other deliveries run
+# beside it (app.py), so they are not held behind it.
+DELIVERY_TIMEOUT_SECONDS = 10
 
 
 class DeliveryFailed(Exception):
-    pass
+    """PTSP did not accept the decision (an error status, no answer, or no connection)."""
 
 
 def webhook_id(ticket_no: str) -> str:
@@ -62,17 +75,19 @@ def deliver(event: dict[str, Any]) -> int:
         s.ptsp_callback_url, data=body.encode(), headers=headers, method="POST"
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=DELIVERY_TIMEOUT_SECONDS) as response:
             return response.status
     except urllib.error.HTTPError as error:
         raise DeliveryFailed(f"PTSP answered {error.code}") from None
-    except OSError as error:
+    except (OSError, TimeoutError) as error:
         raise DeliveryFailed(f"PTSP unreachable: {error}") from None
 
 
 def backoff_seconds(receive_count: int) -> int:
-    base = int(settings().ptsp_retry_base_seconds or 30)
-    return min(base * 2 ** max(receive_count - 1, 0), MAX_DELAY_SECONDS)
+    """How long to hide a delivery that failed on try `receive_count` (SQS counts from 1)."""
+    step = RETRY_SCHEDULE_SECONDS[min(max(receive_count, 1), len(RETRY_SCHEDULE_SECONDS)) - 1]
+    scale = float(settings().ptsp_retry_base_seconds or REFERENCE_BASE_SECONDS)
+    return min(max(math.ceil(step * scale / REFERENCE_BASE_SECONDS), 1), MAX_DELAY_SECONDS)
 
 
 @cache
@@ -84,15 +99,31 @@ def max_tries() -> int:
     return int(json.loads(attributes.get("RedrivePolicy", "{}")).get("maxReceiveCount", 1))
 
 
+def is_last_try(receive_count: int) -> bool:
+    return receive_count >= max_tries()
+
+
 def postpone(receipt_handle: str, receive_count: int) -> None:
-    """Hide a failed delivery for the backoff; after the last try, show it again at once so
-    that the next receive moves it to the DLQ (instead of waiting out a long delay)."""
-    last = receive_count >= max_tries()
+    """Hide a failed delivery until its next try on the schedule."""
     client("sqs").change_message_visibility(
         QueueUrl=settings().ptsp_callbacks_queue_url,
         ReceiptHandle=receipt_handle,
-        VisibilityTimeout=0 if last else backoff_seconds(receive_count),
+        VisibilityTimeout=backoff_seconds(receive_count),
     )
+
+
+def park(body: str, attempts: int, error: str) -> str:
+    """Put a letter whose every try failed in the DLQ (same body: a redrive sends the same
+    decision with the same webhook-id); returns its id there. The caller then lets the
+    original go, so the letter is never both retried and parked."""
+    return client("sqs").send_message(
+        QueueUrl=settings().ptsp_callbacks_dlq_url,
+        MessageBody=body,
+        MessageAttributes={
+            "attempts": {"DataType": "Number", "StringValue": str(attempts)},
+            "last_error": {"DataType": "String", "StringValue": error[:1000] or "-"},
+        },
+    )["MessageId"]
 
 
 def dead_letters(limit: int = 100) -> list[dict[str, Any]]:
@@ -107,21 +138,30 @@ def dead_letters(limit: int = 100) -> list[dict[str, Any]]:
             MaxNumberOfMessages=10,
             VisibilityTimeout=0,
             AttributeNames=["SentTimestamp"],
+            MessageAttributeNames=["All"],
             WaitTimeSeconds=0,
         ).get("Messages", [])
         fresh = [m for m in batch if m["MessageId"] not in found]
         idle_rounds = 0 if fresh else idle_rounds + 1
         for m in fresh:
-            event = json.loads(m["Body"])
-            found[m["MessageId"]] = {
-                "message_id": m["MessageId"],
-                "ticket_no": event.get("ticket_no"),
-                "status": event.get("status"),
-                "webhook_id": webhook_id(event.get("ticket_no", "")),
-                "attempts": max_tries(),
-                "first_sent_at": m.get("Attributes", {}).get("SentTimestamp"),
-            }
+            found[m["MessageId"]] = _letter_view(m)
     return list(found.values())
+
+
+def _letter_view(message: dict[str, Any]) -> dict[str, Any]:
+    event = json.loads(message["Body"])
+    attributes = message.get("MessageAttributes") or {}
+    attempts = attributes.get("attempts", {}).get("StringValue")
+    return {
+        "message_id": message["MessageId"],
+        "ticket_no": event.get("ticket_no"),
+        "status": event.get("status"),
+        "webhook_id": webhook_id(event.get("ticket_no", "")),
+        # moved by SQS's own redrive (a crash on the last try): it made every try too
+        "attempts": int(attempts) if attempts else max_tries(),
+        "last_error": attributes.get("last_error", {}).get("StringValue"),
+        "first_sent_at": message.get("Attributes", {}).get("SentTimestamp"),
+    }
 
 
 def redrive() -> int:

@@ -146,3 +146,95 @@ def test_not_json_is_400_after_a_valid_signature(stack: RunningStack) -> None:
 
     assert response.status_code == 400
     assert response.json()["code"] == "INVALID_JSON"
+
+
+# --- limits: what can never be stored is refused at once, naming the limit ----------------
+
+
+def _ring(vertices: int) -> dict:
+    """A closed polygon of `vertices` points (valid, just very detailed), written compactly."""
+    ring = [[110 + i % 2, -7] for i in range(vertices - 1)]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def _send_compact(stack: RunningStack, application_body: dict) -> requests.Response:
+    body = json.dumps(application_body, separators=(",", ":"))
+    no = application_body["ticket_no"]
+    return _post(stack, body, sign(stack.env["PTSP_WEBHOOK_SECRET"], f"msg_{no}", body))
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        {"type": "Point", "coordinates": [110.4, -7.0], "catatan": "x" * 450_000},
+        _ring(100_000),
+    ],
+    ids=["450KB-foreign-member", "100k-vertices"],
+)
+def test_a_body_over_the_size_limit_is_413_naming_the_limit(
+    stack: RunningStack, location: dict
+) -> None:
+    # GIVEN an application far too big to ever be stored
+    no = fresh_no()
+
+    # WHEN PTSP sends it, signed
+    response = _send_compact(stack, {**application(no, "Aceng"), "location": location})
+
+    # THEN it is refused with 413 naming the limit (PTSP must not retry it), nothing created
+    assert response.status_code == 413, response.text
+    body = response.json()
+    assert body["code"] == "PAYLOAD_TOO_LARGE"
+    assert "256 KB" in body["message"]
+    assert stack.client.call("GET", f"/tickets/{no}", KADIS).status_code == 404
+
+
+def test_a_polygon_with_too_many_vertices_is_422_naming_the_limit(stack: RunningStack) -> None:
+    # GIVEN a 20,000-vertex polygon written compactly enough to pass the size limit
+    no = fresh_no()
+
+    # WHEN PTSP sends it
+    response = _send_compact(stack, {**application(no, "Aceng"), "location": _ring(20_000)})
+
+    # THEN it is refused with 422 naming the vertex limit, nothing created
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["code"] == "LOCATION_TOO_DETAILED"
+    assert body["field"] == "location.coordinates"
+    assert "5.000 titik" in body["message"] and "20.000" in body["message"]
+    assert stack.client.call("GET", f"/tickets/{no}", KADIS).status_code == 404
+
+
+def test_foreign_members_of_the_location_are_dropped(stack: RunningStack) -> None:
+    # GIVEN a location with members GeoJSON does not define (RFC 7946 "foreign members")
+    no = fresh_no()
+    location = {
+        "type": "Point",
+        "coordinates": [110.4, -7.0],
+        "properties": {"sumber": "SIAP Jateng"},
+        "crs": {"type": "name"},
+    }
+
+    # WHEN PTSP sends it
+    response = stack.client.send_application({**application(no, "Aceng"), "location": location})
+
+    # THEN the ticket is created and its map holds the geometry only
+    assert response.status_code == 201, response.text
+    geometry = stack.client.ok("GET", f"/tickets/{no}/map", KADIS)["geometry"]
+    assert geometry == {"type": "Point", "coordinates": [110.4, -7.0]}
+
+
+def test_the_most_detailed_location_allowed_is_stored(stack: RunningStack) -> None:
+    # GIVEN a polygon of exactly 5,000 vertices at full double precision
+    no = fresh_no()
+    ring = [
+        [110.12345678901234 + i * 1e-7, -7.123456789012345 - (i % 2) * 1e-7] for i in range(4999)
+    ]
+    location = {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+    # WHEN PTSP sends it
+    response = _send_compact(stack, {**application(no, "Aceng"), "location": location})
+
+    # THEN the ticket exists with every vertex
+    assert response.status_code == 201, response.text
+    geometry = stack.client.ok("GET", f"/tickets/{no}/map", KADIS)["geometry"]
+    assert len(geometry["coordinates"][0]) == 5000

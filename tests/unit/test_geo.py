@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from chalicelib.errors import Unprocessable
-from chalicelib.geo import bbox, centroid, validate_geometry
+from chalicelib.geo import MAX_VERTICES, bbox, centroid, validate_geometry
 
 CASES = json.loads(Path(__file__).with_name("geometry_cases.json").read_text(encoding="utf-8"))
 SEMARANG = next(c["geometry"] for c in CASES["valid"] if c["id"] == "polygon-semarang")
@@ -34,8 +34,45 @@ def _rejection(geometry: Any, field: str = "location") -> Unprocessable:
 def test_valid_geometry_is_returned_unchanged(case: dict[str, Any]) -> None:
     geometry = case["geometry"]
     before = copy.deepcopy(geometry)
-    assert validate_geometry(geometry) is geometry
+    assert validate_geometry(geometry) == {k: v for k, v in before.items() if k != "bbox"}
     assert geometry == before
+
+
+def test_foreign_members_are_dropped() -> None:
+    # GIVEN a point with a 450 KB foreign member and a `properties` object
+    geometry = {
+        "type": "Point",
+        "coordinates": [110.4, -7.0],
+        "catatan": "x" * 450_000,
+        "properties": {"a": 1},
+    }
+
+    # THEN only what a geometry is remains
+    assert validate_geometry(geometry) == {"type": "Point", "coordinates": [110.4, -7.0]}
+
+
+def _ring(vertices: int) -> dict[str, Any]:
+    ring = [[110.0 + (i % 2) / 10, -7.0] for i in range(vertices - 1)]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def test_the_vertex_limit_itself_is_accepted() -> None:
+    assert validate_geometry(_ring(MAX_VERTICES))["type"] == "Polygon"
+
+
+@pytest.mark.parametrize("vertices", [MAX_VERTICES + 1, 100_000])
+def test_more_vertices_than_the_limit_is_a_422_naming_it(vertices: int) -> None:
+    error = _rejection(_ring(vertices))
+    assert error.status == 422
+    assert error.code == "LOCATION_TOO_DETAILED"
+    assert error.extra["field"] == "location.coordinates"
+    assert "paling banyak 5.000 titik" in error.message
+
+
+def test_vertices_of_every_polygon_of_a_multipolygon_count_together() -> None:
+    half = _ring(MAX_VERTICES // 2 + 1)["coordinates"]
+    error = _rejection({"type": "MultiPolygon", "coordinates": [half, half]})
+    assert error.code == "LOCATION_TOO_DETAILED"
 
 
 @pytest.mark.parametrize("case", CASES["invalid"], ids=_ids(CASES["invalid"]))
@@ -76,12 +113,12 @@ def test_non_finite_numbers_are_refused(value: Any) -> None:
 
 def test_decimal_coordinates_from_dynamodb_are_accepted() -> None:
     point = {"type": "Point", "coordinates": [Decimal("110.4203"), Decimal("-6.9932")]}
-    assert validate_geometry(point) is point
+    assert validate_geometry(point) == point
 
 
 def test_tuples_are_accepted_as_arrays() -> None:
     line = {"type": "LineString", "coordinates": ((110.4, -7.0), (110.5, -7.1))}
-    assert validate_geometry(line) is line
+    assert validate_geometry(line) == line
 
 
 def test_first_problem_is_reported() -> None:

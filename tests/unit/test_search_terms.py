@@ -1,4 +1,4 @@
-"""Ticket search (a word-prefix match stored as text) and the PTSP retry delays.
+"""Ticket search (a word-prefix match stored as text).
 
 The list filter is DynamoDB's `contains(search_text, term)`; here the same test is a Python
 substring check, so these tests say which queries find which ticket.
@@ -6,13 +6,8 @@ substring check, so these tests say which queries find which ticket.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import pairwise
-
 import pytest
 
-from chalicelib.ptsp.callbacks import MAX_DELAY_SECONDS, backoff_seconds
-from chalicelib.settings import settings
 from chalicelib.tickets.store import search_term, search_text
 
 TICKET_NO, APPLICANT, COMPANY = "27419", "Aceng Sudegdo", "CV. Batu-Andesit Jaya"
@@ -121,78 +116,3 @@ def test_missing_parts_are_skipped() -> None:
 @pytest.mark.parametrize("q", [None, "", " ", "   ", "\t\n", "!!!", " - , . "])
 def test_empty_or_punctuation_only_query_means_no_filter(q: str | None) -> None:
     assert search_term(q) is None
-
-
-# --- backoff_seconds -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def retry_base(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Set PTSP_RETRY_BASE_SECONDS with `retry_base.setenv`; settings are re-read each test."""
-    monkeypatch.delenv("PTSP_RETRY_BASE_SECONDS", raising=False)
-    settings.cache_clear()
-    yield monkeypatch
-    settings.cache_clear()
-
-
-def use_base(monkeypatch: pytest.MonkeyPatch, seconds: str) -> None:
-    monkeypatch.setenv("PTSP_RETRY_BASE_SECONDS", seconds)
-    settings.cache_clear()
-
-
-@pytest.mark.parametrize(
-    ("attempt", "delay"),
-    [(1, 30), (2, 60), (3, 120), (4, 240), (5, 480), (10, 15360), (11, 30720)],
-)
-def test_delay_doubles_from_the_template_default_of_30_seconds(
-    retry_base: pytest.MonkeyPatch, attempt: int, delay: int
-) -> None:
-    use_base(retry_base, "30")
-
-    assert backoff_seconds(attempt) == delay
-
-
-def test_delay_doubles_from_the_configured_base(retry_base: pytest.MonkeyPatch) -> None:
-    use_base(retry_base, "45")
-
-    assert [backoff_seconds(n) for n in range(1, 6)] == [45, 90, 180, 360, 720]
-
-
-def test_unset_base_falls_back_to_30_seconds(retry_base: pytest.MonkeyPatch) -> None:
-    assert [backoff_seconds(n) for n in (1, 2, 3)] == [30, 60, 120]
-
-
-@pytest.mark.parametrize("attempt", [12, 13, 20, 100, 10_000])
-def test_delay_is_capped_at_twelve_hours(retry_base: pytest.MonkeyPatch, attempt: int) -> None:
-    use_base(retry_base, "30")
-
-    assert MAX_DELAY_SECONDS == 43200
-    assert backoff_seconds(attempt) == 43200
-
-
-def test_a_base_above_the_cap_is_capped_from_the_first_retry(
-    retry_base: pytest.MonkeyPatch,
-) -> None:
-    use_base(retry_base, "86400")
-
-    assert backoff_seconds(1) == 43200
-
-
-def test_delays_never_shrink_and_never_exceed_the_cap(retry_base: pytest.MonkeyPatch) -> None:
-    use_base(retry_base, "7")
-
-    delays = [backoff_seconds(n) for n in range(1, 40)]
-
-    assert delays == sorted(delays)
-    assert max(delays) == 43200
-    assert all(1 <= d <= 43200 for d in delays)
-    # doubling exactly until the cap is reached
-    for before, after in pairwise(delays):
-        assert after in (2 * before, 43200)
-
-
-def test_receive_count_zero_waits_the_base(retry_base: pytest.MonkeyPatch) -> None:
-    # SQS counts from 1; a 0 (attribute missing) must not produce a fraction of the base.
-    use_base(retry_base, "30")
-
-    assert backoff_seconds(0) == 30

@@ -1,0 +1,89 @@
+"""Telling the administrators that PTSP never accepted a decision (the letter is parked).
+
+A parked letter waits for someone to redrive it; nobody would look unless told. Every
+enabled ADMIN gets an in-app notification (the bell) and an email through the
+official-alerts topic, the same channels the officials' notifications use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from chalicelib import effects
+from chalicelib.clock import now_iso
+from chalicelib.notifications.center import email_text, ticket_link
+from chalicelib.services import users
+from chalicelib.tickets import store
+from chalicelib.tickets.models import NotificationModel
+
+ADMIN_ROLE = "ADMIN"
+
+
+def duration_text(seconds: int) -> str:
+    """'27 jam 35 menit', '5 menit', '20 detik': how long the tries went on, as people say it."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours} jam" if hours else "", f"{minutes} menit" if minutes else ""]
+    if not hours and not minutes:
+        parts = [f"{secs} detik"]
+    return " ".join(p for p in parts if p)
+
+
+def compose(ticket_no: str, status: str, attempts: int, waited_seconds: int) -> tuple[str, str]:
+    """Title and sentence of the alert, in the form of the other notifications."""
+    return (
+        f"Keputusan gagal dikirim ke PTSP, no. ticket : {ticket_no}",
+        f"Keputusan {status} untuk no ticket {ticket_no} tidak diterima PTSP setelah "
+        f"{attempts} kali percobaan selama {duration_text(waited_seconds)}. Keputusan "
+        "disimpan di antrean gagal kirim; kirim ulang (redrive) setelah PTSP pulih.",
+    )
+
+
+def tell_admins(
+    letter_id: str, ticket_no: str, status: str, attempts: int, waited_seconds: int, error: str
+) -> int:
+    """Notify every enabled ADMIN once per parked letter; returns how many were told."""
+    title, message = compose(ticket_no, status, attempts, waited_seconds)
+    summary = {
+        "Nomor Ticket": ticket_no,
+        "Status Saat Ini": status,
+        "Percobaan": str(attempts),
+        "Kesalahan terakhir": error,
+    }
+    link = ticket_link(ticket_no)
+    now = now_iso()
+    notification_id = _notification_id(now, letter_id)
+    told = 0
+    for admin in users().members(ADMIN_ROLE):
+        item = NotificationModel(
+            admin.email,
+            notification_id,
+            ticket_no=ticket_no,
+            title=title,
+            message=message,
+            summary=summary,
+            link=link,
+            created_at=now,
+        )
+        owed = [
+            effects.owe(
+                effects.SEND_EMAIL,
+                {
+                    "address": admin.email,
+                    "title": title,
+                    "text": email_text(message, summary, link),
+                },
+            )
+        ]
+        if store.save_notification(item, owed):
+            effects.carry_out(owed)
+            told += 1
+    return told
+
+
+def _notification_id(at: str, letter_id: str) -> str:
+    """Sortable by time like the others; derived from the letter, so a second call for the
+    same letter in the same instant writes nothing twice."""
+    stamp = re.sub(r"[^0-9]", "", at)[:20]
+    return f"{stamp}-{hashlib.sha256(f'ptsp.parked|{letter_id}'.encode()).hexdigest()[:12]}"
