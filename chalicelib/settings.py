@@ -37,6 +37,7 @@ class Settings:
     ptsp_callback_secret: str
     step_timeout_seconds: str
     ptsp_retry_base_seconds: str
+    cursor_secret: str
 
     @property
     def token_issuer(self) -> str:

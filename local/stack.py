@@ -35,6 +35,7 @@ DEFAULT_REGION = "ap-southeast-3"
 # Local-only demo secrets (Standard Webhooks form); production passes its own parameters.
 DEMO_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"andesit-ptsp-masuk-demo-2026").decode()
 DEMO_CALLBACK_SECRET = "whsec_" + base64.b64encode(b"andesit-ptsp-keluar-demo-2026").decode()
+DEMO_CURSOR_SECRET = base64.b64encode(b"andesit-kursor-halaman-demo-2026").decode()
 
 
 def template_parameters(url: str) -> dict[str, str]:
@@ -44,6 +45,7 @@ def template_parameters(url: str) -> dict[str, str]:
         "WebOrigin": url.rstrip("/"),
         "PtspWebhookSecret": env.get("PTSP_WEBHOOK_SECRET") or DEMO_WEBHOOK_SECRET,
         "PtspCallbackSecret": env.get("PTSP_CALLBACK_SECRET") or DEMO_CALLBACK_SECRET,
+        "CursorSecret": env.get("CURSOR_SECRET") or DEMO_CURSOR_SECRET,
         "PtspCallbackUrl": env.get("PTSP_CALLBACK_URL") or f"{url}ptsp-sink/callbacks",
         "PtspRetryBaseSeconds": env.get("PTSP_RETRY_BASE_SECONDS") or "2",
     }
