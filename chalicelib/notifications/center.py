@@ -15,12 +15,11 @@ from chalicelib.aws import client
 from chalicelib.clock import now_iso
 from chalicelib.errors import NotFound
 from chalicelib.notifications import email
-from chalicelib.paging import decode_cursor, encode_cursor
 from chalicelib.services import users
 from chalicelib.settings import settings
 from chalicelib.tickets import permits
 from chalicelib.tickets.models import NotificationModel
-from chalicelib.tickets.store import condition_failed
+from chalicelib.tickets.store import condition_failed, decode_cursor, encode_cursor
 
 SUMMARY_COLUMNS = (
     ("ticket_no", "Nomor Ticket"),
