@@ -319,7 +319,8 @@ class UserDirectory:
         """Apply roles / region / enabled together; the resulting combination is checked first.
 
         Any change signs the user out everywhere (refresh tokens revoked) and is reported
-        to `on_changed`, so tokens issued before it stop working at once.
+        to `on_changed` before and after it is applied: before, so that old tokens stop at
+        once even if a step fails halfway; after, for tokens issued while it was applied.
         """
         current = self.get(email)
         roles = changes.get("roles", current.roles)
@@ -329,23 +330,28 @@ class UserDirectory:
         if (set(roles), region, enabled) == (set(current.roles), current.region, current.enabled):
             return current
         self._keep_an_admin(current, roles, enabled)
+        self._changed(current.email)
         if region != current.region:
             self._set_region(current.email, region)
-        for role in set(current.roles) - set(roles):
-            self._idp.admin_remove_user_from_group(
-                UserPoolId=self._pool, Username=current.email, GroupName=role
-            )
-        for role in set(roles) - set(current.roles):
-            self._idp.admin_add_user_to_group(
-                UserPoolId=self._pool, Username=current.email, GroupName=role
-            )
+        self._set_roles(current.email, current.roles, roles)
         self._idp.admin_user_global_sign_out(UserPoolId=self._pool, Username=current.email)
         if enabled != current.enabled:
             toggle = self._idp.admin_enable_user if enabled else self._idp.admin_disable_user
             toggle(UserPoolId=self._pool, Username=current.email)
-        if self._on_changed:
-            self._on_changed(current.email)
+        self._changed(current.email)
         return self.get(email)
+
+    def _changed(self, email: str) -> None:
+        if self._on_changed:
+            self._on_changed(email)
+
+    def _set_roles(self, email: str, before: list[str], after: list[str]) -> None:
+        for role in set(before) - set(after):
+            self._idp.admin_remove_user_from_group(
+                UserPoolId=self._pool, Username=email, GroupName=role
+            )
+        for role in set(after) - set(before):
+            self._idp.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=role)
 
     def _keep_an_admin(self, current: UserProfile, roles: list[str], enabled: bool) -> None:
         """The last enabled administrator may not be disabled nor lose the ADMIN role."""

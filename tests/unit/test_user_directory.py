@@ -61,7 +61,7 @@ def test_the_last_enabled_administrator_cannot_be_disabled_or_demoted(
 
     after = users.get(admin)
     assert (after.enabled, after.roles) == (True, ["ADMIN"])
-    assert changed == [other]
+    assert set(changed) == {other}
 
 
 def test_an_administrator_may_go_while_another_stays(
@@ -74,7 +74,7 @@ def test_an_administrator_may_go_while_another_stays(
     demoted = users.update(admin, {"roles": ["KEPALA_DINAS"]})
 
     assert demoted.roles == ["KEPALA_DINAS"]
-    assert changed == [admin]
+    assert set(changed) == {admin}
 
 
 def test_every_change_signs_the_user_out_and_is_reported(
@@ -88,7 +88,7 @@ def test_every_change_signs_the_user_out_and_is_reported(
 
     users.update(email, {"region": "Kendeng  Muria"})
 
-    assert changed == [email]
+    assert set(changed) == {email}
     with pytest.raises(Unauthorized) as expired:
         users.refresh(session.refresh_token)
     assert expired.value.code == "SESSION_EXPIRED"
@@ -136,3 +136,19 @@ def test_a_profile_change_that_fails_halfway_is_undone(
     monkeypatch.setattr(idp, "admin_update_user_attributes", real_update)
     after = users.get(email)
     assert (after.name, after.phone) == ("Pengguna Uji", "+6281311112222")
+
+
+def test_a_change_that_fails_halfway_has_already_revoked_the_old_tokens(
+    directory: tuple[UserDirectory, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    users, changed = directory
+    email = _user(users, "kabid@contoh.go.id", ["KEPALA_BIDANG"])
+
+    def refuse(**kwargs: Any) -> Any:
+        raise ClientError({"Error": {"Code": "InternalErrorException"}}, "AdminAddUserToGroup")
+
+    monkeypatch.setattr(users._idp, "admin_add_user_to_group", refuse)
+    with pytest.raises(ClientError):
+        users.update(email, {"roles": ["KEPALA_DINAS"]})
+
+    assert changed == [email]
