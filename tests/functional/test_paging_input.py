@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from app import app
 from tests.stack import RunningStack
 
 CASES = json.loads(Path(__file__).with_name("paging_cursors.json").read_text(encoding="utf-8"))
@@ -25,14 +26,26 @@ CURSORS = [pytest.param(_cursor(c, True), id=f"encoded-{c['id']}") for c in CASE
     pytest.param(_cursor(c, False), id=f"raw-{c['id']}") for c in CASES["raw"]
 ]
 
-# Every paged list: (path, query) — a new paged route belongs here.
+# Every paged list (a route that takes a `cursor`), with the query that picks each list.
+LISTS = {"/tickets": [{"box": "pending"}, {"box": "decided"}], "/notifications": [{}]}
 PAGED = [
-    pytest.param("/tickets", {"box": "pending"}, id="tickets-pending"),
-    pytest.param("/tickets", {"box": "decided"}, id="tickets-decided"),
-    pytest.param("/notifications", {}, id="notifications"),
+    pytest.param(path, params, id="-".join([path.strip("/"), *params.values()]))
+    for path, variants in LISTS.items()
+    for params in variants
 ]
 
+
 BAD_LIMITS = ["¹", "²", "١", "１", "٣٠", "0", "101", "-1", "1e2", " 5", "5 ", "5\n", "2.0", "0x10"]
+
+
+def test_every_paged_route_is_checked() -> None:
+    paged = {
+        path
+        for path, methods in app.routes.items()
+        for entry in methods.values()
+        if "cursor" in getattr(entry.view_function, "query_params", {})
+    }
+    assert paged == set(LISTS)
 
 
 @pytest.fixture(scope="module")
