@@ -335,11 +335,24 @@ class UserDirectory:
             self._set_region(current.email, region)
         self._set_roles(current.email, current.roles, roles)
         self._idp.admin_user_global_sign_out(UserPoolId=self._pool, Username=current.email)
-        if enabled != current.enabled:
-            toggle = self._idp.admin_enable_user if enabled else self._idp.admin_disable_user
-            toggle(UserPoolId=self._pool, Username=current.email)
+        self._set_enabled(current.email, enabled, current.enabled)
         self._changed(current.email)
+        if not self._an_admin_is_left(current, roles, enabled):
+            self._set_roles(current.email, roles, current.roles)
+            self._set_enabled(current.email, current.enabled, enabled)
+            raise self._last_admin(current)
         return self.get(email)
+
+    def _set_enabled(self, email: str, enabled: bool, was: bool) -> None:
+        if enabled != was:
+            toggle = self._idp.admin_enable_user if enabled else self._idp.admin_disable_user
+            toggle(UserPoolId=self._pool, Username=email)
+
+    def _an_admin_is_left(self, current: UserProfile, roles: list[str], enabled: bool) -> bool:
+        """Checked again once applied: two administrators demoting each other at the same
+        moment both passed the first check; the one that finds nobody left undoes its change."""
+        was_admin = current.enabled and "ADMIN" in current.roles
+        return not was_admin or (enabled and "ADMIN" in roles) or bool(self.members("ADMIN"))
 
     def _changed(self, email: str) -> None:
         if self._on_changed:
@@ -359,11 +372,15 @@ class UserDirectory:
         if not was_admin or (enabled and "ADMIN" in roles):
             return
         if not [p for p in self.members("ADMIN") if p.email != current.email]:
-            raise Conflict(
-                f"{current.email} adalah administrator aktif terakhir; tambahkan atau aktifkan "
-                "administrator lain sebelum menonaktifkan akun ini atau mencabut peran ADMIN-nya.",
-                code="LAST_ADMIN",
-            )
+            raise self._last_admin(current)
+
+    @staticmethod
+    def _last_admin(current: UserProfile) -> Conflict:
+        return Conflict(
+            f"{current.email} adalah administrator aktif terakhir; tambahkan atau aktifkan "
+            "administrator lain sebelum menonaktifkan akun ini atau mencabut peran ADMIN-nya.",
+            code="LAST_ADMIN",
+        )
 
     def _set_region(self, email: str, region: str | None) -> None:
         if region:

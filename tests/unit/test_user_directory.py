@@ -152,3 +152,29 @@ def test_a_change_that_fails_halfway_has_already_revoked_the_old_tokens(
         users.update(email, {"roles": ["KEPALA_DINAS"]})
 
     assert changed == [email]
+
+
+def test_two_administrators_demoting_each_other_at_once_leave_one(
+    directory: tuple[UserDirectory, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN two administrators; while A demotes B, B's own request demotes A
+    users, _ = directory
+    first = _user(users, "admin@contoh.go.id", ["ADMIN"])
+    second = _user(users, "admin2@contoh.go.id", ["ADMIN"])
+    idp = users._idp
+    real_remove = idp.admin_remove_user_from_group
+
+    def meanwhile(**kwargs: Any) -> Any:
+        real_remove(**kwargs)
+        if kwargs["Username"] == second:
+            real_remove(**{**kwargs, "Username": first})
+
+    monkeypatch.setattr(idp, "admin_remove_user_from_group", meanwhile)
+
+    # WHEN A's request finishes and finds no administrator left
+    with pytest.raises(Conflict) as refused:
+        users.update(second, {"roles": ["PEMOHON"]})
+
+    # THEN it undid its own change: an administrator remains
+    assert refused.value.code == "LAST_ADMIN"
+    assert [p.email for p in users.members("ADMIN")] == [second]
