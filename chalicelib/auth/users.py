@@ -318,6 +318,7 @@ class UserDirectory:
     def update(self, email: str, changes: dict[str, Any]) -> UserProfile:
         """Apply roles / region / enabled together; the resulting combination is checked first.
 
+        The last enabled administrator is never disabled nor demoted (409 LAST_ADMIN).
         Any change signs the user out everywhere (refresh tokens revoked) and is reported
         to `on_changed` before and after it is applied: before, so that old tokens stop at
         once even if a step fails halfway; after, for tokens issued while it was applied.
@@ -329,7 +330,11 @@ class UserDirectory:
         _check_roles(roles, region)
         if (set(roles), region, enabled) == (set(current.roles), current.region, current.enabled):
             return current
-        self._keep_an_admin(current, roles, enabled)
+        losing_admin = (
+            current.enabled and "ADMIN" in current.roles and not (enabled and "ADMIN" in roles)
+        )
+        if losing_admin and not [p for p in self.members("ADMIN") if p.email != current.email]:
+            raise _last_admin(current)
         self._changed(current.email)
         if region != current.region:
             self._set_region(current.email, region)
@@ -337,22 +342,18 @@ class UserDirectory:
         self._idp.admin_user_global_sign_out(UserPoolId=self._pool, Username=current.email)
         self._set_enabled(current.email, enabled, current.enabled)
         self._changed(current.email)
-        if not self._an_admin_is_left(current, roles, enabled):
+        if losing_admin and not self.members("ADMIN"):
+            # Two administrators demoting each other at the same moment both passed the
+            # check above; the one that finds nobody left undoes its own change.
             self._set_roles(current.email, roles, current.roles)
             self._set_enabled(current.email, current.enabled, enabled)
-            raise self._last_admin(current)
+            raise _last_admin(current)
         return self.get(email)
 
     def _set_enabled(self, email: str, enabled: bool, was: bool) -> None:
         if enabled != was:
             toggle = self._idp.admin_enable_user if enabled else self._idp.admin_disable_user
             toggle(UserPoolId=self._pool, Username=email)
-
-    def _an_admin_is_left(self, current: UserProfile, roles: list[str], enabled: bool) -> bool:
-        """Checked again once applied: two administrators demoting each other at the same
-        moment both passed the first check; the one that finds nobody left undoes its change."""
-        was_admin = current.enabled and "ADMIN" in current.roles
-        return not was_admin or (enabled and "ADMIN" in roles) or bool(self.members("ADMIN"))
 
     def _changed(self, email: str) -> None:
         if self._on_changed:
@@ -365,22 +366,6 @@ class UserDirectory:
             )
         for role in set(after) - set(before):
             self._idp.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=role)
-
-    def _keep_an_admin(self, current: UserProfile, roles: list[str], enabled: bool) -> None:
-        """The last enabled administrator may not be disabled nor lose the ADMIN role."""
-        was_admin = current.enabled and "ADMIN" in current.roles
-        if not was_admin or (enabled and "ADMIN" in roles):
-            return
-        if not [p for p in self.members("ADMIN") if p.email != current.email]:
-            raise self._last_admin(current)
-
-    @staticmethod
-    def _last_admin(current: UserProfile) -> Conflict:
-        return Conflict(
-            f"{current.email} adalah administrator aktif terakhir; tambahkan atau aktifkan "
-            "administrator lain sebelum menonaktifkan akun ini atau mencabut peran ADMIN-nya.",
-            code="LAST_ADMIN",
-        )
 
     def _set_region(self, email: str, region: str | None) -> None:
         if region:
@@ -477,6 +462,14 @@ class UserDirectory:
 def _username(user: dict[str, Any]) -> str:
     attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
     return attrs.get("email") or user["Username"]
+
+
+def _last_admin(current: UserProfile) -> Conflict:
+    return Conflict(
+        f"{current.email} adalah administrator aktif terakhir; tambahkan atau aktifkan "
+        "administrator lain sebelum menonaktifkan akun ini atau mencabut peran ADMIN-nya.",
+        code="LAST_ADMIN",
+    )
 
 
 def _check_roles(roles: list[str], region: str | None) -> None:
