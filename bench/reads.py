@@ -33,6 +33,7 @@ def _environment() -> None:
         AWS_SECRET_ACCESS_KEY="testing",
         AWS_DEFAULT_REGION="ap-southeast-3",
         STEP_TIMEOUT_SECONDS="172800",
+        CURSOR_SECRET="bench-kunci-kursor-halaman-0123456789abcdef",
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)
 

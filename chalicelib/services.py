@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from chalicelib.auth import sessions
 from chalicelib.auth.tokens import TokenVerifier
 from chalicelib.auth.users import UserDirectory
 from chalicelib.aws import client
@@ -21,6 +22,7 @@ def users() -> UserDirectory:
         on_created=lambda profile: email.subscribe(
             client("sns"), s.official_alerts_topic_arn, profile.email
         ),
+        on_changed=sessions.mark_changed,
     )
 
 

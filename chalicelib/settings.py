@@ -39,6 +39,7 @@ class Settings:
     step_timeout_seconds: str
     ptsp_retry_base_seconds: str
     outbox_lease_seconds: str
+    cursor_secret: str
 
     @property
     def token_issuer(self) -> str:

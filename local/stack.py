@@ -46,6 +46,7 @@ FIRST_ACCOUNT = "kadis@esdm.demo"  # demo ticket 27419 waits for Kepala Dinas
 MAX_RESTARTS = 5
 RESTART_WINDOW_SECONDS = 60
 LOCAL_RETRY_BASE_SECONDS = "0.005"  # PTSP retry schedule × 1/6000: 1, 1, 1, 2, 3, 6, 6 s
+DEMO_CURSOR_SECRET = base64.b64encode(b"andesit-kursor-halaman-demo-2026").decode()
 
 
 def template_parameters(url: str) -> dict[str, str]:
@@ -55,6 +56,7 @@ def template_parameters(url: str) -> dict[str, str]:
         "WebOrigin": url.rstrip("/"),
         "PtspWebhookSecret": env.get("PTSP_WEBHOOK_SECRET") or DEMO_WEBHOOK_SECRET,
         "PtspCallbackSecret": env.get("PTSP_CALLBACK_SECRET") or DEMO_CALLBACK_SECRET,
+        "CursorSecret": env.get("CURSOR_SECRET") or DEMO_CURSOR_SECRET,
         "PtspCallbackUrl": env.get("PTSP_CALLBACK_URL") or f"{url}ptsp-sink/callbacks",
         # 30 is the real day-long schedule; locally it is squeezed into ~20 s to watch it.
         "PtspRetryBaseSeconds": env.get("PTSP_RETRY_BASE_SECONDS") or LOCAL_RETRY_BASE_SECONDS,

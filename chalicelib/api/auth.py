@@ -14,7 +14,7 @@ bp = Blueprint(__name__)
 @public
 @accepts("login")
 def login() -> dict:
-    """Sign in with email and password; returns a bearer token and the user.
+    """Sign in with email and password; returns a bearer token, a refresh token and the user.
 
     An account created with a temporary password must also send `new_password`.
     """
@@ -25,8 +25,22 @@ def login() -> dict:
         "token": result.token,
         "token_type": "Bearer",
         "expires_in": result.expires_in,
+        "refresh_token": result.refresh_token,
         "user": profile.to_dict(),
     }
+
+
+@bp.route("/auth/refresh", methods=["POST"])
+@public
+@accepts("token_refresh")
+def refresh() -> dict:
+    """A new bearer token for the session, so a long piece of work is not cut off.
+
+    A revoked or unknown refresh token (account changed or disabled) is a 401
+    SESSION_EXPIRED: log in again.
+    """
+    result = users().refresh(body(bp.current_request)["refresh_token"])
+    return {"token": result.token, "token_type": "Bearer", "expires_in": result.expires_in}
 
 
 @bp.route("/me", methods=["GET"])

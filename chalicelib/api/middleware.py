@@ -11,15 +11,21 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalice import Chalice, Response
 from chalice.app import Request
 
+from chalicelib import paging
+from chalicelib.api.routing import list_scope
+from chalicelib.auth import sessions
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.tokens import bearer_token
-from chalicelib.errors import AppError
-from chalicelib.services import token_verifier
+from chalicelib.errors import AppError, NotFound
+from chalicelib.services import token_verifier, users
 from chalicelib.validation import parse_json, validate
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
+
+# Reading routes trust the token until it expires; every other method re-checks the account.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 INTERNAL_ERROR_MESSAGE = "Terjadi kesalahan pada server. Silakan coba lagi atau hubungi admin."
 
@@ -103,18 +109,43 @@ def install(app: Chalice) -> None:
     def authenticate(event: Request, get_response: Callable[[Request], Response]) -> Response:
         view = view_of(event)
         if view is not None and not getattr(view, "is_public", False):
-            token = bearer_token(event.headers.get("authorization"))
-            claims = token_verifier().verify(token)
-            who = Principal.from_claims(claims)
-            event.context["principal"] = who
-            logger.append_keys(user=who.email)
+            who = _caller(event)
             allowed = getattr(view, "roles_allowed", None)
             if allowed:
                 who.require(*allowed)
+        paging.bind(list_scope(event))
         schema = getattr(view, "request_schema", None)
         if schema:
             event.context["validated_body"] = validate(schema, parse_json(event.raw_body))
         return get_response(event)
+
+
+def _caller(event: Request) -> Principal:
+    """The verified caller; on a state-changing route, also as the account stands now."""
+    claims = token_verifier().verify(bearer_token(event.headers.get("authorization")))
+    who = Principal.from_claims(claims)
+    event.context["principal"] = who
+    logger.append_keys(user=who.email)
+    if event.method not in READ_ONLY_METHODS:
+        sessions.ensure_current(who, claims, _current_principal)
+    return who
+
+
+def _current_principal(email: str) -> Principal | None:
+    """The account as Cognito knows it now (None when disabled or gone)."""
+    try:
+        profile = users().get(email)
+    except NotFound:
+        return None
+    if not profile.enabled:
+        return None
+    return Principal(
+        email=profile.email,
+        subject="",
+        roles=frozenset(profile.roles),
+        region=profile.region,
+        agency=profile.agency,
+    )
 
 
 def _translate_chalice_error(response: Response) -> Response:

@@ -6,13 +6,14 @@ its rules once, next to its handler.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from chalice.app import Request
 
+from chalicelib import paging
 from chalicelib.auth.principal import Principal
-from chalicelib.errors import BadRequest
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,10 +69,19 @@ def query(request: Request, name: str, default: str | None = None) -> str | None
 
 
 def page_size(request: Request, default: int = 20, most: int = 100) -> int:
-    """The `limit` query parameter of a paged list: 1–`most`, else a 400 naming it."""
-    raw = query(request, "limit", str(default)) or ""
-    if not raw.isdigit() or not 1 <= int(raw) <= most:
-        raise BadRequest(
-            f"Parameter limit harus angka 1–{most}.", code="INVALID_LIMIT", field="limit"
-        )
-    return int(raw)
+    """The `limit` query parameter of a paged list: ASCII digits 1–`most`, else a 400."""
+    return paging.parse_limit(query(request, "limit"), default, most)
+
+
+def list_scope(request: Request) -> str:
+    """What a paging cursor is bound to: route, its path values, caller and filters.
+
+    `limit` is left out (a client may change the page size between pages) and so is the
+    cursor itself.
+    """
+    who = request.context.get("principal")
+    filters = sorted(
+        (k, v) for k, v in (request.query_params or {}).items() if k not in ("cursor", "limit")
+    )
+    path_values = sorted((request.uri_params or {}).items())
+    return json.dumps([request.method, request.path, path_values, who and who.email, filters])

@@ -27,6 +27,7 @@ from chalicelib.errors import (
 )
 
 WRONG_CREDENTIALS = "Email atau kata sandi salah."
+SESSION_EXPIRED = "Sesi berakhir; silakan masuk kembali."
 PASSWORD_POLICY = (
     "Kata sandi minimal 8 karakter dan memuat huruf besar, huruf kecil, angka, serta simbol."
 )
@@ -51,6 +52,7 @@ class UserProfile:
 class LoginResult:
     token: str
     expires_in: int
+    refresh_token: str | None = None
 
 
 def normalise_email(email: str) -> str:
@@ -85,11 +87,13 @@ class UserDirectory:
         user_pool_id: str,
         client_id: str,
         on_created: Callable[[UserProfile], None] | None = None,
+        on_changed: Callable[[str], None] | None = None,
     ) -> None:
         self._idp = client
         self._pool = user_pool_id
         self._client_id = client_id
         self._on_created = on_created  # e.g. subscribe the new official to email alerts
+        self._on_changed = on_changed  # e.g. revoke the user's tokens issued before now
 
     # --- sign-in and self-service -------------------------------------------------------
 
@@ -128,6 +132,30 @@ class UserDirectory:
                 "Login memerlukan langkah tambahan yang belum didukung.",
                 code="UNSUPPORTED_CHALLENGE",
             )
+        auth = result["AuthenticationResult"]
+        return LoginResult(
+            token=auth["IdToken"],
+            expires_in=int(auth.get("ExpiresIn", 3600)),
+            refresh_token=auth.get("RefreshToken"),
+        )
+
+    def refresh(self, refresh_token: str) -> LoginResult:
+        """A new ID token for a session still valid (not signed out, user not disabled)."""
+        try:
+            result = self._idp.initiate_auth(
+                ClientId=self._client_id,
+                AuthFlow="REFRESH_TOKEN_AUTH",
+                AuthParameters={"REFRESH_TOKEN": refresh_token},
+            )
+        except ClientError as error:
+            if _code(error) in (
+                "NotAuthorizedException",
+                "UserNotFoundException",
+                "ResourceNotFoundException",
+                "InvalidParameterException",
+            ):
+                raise Unauthorized(SESSION_EXPIRED, code="SESSION_EXPIRED") from None
+            raise _throttled(error) or self._unexpected(error) from None
         auth = result["AuthenticationResult"]
         return LoginResult(token=auth["IdToken"], expires_in=int(auth.get("ExpiresIn", 3600)))
 
@@ -168,16 +196,38 @@ class UserDirectory:
         )
 
     def update_profile(self, email: str, changes: dict[str, Any]) -> UserProfile:
-        email = normalise_email(email)
+        """Apply name/phone whole or not at all.
+
+        Cognito sets and removes attributes in two calls, so only what differs from the
+        current profile is written (removing an absent phone is no change), the removal
+        first, and it is put back if the second call fails.
+        """
+        current = self.get(email)
         updates: list[dict[str, str]] = []
-        deletes: list[str] = []
-        if "name" in changes:
+        if "name" in changes and " ".join(changes["name"].split()) != current.name:
             updates.append({"Name": "name", "Value": " ".join(changes["name"].split())})
-        if "phone" in changes:
-            if changes["phone"]:
-                updates.append({"Name": "phone_number", "Value": changes["phone"]})
-            else:
-                deletes.append("phone_number")
+        phone = changes.get("phone") or None
+        if "phone" in changes and phone and phone != current.phone:
+            updates.append({"Name": "phone_number", "Value": phone})
+        remove_phone = "phone" in changes and not phone and current.phone is not None
+        if remove_phone:
+            self._write_attributes(current.email, deletes=["phone_number"])
+        try:
+            if updates:
+                self._write_attributes(current.email, updates=updates)
+        except AppError:
+            if remove_phone:
+                restore = [{"Name": "phone_number", "Value": current.phone or ""}]
+                self._write_attributes(current.email, updates=restore)
+            raise
+        return self.get(email)
+
+    def _write_attributes(
+        self,
+        email: str,
+        updates: list[dict[str, str]] | None = None,
+        deletes: list[str] | None = None,
+    ) -> None:
         try:
             if updates:
                 self._idp.admin_update_user_attributes(
@@ -191,7 +241,6 @@ class UserDirectory:
             if _code(error) == "InvalidParameterException":
                 raise BadRequest("Data profil tidak valid.", code="INVALID_PROFILE") from None
             raise _throttled(error) or self._unexpected(error) from None
-        return self.get(email)
 
     def change_password(self, email: str, old_password: str, new_password: str) -> None:
         email = normalise_email(email)
@@ -267,38 +316,68 @@ class UserDirectory:
         return profile, temporary
 
     def update(self, email: str, changes: dict[str, Any]) -> UserProfile:
-        """Apply roles / region / enabled together; the resulting combination is checked first."""
+        """Apply roles / region / enabled together; the resulting combination is checked first.
+
+        The last enabled administrator is never disabled nor demoted (409 LAST_ADMIN).
+        Any change signs the user out everywhere (refresh tokens revoked) and is reported
+        to `on_changed` before and after it is applied: before, so that old tokens stop at
+        once even if a step fails halfway; after, for tokens issued while it was applied.
+        """
         current = self.get(email)
         roles = changes.get("roles", current.roles)
         region = normalise_region(changes["region"]) if "region" in changes else current.region
+        enabled = changes.get("enabled", current.enabled)
         _check_roles(roles, region)
-        if "region" in changes and region != current.region:
-            if region:
-                self._idp.admin_update_user_attributes(
-                    UserPoolId=self._pool,
-                    Username=current.email,
-                    UserAttributes=[{"Name": "custom:region", "Value": region}],
-                )
-            else:
-                self._idp.admin_delete_user_attributes(
-                    UserPoolId=self._pool,
-                    Username=current.email,
-                    UserAttributeNames=["custom:region"],
-                )
-        for role in set(current.roles) - set(roles):
-            self._idp.admin_remove_user_from_group(
-                UserPoolId=self._pool, Username=current.email, GroupName=role
-            )
-        for role in set(roles) - set(current.roles):
-            self._idp.admin_add_user_to_group(
-                UserPoolId=self._pool, Username=current.email, GroupName=role
-            )
-        if "enabled" in changes and changes["enabled"] != current.enabled:
-            toggle = (
-                self._idp.admin_enable_user if changes["enabled"] else self._idp.admin_disable_user
-            )
-            toggle(UserPoolId=self._pool, Username=current.email)
+        if (set(roles), region, enabled) == (set(current.roles), current.region, current.enabled):
+            return current
+        losing_admin = (
+            current.enabled and "ADMIN" in current.roles and not (enabled and "ADMIN" in roles)
+        )
+        if losing_admin and not [p for p in self.members("ADMIN") if p.email != current.email]:
+            raise _last_admin(current)
+        self._changed(current.email)
+        if region != current.region:
+            self._set_region(current.email, region)
+        self._set_roles(current.email, current.roles, roles)
+        self._idp.admin_user_global_sign_out(UserPoolId=self._pool, Username=current.email)
+        self._set_enabled(current.email, enabled, current.enabled)
+        self._changed(current.email)
+        if losing_admin and not self.members("ADMIN"):
+            # Two administrators demoting each other at the same moment both passed the
+            # check above; the one that finds nobody left undoes its own change.
+            self._set_roles(current.email, roles, current.roles)
+            self._set_enabled(current.email, current.enabled, enabled)
+            raise _last_admin(current)
         return self.get(email)
+
+    def _set_enabled(self, email: str, enabled: bool, was: bool) -> None:
+        if enabled != was:
+            toggle = self._idp.admin_enable_user if enabled else self._idp.admin_disable_user
+            toggle(UserPoolId=self._pool, Username=email)
+
+    def _changed(self, email: str) -> None:
+        if self._on_changed:
+            self._on_changed(email)
+
+    def _set_roles(self, email: str, before: list[str], after: list[str]) -> None:
+        for role in set(before) - set(after):
+            self._idp.admin_remove_user_from_group(
+                UserPoolId=self._pool, Username=email, GroupName=role
+            )
+        for role in set(after) - set(before):
+            self._idp.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=role)
+
+    def _set_region(self, email: str, region: str | None) -> None:
+        if region:
+            self._idp.admin_update_user_attributes(
+                UserPoolId=self._pool,
+                Username=email,
+                UserAttributes=[{"Name": "custom:region", "Value": region}],
+            )
+        else:
+            self._idp.admin_delete_user_attributes(
+                UserPoolId=self._pool, Username=email, UserAttributeNames=["custom:region"]
+            )
 
     def list(self, role: str | None = None) -> list[UserProfile]:
         if role is not None and role not in ROLES:
@@ -383,6 +462,14 @@ class UserDirectory:
 def _username(user: dict[str, Any]) -> str:
     attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
     return attrs.get("email") or user["Username"]
+
+
+def _last_admin(current: UserProfile) -> Conflict:
+    return Conflict(
+        f"{current.email} adalah administrator aktif terakhir; tambahkan atau aktifkan "
+        "administrator lain sebelum menonaktifkan akun ini atau mencabut peran ADMIN-nya.",
+        code="LAST_ADMIN",
+    )
 
 
 def _check_roles(roles: list[str], region: str | None) -> None:

@@ -3,8 +3,6 @@ failed conditions become domain errors (`Conflict`) or, for replayed messages, n
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +20,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.clock import now_iso
 from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.paging import decode_cursor, encode_cursor
 from chalicelib.tickets import index
 from chalicelib.tickets.models import (
     CounterModel,
@@ -584,24 +583,6 @@ def update_documents(ticket_no: str, change: Any) -> TicketModel:
 
 def history(ticket_no: str) -> list[HistoryModel]:
     return list(HistoryModel.query(ticket_no, consistent_read=True))
-
-
-def encode_cursor(value: dict[str, Any] | None) -> str | None:
-    if not value:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(value, separators=(",", ":")).encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
-    if not cursor:
-        return None
-    try:
-        value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError:
-        value = None
-    if not isinstance(value, dict):
-        raise BadRequest("Parameter cursor tidak valid.", code="INVALID_CURSOR", field="cursor")
-    return value
 
 
 @dataclass(frozen=True)

@@ -150,3 +150,43 @@ def test_admin_routes_refuse_other_roles_with_403(stack: RunningStack, email: st
     )
     assert created.status_code == 403
     assert created.json()["code"] == "ROLE_NOT_ALLOWED"
+
+
+def test_a_session_renews_with_the_refresh_token(stack: RunningStack) -> None:
+    login = stack.api(
+        "POST", "/auth/login", json={"email": "kabid@esdm.demo", "password": DEMO_PASSWORD}
+    ).json()
+    assert login["refresh_token"]
+
+    response = stack.api("POST", "/auth/refresh", json={"refresh_token": login["refresh_token"]})
+
+    assert response.status_code == 200, response.text
+    renewed = response.json()
+    assert set(renewed) == {"token", "token_type", "expires_in"}
+    assert renewed["token_type"] == "Bearer"
+    assert isinstance(renewed["expires_in"], int) and renewed["expires_in"] > 0
+    me = stack.api("GET", "/me", renewed["token"])
+    assert me.status_code == 200
+    assert me.json()["email"] == "kabid@esdm.demo"
+
+
+@pytest.mark.parametrize(
+    "refresh_token",
+    ["6f1c0f3e-0000-4000-8000-000000000000", "bukan-token", "eyJhbGciOiJub25lIn0.e30."],
+)
+def test_an_unknown_refresh_token_ends_the_session(stack: RunningStack, refresh_token: str) -> None:
+    response = stack.api("POST", "/auth/refresh", json={"refresh_token": refresh_token})
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "code": "SESSION_EXPIRED",
+        "message": "Sesi berakhir; silakan masuk kembali.",
+    }
+
+
+@pytest.mark.parametrize("body", [{}, {"refresh_token": ""}, {"refresh_token": 5}, {"token": "x"}])
+def test_bad_refresh_bodies_get_400(stack: RunningStack, body: dict) -> None:
+    response = stack.api("POST", "/auth/refresh", json=body)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "VALIDATION_ERROR"

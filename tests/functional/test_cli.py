@@ -95,3 +95,16 @@ def test_cli_lists_and_redrives_ptsp_dead_letters(stack: RunningStack) -> None:
     shown = help_of("ptsp")
     assert shown.returncode == 0
     assert "dead-letters" in shown.stdout and "redrive" in shown.stdout
+
+
+def test_disabling_from_the_cli_stops_the_users_token_at_once(stack: RunningStack) -> None:
+    email = stack.new_user(["KEPALA_BIDANG"])
+    token = stack.login(email, "Rahasia#2026a")
+    assert stack.api("PATCH", "/me", token, json={"name": "Sebelum"}).status_code == 200
+
+    disabled = cli(stack, "users", "disable", email)
+    assert disabled.returncode == 0, disabled.stderr
+
+    response = stack.api("PATCH", "/me", token, json={"name": "Sesudah"})
+    assert response.status_code == 401
+    assert response.json()["code"] == "SESSION_REVOKED"

@@ -109,3 +109,31 @@ def test_refused_password_changes_keep_the_old_password(
     assert (response.json()["code"], response.json()["field"]) == (code, field)
     again = stack.api("POST", "/auth/login", json={"email": email, "password": "Rahasia#2026a"})
     assert again.status_code == 200
+
+
+def test_name_with_phone_removal_applies_whole_when_there_is_no_phone(
+    stack: RunningStack,
+) -> None:
+    # GIVEN an official without a phone number
+    email = stack.new_user(["KEPALA_BIDANG"])
+    token = stack.login(email, "Rahasia#2026a")
+    assert stack.api("GET", "/me", token).json()["phone"] is None
+
+    # WHEN they save the profile form: new name, phone left empty
+    response = stack.api("PATCH", "/me", token, json={"name": "Nama Baru", "phone": None})
+
+    # THEN it is saved as a whole
+    assert response.status_code == 200, response.text
+    me = stack.api("GET", "/me", token).json()
+    assert (me["name"], me["phone"]) == ("Nama Baru", None)
+
+
+def test_refused_profile_change_leaves_the_name_as_it_was(stack: RunningStack) -> None:
+    email = stack.new_user(["KEPALA_BIDANG"])
+    token = stack.login(email, "Rahasia#2026a")
+    before = stack.api("GET", "/me", token).json()
+
+    response = stack.api("PATCH", "/me", token, json={"name": "Nama Lain", "phone": "0812"})
+
+    assert response.status_code == 400
+    assert stack.api("GET", "/me", token).json() == before

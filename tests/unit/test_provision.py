@@ -349,11 +349,12 @@ def test_function_environment_resolves_globals_against_the_provisioned_state() -
 
 
 def test_function_environment_of_the_real_template(template: dict[str, Any]) -> None:
-    # GIVEN the parameters a deployment must supply: two secrets without a default, and the
+    # GIVEN the parameters a deployment must supply: three secrets without a default, and the
     # callback URL whose default ("") would leave the variable empty
     parameters = {
         "PtspWebhookSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         "PtspCallbackSecret": "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+        "CursorSecret": "k3Qv9yZr2Lw8PbXc6NfT1hJm4SdGa7Ue",
         "PtspCallbackUrl": "https://ptsp.example.go.id/callback",
     }
     for name, value in parameters.items():
@@ -374,6 +375,7 @@ def test_function_environment_of_the_real_template(template: dict[str, Any]) -> 
     assert env["PTSP_WEBHOOK_SECRET"] == parameters["PtspWebhookSecret"]
     assert env["PTSP_CALLBACK_SECRET"] == parameters["PtspCallbackSecret"]
     assert env["PTSP_CALLBACK_URL"] == parameters["PtspCallbackUrl"]
+    assert env["CURSOR_SECRET"] == parameters["CursorSecret"]
     assert all(isinstance(v, str) and v for v in env.values())
 
 
