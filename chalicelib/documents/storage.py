@@ -26,6 +26,8 @@ from chalicelib.tickets.models import TicketModel
 UPLOAD_SECONDS = limits.UPLOAD_SECONDS
 DOWNLOAD_SECONDS = 300
 NAME_CHARS = 120  # the uploader's name as shown, kept short on the ticket item
+# Uploads land here until confirmed; the bucket's lifecycle rule deletes what is left.
+PENDING_PREFIX = "pending/"
 
 
 class UploadExpired(AppError):
@@ -62,7 +64,7 @@ def request_upload(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict
         "filename": data["filename"],
         "content_type": data["content_type"],
         "size": data["size"],
-        "key": _key(ticket_no, document_id),
+        "key": _pending_key(ticket_no, document_id),
         "step": step,
         "uploaded_by": who.email,
         "uploaded_by_name": (who.name or who.email)[:NAME_CHARS],
@@ -106,19 +108,22 @@ def confirm(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]:
     data, detected = _checked_bytes(grant)
     confirmed = {
         **{k: v for k, v in document.items() if k != "slot"},
+        "key": _key(ticket_no, document_id),
         "content_type": detected,
         "size": len(data),
         "sha256": hashlib.sha256(data).hexdigest(),
         "confirmed": True,
         "confirmed_at": now_iso(),
     }
+    _keep(document["key"], confirmed)
     try:
         store.update_documents(ticket_no, lambda docs: limits.with_document(docs, confirmed))
     except Conflict as error:
         if error.code == "DOCUMENT_LIMIT_REACHED":
+            client("s3").delete_object(Bucket=settings().documents_bucket, Key=confirmed["key"])
             _discard(grant)
         raise
-    pending.release(grant)
+    _discard(grant)
     return service.document_view(confirmed)
 
 
@@ -149,15 +154,30 @@ def _checked_bytes(grant: pending.PendingUploadModel) -> tuple[bytes, str]:
     return data, detected
 
 
+def _keep(pending_key: str, document: dict[str, Any]) -> None:
+    """Move the checked file out of `pending/` (where S3's lifecycle rule removes abandoned
+    and rejected uploads) to the ticket's documents, under its detected type."""
+    bucket = settings().documents_bucket
+    client("s3").copy_object(
+        Bucket=bucket,
+        Key=document["key"],
+        CopySource={"Bucket": bucket, "Key": pending_key},
+        ContentType=document["content_type"],
+        MetadataDirective="REPLACE",
+    )
+
+
 def _discard(grant: pending.PendingUploadModel) -> None:
-    """Nothing half-written: the file and the grant go together."""
+    """The uploaded file and its grant go together (nothing half-written)."""
     client("s3").delete_object(Bucket=settings().documents_bucket, Key=grant.document["key"])
     pending.release(grant)
 
 
 def _forget(ticket_no: str, document_id: str) -> None:
     """The leftovers of an expired grant whose slot was just reused."""
-    client("s3").delete_object(Bucket=settings().documents_bucket, Key=_key(ticket_no, document_id))
+    client("s3").delete_object(
+        Bucket=settings().documents_bucket, Key=_pending_key(ticket_no, document_id)
+    )
     stale = pending.find(ticket_no, document_id)
     if stale is not None:
         stale.delete()
@@ -165,6 +185,10 @@ def _forget(ticket_no: str, document_id: str) -> None:
 
 def _key(ticket_no: str, document_id: str) -> str:
     return f"tickets/{ticket_no}/{document_id}"
+
+
+def _pending_key(ticket_no: str, document_id: str) -> str:
+    return f"{PENDING_PREFIX}{ticket_no}/{document_id}"
 
 
 def download(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]:
