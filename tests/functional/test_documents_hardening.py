@@ -55,6 +55,17 @@ def ticket_item(stack: RunningStack, no: str) -> dict[str, Any]:
     )["Item"]
 
 
+def stored_keys(stack: RunningStack, no: str) -> list[str]:
+    """The ticket's files in the documents bucket, pending or kept."""
+    s3 = stack.boto3_client("s3")
+    bucket = stack.env["DOCUMENTS_BUCKET"]
+    return sorted(
+        item["Key"]
+        for prefix in (f"pending/{no}/", f"tickets/{no}/")
+        for item in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+    )
+
+
 def png_of(width: int, height: int) -> bytes:
     """A PNG whose IHDR claims `width`×`height` (tiny IDAT: the header alone is the bomb)."""
 
@@ -146,6 +157,7 @@ def test_an_upload_confirmed_after_its_lifetime_is_refused_and_leaves_nothing(
     assert answer.json()["code"] == "UPLOAD_EXPIRED"
     assert "kedaluwarsa" in answer.json()["message"]
     assert c.ok("GET", f"/tickets/{no}", CABDIN)["documents"] == []
+    assert stored_keys(stack, no) == []
 
 
 def test_confirmed_documents_per_step_are_bounded(stack: RunningStack) -> None:
@@ -202,6 +214,7 @@ def test_quotes_and_an_en_dash_in_a_filename_download_under_that_name(
         "filename*=UTF-8''Rekomtek%20%22final%22%20%E2%80%93%20Semarang.pdf"
     )
     assert link.json()["filename"] == name
+    assert stored_keys(stack, no) == [f"tickets/{no}/{document_id}"]
 
 
 # --- item 9: content checks ---------------------------------------------------------------------
@@ -217,6 +230,7 @@ def test_a_decompression_bomb_png_is_refused(stack: RunningStack) -> None:
     assert answer.json()["code"] == "INVALID_DOCUMENT"
     assert "megapiksel" in answer.json()["message"]
     assert c.ok("GET", f"/tickets/{no}", CABDIN)["documents"] == []
+    assert stored_keys(stack, no) == []
 
 
 def test_a_pdf_that_runs_javascript_when_opened_is_refused(stack: RunningStack) -> None:
