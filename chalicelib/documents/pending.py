@@ -82,9 +82,8 @@ def reserve(ticket_no: str, document: dict[str, Any]) -> str | None:
         return previous.document_id if previous is not None else None
     raise TooManyRequests(
         f"Anda masih memiliki {MAX_PENDING_UPLOADS} unggahan yang belum selesai pada langkah "
-        "ini. Selesaikan unggahan tersebut, atau coba lagi setelah "
-        f"{(UPLOAD_SECONDS + CONFIRM_GRACE_SECONDS) // 60} menit ketika izin unggahnya "
-        "kedaluwarsa.",
+        "ini. Selesaikan unggahan tersebut atau tunggu hingga izin unggahnya kedaluwarsa "
+        f"(paling lama {(UPLOAD_SECONDS + CONFIRM_GRACE_SECONDS) // 60} menit), lalu coba lagi.",
         code="TOO_MANY_PENDING_UPLOADS",
     )
 

@@ -8,6 +8,7 @@ import json
 import struct
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import requests
@@ -16,6 +17,7 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from chalicelib.documents.content import demo_pdf
 from chalicelib.documents.limits import MAX_DOCUMENTS_PER_STEP, MAX_PENDING_UPLOADS
+from chalicelib.documents.pending import grant_id
 from tests.functional.test_andesit_journeys import (
     CABDIN,
     KABID,
@@ -128,6 +130,18 @@ def test_abandoned_upload_requests_are_bounded_and_never_reach_the_ticket(
     assert after["status"] == "HASIL KAJIAN DITERIMA KEPALA BIDANG"
 
 
+def test_the_pending_bound_holds_for_simultaneous_requests(stack: RunningStack) -> None:
+    c = stack.client
+    no = at_cabang_dinas(stack, "Unggahan Serentak")
+    token = c.token(stack.new_user(["CABANG_DINAS"], region="SEMARANG DEMAK"), NEW_USER_PASSWORD)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: ask_upload(stack, no, token), range(16)))
+
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [201] * MAX_PENDING_UPLOADS + [429] * (16 - MAX_PENDING_UPLOADS), codes
+
+
 def test_an_upload_confirmed_after_its_lifetime_is_refused_and_leaves_nothing(
     stack: RunningStack,
 ) -> None:
@@ -146,7 +160,7 @@ def test_an_upload_confirmed_after_its_lifetime_is_refused_and_leaves_nothing(
     # GIVEN the upload's lifetime has run out (its item is aged, as time would)
     stack.boto3_client("dynamodb").update_item(
         TableName=stack.env["IDEMPOTENCY_TABLE"],
-        Key={"id": {"S": f"upload#{no}#{grant['id']}"}},
+        Key={"id": {"S": grant_id(no, grant["id"])}},
         UpdateExpression="SET expiration = :past",
         ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 1)}},
     )
