@@ -33,6 +33,15 @@ def confirm(ticket_no: str, document_id: str) -> dict:
     return storage.confirm(ticket_no, document_id, principal(bp.current_request))
 
 
+@bp.route("/tickets/{ticket_no}/documents/{document_id}", methods=["DELETE"])
+@roles(*OFFICIALS)
+def cancel(ticket_no: str, document_id: str) -> Response:
+    """Withdraw an unconfirmed upload (e.g. after the file failed to reach S3), freeing its
+    place at once; confirmed documents stay as the ticket's history (409)."""
+    storage.cancel(ticket_no, document_id, principal(bp.current_request))
+    return Response("", status_code=204)
+
+
 @bp.route("/tickets/{ticket_no}/documents/{document_id}", methods=["GET"])
 @roles(*OFFICIALS)
 def download(ticket_no: str, document_id: str) -> Response:

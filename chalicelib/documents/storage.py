@@ -101,10 +101,8 @@ def confirm(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]:
     if document["uploaded_by"] != who.email:
         raise Forbidden("Hanya pengunggah yang dapat mengonfirmasi dokumen.", code="NOT_UPLOADER")
     if pending.expired(grant):
-        _discard(grant)
-        raise UploadExpired(
-            "Izin unggah dokumen ini sudah kedaluwarsa; unggah ulang berkasnya.",
-        )
+        _drop_upload(grant)
+        raise UploadExpired("Izin unggah dokumen ini sudah kedaluwarsa; unggah ulang berkasnya.")
     data, detected = _checked_bytes(grant)
     confirmed = {
         **{k: v for k, v in document.items() if k != "slot"},
@@ -121,10 +119,27 @@ def confirm(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]:
     except Conflict as error:
         if error.code == "DOCUMENT_LIMIT_REACHED":
             client("s3").delete_object(Bucket=settings().documents_bucket, Key=confirmed["key"])
-            _discard(grant)
+            _drop_upload(grant)
         raise
-    _discard(grant)
+    _drop_upload(grant)
     return service.document_view(confirmed)
+
+
+def cancel(ticket_no: str, document_id: str, who: Principal) -> None:
+    """Drop the caller's own unconfirmed upload and its file."""
+    ticket = service.visible_ticket(ticket_no, who)
+    if document_id in (ticket.documents or {}):
+        raise Conflict(
+            "Dokumen yang sudah dikonfirmasi tidak dapat dihapus; dokumen tetap tercatat "
+            "sebagai riwayat tiket.",
+            code="DOCUMENT_CONFIRMED",
+        )
+    grant = pending.find(ticket_no, document_id)
+    if grant is None:
+        raise NotFound("Dokumen tidak ditemukan.", code="DOCUMENT_NOT_FOUND")
+    if grant.document["uploaded_by"] != who.email:
+        raise Forbidden("Hanya pengunggah yang dapat membatalkan unggahan.", code="NOT_UPLOADER")
+    _drop_upload(grant)
 
 
 def _checked_bytes(grant: pending.PendingUploadModel) -> tuple[bytes, str]:
@@ -149,7 +164,7 @@ def _checked_bytes(grant: pending.PendingUploadModel) -> tuple[bytes, str]:
         data = s3.get_object(Bucket=bucket, Key=document["key"])["Body"].read()
         detected = content.inspect(document["kind"], data)
     except Unprocessable:
-        _discard(grant)
+        _drop_upload(grant)
         raise
     return data, detected
 
@@ -167,8 +182,9 @@ def _keep(pending_key: str, document: dict[str, Any]) -> None:
     )
 
 
-def _discard(grant: pending.PendingUploadModel) -> None:
-    """The uploaded file and its grant go together (nothing half-written)."""
+def _drop_upload(grant: pending.PendingUploadModel) -> None:
+    """The file under `pending/` and its grant go together, whether the upload was refused,
+    expired or kept (nothing half-written)."""
     client("s3").delete_object(Bucket=settings().documents_bucket, Key=grant.document["key"])
     pending.release(grant)
 

@@ -130,6 +130,27 @@ def test_abandoned_upload_requests_are_bounded_and_never_reach_the_ticket(
     assert after["status"] == "HASIL KAJIAN DITERIMA KEPALA BIDANG"
 
 
+def test_a_withdrawn_upload_frees_its_place_at_once(stack: RunningStack) -> None:
+    c = stack.client
+    no = at_cabang_dinas(stack, "Unggahan Dibatalkan")
+    official = stack.new_user(["CABANG_DINAS"], region="SEMARANG DEMAK")
+    token = c.token(official, NEW_USER_PASSWORD)
+    granted = [ask_upload(stack, no, token).json()["id"] for _ in range(MAX_PENDING_UPLOADS)]
+    assert ask_upload(stack, no, token).status_code == 429
+
+    by_other = stack.api("DELETE", f"/tickets/{no}/documents/{granted[0]}", c.token(CABDIN))
+    withdrawn = stack.api("DELETE", f"/tickets/{no}/documents/{granted[0]}", token)
+    again = stack.api("DELETE", f"/tickets/{no}/documents/{granted[0]}", token)
+
+    assert (by_other.status_code, by_other.json()["code"]) == (403, "NOT_UPLOADER")
+    assert withdrawn.status_code == 204
+    assert again.status_code == 404
+    assert ask_upload(stack, no, token).status_code == 201
+    kept = c.upload(no, CABDIN, demo_pdf("Surat Rekomendasi Teknis", ["Tetap"])).json()["id"]
+    refused = c.call("DELETE", f"/tickets/{no}/documents/{kept}", CABDIN)
+    assert (refused.status_code, refused.json()["code"]) == (409, "DOCUMENT_CONFIRMED")
+
+
 def test_the_pending_bound_holds_for_simultaneous_requests(stack: RunningStack) -> None:
     c = stack.client
     no = at_cabang_dinas(stack, "Unggahan Serentak")
