@@ -15,10 +15,15 @@ import zlib
 from typing import NoReturn
 
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from chalicelib.errors import BadRequest, Unprocessable
 
 MAX_BYTES = 10 * 1024 * 1024
+# An image is decoded into width × height × 4 bytes by whoever views it: 50 megapixels is
+# ~200 MB, far beyond any map scan, and refuses decompression bombs (a 20000×20000 PNG of a
+# few KB decodes to 1.6 GB).
+MAX_PIXELS = 50_000_000
 ERROR_CODE = "INVALID_DOCUMENT"
 
 PDF = "application/pdf"
@@ -188,17 +193,132 @@ def _check_pdf(kind: str, data: bytes) -> None:
         )
     if pages < 1:
         _fail(kind, "Berkas bukan PDF yang valid: PDF tidak memiliki halaman.")
+    try:
+        active = _active_content(reader)
+    except Exception:  # a broken reference deep in the file: pypdf raises many error types
+        _fail(kind, invalid)
+    if active:
+        _fail(
+            kind,
+            f"PDF berisi konten aktif ({active}) yang tidak diizinkan demi keamanan. Cetak "
+            "ulang dokumen sebagai PDF biasa (Print to PDF) tanpa skrip, lampiran tertanam "
+            "atau formulir, lalu unggah ulang.",
+        )
+
+
+# Keys and action types (/S) that make a viewer run code, open files or send data when the
+# document is opened or touched. Names are compared after pypdf decodes #xx escapes.
+_ACTIVE_KEYS = {
+    "/JavaScript": "JavaScript",
+    "/JS": "JavaScript",
+    "/AA": "aksi otomatis /AA",
+    "/XFA": "formulir XFA",
+    "/EmbeddedFile": "berkas tertanam",
+    "/EmbeddedFiles": "berkas tertanam",
+    "/EF": "berkas tertanam",
+    "/RichMedia": "media interaktif",
+}
+_ACTIVE_ACTIONS = {
+    "/JavaScript": "JavaScript",
+    "/Launch": "perintah menjalankan program /Launch",
+    "/ImportData": "aksi /ImportData",
+    "/SubmitForm": "aksi /SubmitForm",
+    "/GoToE": "berkas tertanam",
+    "/RichMediaExecute": "media interaktif",
+}
+MAX_PDF_OBJECTS = 200_000
+
+
+def _active_content(reader: PdfReader) -> str | None:
+    """What active content the PDF holds (a label), or None: every object reachable from the
+    trailer is visited once, so an /OpenAction hidden in an object stream is found too."""
+    seen: set[tuple[int, int]] = set()
+    todo: list[object] = [reader.trailer]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            if len(seen) > MAX_PDF_OBJECTS:
+                raise ValueError("too many objects")
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            for name, value in item.items():
+                if name in _ACTIVE_KEYS:
+                    return _ACTIVE_KEYS[name]
+                if name == "/S" and value in _ACTIVE_ACTIONS:
+                    return _ACTIVE_ACTIONS[value]
+                todo.append(value)
+        elif isinstance(item, ArrayObject):
+            todo.extend(item)
+    return None
 
 
 def _check_png(kind: str, data: bytes) -> None:
     # After the 8-byte signature comes IHDR: length 13, type, 13 data bytes, CRC (33 in all).
     if len(data) < 33 or data[12:16] != b"IHDR" or struct.unpack(">I", data[8:12])[0] != 13:
         _fail(kind, "Berkas bukan gambar PNG yang valid (header IHDR tidak ditemukan).")
+    width, height = struct.unpack(">II", data[16:24])
+    _check_dimensions(kind, width, height)
 
 
 def _check_jpeg(kind: str, data: bytes) -> None:
     if len(data) < 4 or not data.endswith(_JPEG_END):
         _fail(kind, "Berkas bukan gambar JPEG yang valid (berkas tidak lengkap atau terpotong).")
+    size = _jpeg_size(data)
+    if size is None:
+        _fail(kind, "Berkas bukan gambar JPEG yang valid (header ukuran gambar tidak ditemukan).")
+    _check_dimensions(kind, *size)
+
+
+# Start-of-frame markers carry the image size; C4 (DHT), C8 (JPG) and CC (DAC) do not.
+_JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from the first start-of-frame segment, walking segment lengths
+    from SOI up to the scan (SOS); None when the header is broken or has no frame."""
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            at += 1
+            continue
+        if marker in _JPEG_STANDALONE:
+            at += 2
+            continue
+        if marker in (0xD9, 0xDA):  # end of image or start of scan: no frame header seen
+            return None
+        length = struct.unpack(">H", data[at + 2 : at + 4])[0]
+        if marker in _JPEG_FRAMES:
+            if length < 7 or at + 9 > len(data):
+                return None
+            height, width = struct.unpack(">HH", data[at + 5 : at + 9])
+            return width, height
+        at += 2 + length
+    return None
+
+
+def _check_dimensions(kind: str, width: int, height: int) -> None:
+    if width == 0 or height == 0:
+        _fail(kind, "Berkas gambar tidak valid: lebar atau tinggi gambar 0 piksel.")
+    if width * height > MAX_PIXELS:
+        megapixels = _number(round(width * height / 1_000_000))
+        _fail(
+            kind,
+            f"Gambar berukuran {_number(width)} × {_number(height)} piksel ({megapixels} "
+            f"megapiksel) melebihi batas {_number(MAX_PIXELS // 1_000_000)} megapiksel; "
+            "perkecil resolusi gambar lalu unggah ulang.",
+        )
+
+
+def _number(value: int) -> str:
+    """As Indonesians write it: 20.000, not 20,000."""
+    return f"{value:,}".replace(",", ".")
 
 
 def _png_chunk(kind: bytes, body: bytes) -> bytes:

@@ -1,4 +1,9 @@
-"""Documents of a ticket on S3: presigned upload, server-side check, short-lived download."""
+"""Documents of a ticket on S3: presigned upload, server-side check, short-lived download.
+
+An upload request only creates a grant (documents/pending.py) with its own lifetime; the
+ticket item receives the document once its bytes passed the checks, within the bounds of
+documents/limits.py — so no client can grow the ticket item towards DynamoDB's 400 KB.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,23 @@ from botocore.exceptions import ClientError
 from chalicelib.auth.principal import Principal
 from chalicelib.aws import client
 from chalicelib.clock import now_iso
-from chalicelib.documents import content
-from chalicelib.errors import Forbidden, NotFound, Unprocessable
+from chalicelib.documents import content, limits, pending
+from chalicelib.documents.disposition import content_disposition
+from chalicelib.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
 from chalicelib.settings import settings
 from chalicelib.tickets import service, store
 from chalicelib.tickets.models import TicketModel
 
-UPLOAD_SECONDS = 900
+UPLOAD_SECONDS = limits.UPLOAD_SECONDS
 DOWNLOAD_SECONDS = 300
+NAME_CHARS = 120  # the uploader's name as shown, kept short on the ticket item
+# Uploads land here until confirmed; the bucket's lifecycle rule deletes what is left.
+PENDING_PREFIX = "pending/"
+
+
+class UploadExpired(AppError):
+    status = 410
+    code = "UPLOAD_EXPIRED"
 
 
 def _check_my_turn(ticket: TicketModel, who: Principal) -> dict[str, Any]:
@@ -32,8 +46,9 @@ def _check_my_turn(ticket: TicketModel, who: Principal) -> dict[str, Any]:
 
 
 def request_upload(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict[str, Any]:
+    """A presigned POST for one file, granted within the pending and confirmed bounds."""
     ticket = service.visible_ticket(ticket_no, who)
-    pending = _check_my_turn(ticket, who)
+    step = _check_my_turn(ticket, who)["step"]
     allowed = content.KINDS[data["kind"]]
     if data["content_type"] not in allowed:
         raise Unprocessable(
@@ -41,24 +56,26 @@ def request_upload(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict
             code="INVALID_CONTENT_TYPE",
             field="content_type",
         )
+    limits.check_room(ticket.documents or {}, step)
     document_id = uuid.uuid4().hex
-    key = f"tickets/{ticket_no}/{document_id}"
     document = {
         "id": document_id,
         "kind": data["kind"],
         "filename": data["filename"],
         "content_type": data["content_type"],
         "size": data["size"],
-        "key": key,
-        "step": pending["step"],
+        "key": _pending_key(ticket_no, document_id),
+        "step": step,
         "uploaded_by": who.email,
+        "uploaded_by_name": (who.name or who.email)[:NAME_CHARS],
         "uploaded_at": now_iso(),
-        "confirmed": False,
     }
-    store.update_documents(ticket_no, lambda docs: {**docs, document_id: document})
+    stale = pending.reserve(ticket_no, document)
+    if stale and stale not in (ticket.documents or {}):
+        _forget(ticket_no, stale)
     post = client("s3").generate_presigned_post(
         Bucket=settings().documents_bucket,
-        Key=key,
+        Key=document["key"],
         Fields={"Content-Type": data["content_type"]},
         Conditions=[
             {"Content-Type": data["content_type"]},
@@ -70,15 +87,65 @@ def request_upload(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict
 
 
 def confirm(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]:
-    """Check what was really uploaded; a bad file is deleted and the reason returned."""
+    """Check what was really uploaded; a bad, late or surplus file is deleted with the reason."""
     ticket = service.visible_ticket(ticket_no, who)
-    document = (ticket.documents or {}).get(document_id)
-    if document is None:
+    grant = pending.find(ticket_no, document_id)
+    existing = (ticket.documents or {}).get(document_id)
+    if existing is not None and existing.get("confirmed"):
+        if grant is not None:  # a confirmation interrupted after the ticket was written
+            pending.release(grant)
+        return service.document_view(existing)
+    if grant is None:
         raise NotFound("Dokumen tidak ditemukan.", code="DOCUMENT_NOT_FOUND")
-    if document.get("confirmed"):
-        return service.document_view(document)
+    document = grant.document
     if document["uploaded_by"] != who.email:
         raise Forbidden("Hanya pengunggah yang dapat mengonfirmasi dokumen.", code="NOT_UPLOADER")
+    if pending.expired(grant):
+        _drop_upload(grant)
+        raise UploadExpired("Izin unggah dokumen ini sudah kedaluwarsa; unggah ulang berkasnya.")
+    data, detected = _checked_bytes(grant)
+    confirmed = {
+        **{k: v for k, v in document.items() if k != "slot"},
+        "key": _key(ticket_no, document_id),
+        "content_type": detected,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "confirmed": True,
+        "confirmed_at": now_iso(),
+    }
+    _keep(document["key"], confirmed)
+    try:
+        store.update_documents(ticket_no, lambda docs: limits.with_document(docs, confirmed))
+    except Conflict as error:
+        if error.code == "DOCUMENT_LIMIT_REACHED":
+            client("s3").delete_object(Bucket=settings().documents_bucket, Key=confirmed["key"])
+            _drop_upload(grant)
+        raise
+    _drop_upload(grant)
+    return service.document_view(confirmed)
+
+
+def cancel(ticket_no: str, document_id: str, who: Principal) -> None:
+    """Drop the caller's own unconfirmed upload and its file."""
+    ticket = service.visible_ticket(ticket_no, who)
+    if document_id in (ticket.documents or {}):
+        raise Conflict(
+            "Dokumen yang sudah dikonfirmasi tidak dapat dihapus; dokumen tetap tercatat "
+            "sebagai riwayat tiket.",
+            code="DOCUMENT_CONFIRMED",
+        )
+    grant = pending.find(ticket_no, document_id)
+    if grant is None:
+        raise NotFound("Dokumen tidak ditemukan.", code="DOCUMENT_NOT_FOUND")
+    if grant.document["uploaded_by"] != who.email:
+        raise Forbidden("Hanya pengunggah yang dapat membatalkan unggahan.", code="NOT_UPLOADER")
+    _drop_upload(grant)
+
+
+def _checked_bytes(grant: pending.PendingUploadModel) -> tuple[bytes, str]:
+    """The uploaded bytes and their detected type if they pass content.inspect; otherwise
+    the upload is discarded."""
+    document = grant.document
     s3 = client("s3")
     bucket = settings().documents_bucket
     try:
@@ -89,28 +156,55 @@ def confirm(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]:
         ) from None
     try:
         if head["ContentLength"] > content.MAX_BYTES:
+            size = f"{head['ContentLength'] / 1048576:.1f}".replace(".", ",")
             raise Unprocessable(
-                f"Berkas {head['ContentLength'] / 1048576:.1f} MB melebihi batas 10 MB.",
+                f"Berkas {size} MB melebihi batas {content.MAX_BYTES // 1048576} MB.",
                 code=content.ERROR_CODE,
             )
         data = s3.get_object(Bucket=bucket, Key=document["key"])["Body"].read()
         detected = content.inspect(document["kind"], data)
     except Unprocessable:
-        s3.delete_object(Bucket=bucket, Key=document["key"])
-        store.update_documents(
-            ticket_no, lambda docs: {k: v for k, v in docs.items() if k != document_id}
-        )
+        _drop_upload(grant)
         raise
-    confirmed = {
-        **document,
-        "content_type": detected,
-        "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "confirmed": True,
-        "confirmed_at": now_iso(),
-    }
-    store.update_documents(ticket_no, lambda docs: {**docs, document_id: confirmed})
-    return service.document_view(confirmed)
+    return data, detected
+
+
+def _keep(pending_key: str, document: dict[str, Any]) -> None:
+    """Move the checked file out of `pending/` (where S3's lifecycle rule removes abandoned
+    and rejected uploads) to the ticket's documents, under its detected type."""
+    bucket = settings().documents_bucket
+    client("s3").copy_object(
+        Bucket=bucket,
+        Key=document["key"],
+        CopySource={"Bucket": bucket, "Key": pending_key},
+        ContentType=document["content_type"],
+        MetadataDirective="REPLACE",
+    )
+
+
+def _drop_upload(grant: pending.PendingUploadModel) -> None:
+    """The file under `pending/` and its grant go together, whether the upload was refused,
+    expired or kept (nothing half-written)."""
+    client("s3").delete_object(Bucket=settings().documents_bucket, Key=grant.document["key"])
+    pending.release(grant)
+
+
+def _forget(ticket_no: str, document_id: str) -> None:
+    """The leftovers of an expired grant whose slot was just reused."""
+    client("s3").delete_object(
+        Bucket=settings().documents_bucket, Key=_pending_key(ticket_no, document_id)
+    )
+    stale = pending.find(ticket_no, document_id)
+    if stale is not None:
+        stale.delete()
+
+
+def _key(ticket_no: str, document_id: str) -> str:
+    return f"tickets/{ticket_no}/{document_id}"
+
+
+def _pending_key(ticket_no: str, document_id: str) -> str:
+    return f"{PENDING_PREFIX}{ticket_no}/{document_id}"
 
 
 def download(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]:
@@ -126,13 +220,16 @@ def download(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]
 
 
 def download_url(document: dict[str, Any], seconds: int) -> str:
+    """A presigned GET whose response names the file safely (RFC 6266) and keeps its type."""
     return client("s3").generate_presigned_url(
         "get_object",
         Params={
             "Bucket": settings().documents_bucket,
             "Key": document["key"],
             "ResponseContentType": document["content_type"],
-            "ResponseContentDisposition": f'inline; filename="{document["filename"]}"',
+            "ResponseContentDisposition": content_disposition(
+                document["filename"], document["content_type"]
+            ),
         },
         ExpiresIn=seconds,
     )

@@ -19,6 +19,7 @@ from typing import Any
 
 from chalicelib.aws import client
 from chalicelib.clock import now_iso
+from chalicelib.documents import currency
 from chalicelib.documents.storage import download_url
 from chalicelib.ptsp.signatures import sign
 from chalicelib.settings import settings
@@ -59,10 +60,15 @@ def payload(event: dict[str, Any]) -> dict[str, Any]:
         data["reason"] = reason
     if ticket.rekomtek and ticket.status == "DISETUJUI DINAS ESDM":
         data["rekomtek"] = ticket.rekomtek
+        # Only the current letters: those sent back and replaced are not PTSP's business.
+        documents = currency.annotate(
+            (ticket.documents or {}).values(),
+            currency.attachments(store.history(ticket.ticket_no)),
+        )
         data["documents"] = [
             {**document_view(d), "url": download_url(d, LINK_SECONDS)}
-            for d in (ticket.documents or {}).values()
-            if d.get("confirmed")
+            for d in documents
+            if d["current"]
         ]
     return {"type": "izin.diputuskan", "timestamp": now_iso(), "data": data}
 

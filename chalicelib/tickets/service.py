@@ -12,6 +12,7 @@ from chalicelib import effects, geo, outbox
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import REGION_SCOPED, ROLE_LABELS
 from chalicelib.clock import now_iso, parse_iso, seconds_between
+from chalicelib.documents import currency
 from chalicelib.errors import Conflict, Forbidden, Unprocessable
 from chalicelib.settings import settings
 from chalicelib.tickets import index, permits, store
@@ -168,16 +169,20 @@ def due_at(ticket: TicketModel) -> str | None:
 def detail(ticket: TicketModel, who: Principal) -> dict[str, Any]:
     step = pending_step(ticket)
     mine = step is not None and may_act(step, ticket, who)
-    documents = sorted(
-        (d for d in (ticket.documents or {}).values() if d.get("confirmed")),
-        key=lambda d: d["uploaded_at"],
+    # Every confirmed document, superseded ones as history (a returned rekomtek).
+    documents = currency.annotate(
+        (ticket.documents or {}).values(),
+        currency.attachments(store.history(ticket.ticket_no)),
     )
     return {
         **summary(ticket),
         "applicant": ticket.applicant,
         "location": ticket.location,
         "ptsp_documents": ticket.ptsp_documents or [],
-        "documents": [document_view(d) for d in documents],
+        "documents": [
+            {**document_view(d), "current": d["current"], "superseded_at": d["superseded_at"]}
+            for d in documents
+        ],
         "rekomtek": ticket.rekomtek,
         "last_decision": ticket.last_decision,
         "decided_at": ticket.decided_at
@@ -207,8 +212,12 @@ def detail(ticket: TicketModel, who: Principal) -> dict[str, Any]:
 
 
 def document_view(document: dict[str, Any]) -> dict[str, Any]:
+    """A document as officials and PTSP see it: no storage key; the uploader by name (the
+    email for documents uploaded before names were kept)."""
     keys = ("id", "kind", "filename", "content_type", "size", "uploaded_at", "uploaded_by", "step")
-    return {k: document.get(k) for k in keys}
+    view = {k: document.get(k) for k in keys}
+    view["uploaded_by_name"] = document.get("uploaded_by_name") or document.get("uploaded_by")
+    return view
 
 
 def track(ticket: TicketModel) -> list[dict[str, Any]]:

@@ -8,11 +8,13 @@ import zlib
 
 import pytest
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from chalicelib.documents.content import (
     KIND_LABELS,
     KINDS,
     MAX_BYTES,
+    MAX_PIXELS,
     demo_pdf,
     demo_png,
     inspect,
@@ -21,8 +23,17 @@ from chalicelib.errors import BadRequest, Unprocessable
 
 TITLE = "Surat Rekomendasi Teknis No. 12/REKOMTEK/2026"
 LINES = ["Pemohon: PT Contoh Sejahtera", "Lokasi: Kota Semarang (110.42, -6.99)"]
-# A minimal JPEG: SOI, an APP0 (JFIF) segment, EOI. Only the markers are checked.
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+
+
+def _jpeg(width: int, height: int, frame: bytes = b"\xc0") -> bytes:
+    """A minimal JPEG: SOI, APP0 (JFIF), a start-of-frame header with the size, EOI.
+    Only the markers and the frame header are checked."""
+    app0 = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof = b"\xff" + frame + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof + b"\xff\xd9"
+
+
+JPEG = _jpeg(640, 480)
 
 
 @pytest.fixture(scope="module")
@@ -231,3 +242,130 @@ def test_demo_png_is_a_2x2_rgb_image_with_correct_crcs() -> None:
     assert (width, height, depth, colour) == (2, 2, 8, 2)
     raw = zlib.decompress(chunks[1][1])
     assert len(raw) == height * (1 + width * 3)
+
+
+# --- decode-size bound of images (decompression bombs) -------------------------------------
+
+
+def _png(width: int, height: int) -> bytes:
+    """A PNG whose IHDR claims `width`×`height`; the pixel data is not what is checked."""
+    chunks = demo_png().split(b"IHDR", 1)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    crc = struct.pack(">I", zlib.crc32(b"IHDR" + header))
+    return chunks[0] + b"IHDR" + header + crc + chunks[1][13 + 4 :]
+
+
+def test_png_of_20000_by_20000_pixels_is_refused_with_its_size() -> None:
+    error = _rejection("PETA", _png(20000, 20000))
+    assert "20.000 × 20.000 piksel (400 megapiksel)" in error.message
+    assert "batas 50 megapiksel" in error.message
+
+
+def test_png_of_exactly_50_megapixels_is_accepted() -> None:
+    assert MAX_PIXELS == 50_000_000
+    assert inspect("PETA", _png(10000, 5000)) == "image/png"
+
+
+def test_png_of_zero_width_is_refused() -> None:
+    error = _rejection("PETA", _png(0, 100))
+    assert "0 piksel" in error.message
+
+
+@pytest.mark.parametrize("frame", [b"\xc0", b"\xc2"], ids=["baseline", "progressive"])
+def test_jpeg_above_50_megapixels_is_refused(frame: bytes) -> None:
+    error = _rejection("PETA", _jpeg(65000, 65000, frame))
+    assert "65.000 × 65.000 piksel" in error.message
+
+
+def test_jpeg_size_is_read_after_other_segments_and_fill_bytes() -> None:
+    plain = _jpeg(65000, 65000)
+    padded = plain[:2] + b"\xff\xfe\x00\x06abcd" + b"\xff" + plain[2:]
+    assert "megapiksel" in _rejection("PETA", padded).message
+
+
+def test_jpeg_without_a_frame_header_is_refused() -> None:
+    app0_only = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+    error = _rejection("PETA", app0_only)
+    assert "JPEG" in error.message
+
+
+# --- active PDF content ----------------------------------------------------------------------
+
+
+def _written(writer: PdfWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _with_root(pdf: bytes, key: str, value: object) -> bytes:
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    writer._root_object[NameObject(key)] = value
+    return _written(writer)
+
+
+def _action(kind: str, **entries: str) -> DictionaryObject:
+    action = DictionaryObject({NameObject("/S"): NameObject(kind)})
+    for key, value in entries.items():
+        action[NameObject(f"/{key}")] = TextStringObject(value)
+    return action
+
+
+def test_pdf_opening_with_javascript_is_refused(pdf: bytes) -> None:
+    hostile = _with_root(pdf, "/OpenAction", _action("/JavaScript", JS="app.alert(1)"))
+    error = _rejection("REKOMTEK", hostile)
+    assert "konten aktif (JavaScript)" in error.message
+    assert "Print to PDF" in error.message
+
+
+def test_pdf_with_document_level_javascript_is_refused(pdf: bytes) -> None:
+    # /Names << /JavaScript << /Names [(salam) <action>] >> >>, the action indirect.
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    action = writer._add_object(_action("/JavaScript", JS="app.alert(1)"))
+    scripts = DictionaryObject(
+        {NameObject("/Names"): ArrayObject([TextStringObject("salam"), action])}
+    )
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/JavaScript"): writer._add_object(scripts)}
+    )
+    assert "JavaScript" in _rejection("REKOMTEK", _written(writer)).message
+
+
+def test_pdf_launching_a_program_is_refused(pdf: bytes) -> None:
+    hostile = _with_root(pdf, "/OpenAction", _action("/Launch", F="cmd.exe"))
+    assert "/Launch" in _rejection("REKOMTEK", hostile).message
+
+
+def test_pdf_with_an_embedded_file_is_refused(pdf: bytes) -> None:
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    writer.add_attachment("bukan-virus.exe", b"MZ...")
+    assert "berkas tertanam" in _rejection("LAMPIRAN", _written(writer)).message
+
+
+def test_pdf_page_with_an_additional_action_is_refused(pdf: bytes) -> None:
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    writer.pages[0][NameObject("/AA")] = DictionaryObject(
+        {NameObject("/O"): _action("/SubmitForm", F="http://contoh.invalid/")}
+    )
+    assert "/AA" in _rejection("REKOMTEK", _written(writer)).message
+
+
+def test_pdf_with_an_xfa_form_is_refused(pdf: bytes) -> None:
+    form = DictionaryObject(
+        {NameObject("/Fields"): ArrayObject(), NameObject("/XFA"): TextStringObject("<xdp/>")}
+    )
+    assert "XFA" in _rejection("REKOMTEK", _with_root(pdf, "/AcroForm", form)).message
+
+
+def test_pdf_hiding_javascript_behind_a_hex_escaped_name_is_refused(pdf: bytes) -> None:
+    hostile = _with_root(pdf, "/OpenAction", _action("/JavaScript", JS="app.alert(1)"))
+    escaped = hostile.replace(b"/JavaScript", b"/J#61vaScript")
+    assert escaped != hostile
+    assert "JavaScript" in _rejection("REKOMTEK", escaped).message
+
+
+def test_pdf_opening_at_its_first_page_is_accepted(pdf: bytes) -> None:
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    page = writer.pages[0].indirect_reference
+    writer._root_object[NameObject("/OpenAction")] = ArrayObject([page, NameObject("/Fit")])
+    assert inspect("REKOMTEK", _written(writer)) == "application/pdf"
