@@ -60,19 +60,26 @@ def done(item: OutboxModel) -> None:
         logger.warning("outbox entry left; the sweeper will repeat it", extra={"id": item.id})
 
 
+def _perform(item: OutboxModel, effects: dict[str, Effect]) -> bool:
+    """Run the entry's effect; True when it is settled (done, or dropped for good)."""
+    try:
+        effects[item.kind](item.payload)
+    except Permanent as error:
+        logger.error("outbox effect dropped", extra={"kind": item.kind, "error": str(error)})
+    except Exception as error:
+        logger.warning(
+            "outbox effect not done yet",
+            extra={"kind": item.kind, "attempts": item.attempts, "error": repr(error)},
+        )
+        return False
+    return True
+
+
 def carry_out(items: Iterable[OutboxModel], effects: dict[str, Effect]) -> None:
     """The fast path, right after the transaction: what fails stays for the sweeper."""
     for item in items:
-        try:
-            effects[item.kind](item.payload)
-        except Permanent as error:
-            logger.warning("outbox effect dropped", extra={"kind": item.kind, "error": str(error)})
-        except Exception as error:
-            logger.warning(
-                "outbox effect postponed", extra={"kind": item.kind, "error": repr(error)}
-            )
-            continue
-        done(item)
+        if _perform(item, effects):
+            done(item)
 
 
 def _lease(item: OutboxModel) -> bool:
@@ -92,18 +99,7 @@ def sweep(effects: dict[str, Effect], limit: int = 100) -> int:
     """Carry out every entry whose lease has run out; returns how many were done."""
     finished = 0
     for item in OutboxModel.by_due.query("due", OutboxModel.due_at <= now_iso(), limit=limit):
-        if not _lease(item):
-            continue
-        try:
-            effects[item.kind](item.payload)
-        except Permanent as error:
-            logger.error("outbox effect dropped", extra={"kind": item.kind, "error": str(error)})
-        except Exception as error:
-            logger.warning(
-                "outbox effect failed again",
-                extra={"kind": item.kind, "attempts": item.attempts, "error": repr(error)},
-            )
-            continue
-        done(item)
-        finished += 1
+        if _lease(item) and _perform(item, effects):
+            done(item)
+            finished += 1
     return finished

@@ -13,15 +13,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import logging
-import signal
-import sys
-import threading
 from typing import Any
 
 import boto3
 from chalice import Chalice
 from chalice.app import SQSEventConfig
 from chalice.local import LambdaContext
+
+from local.runner import SourceRunner, load_app
 
 log = logging.getLogger("dispatcher")
 
@@ -54,16 +53,16 @@ def lambda_event(messages: list[dict[str, Any]], queue_arn: str, region: str) ->
     return {"Records": records}
 
 
-class Dispatcher:
+class Dispatcher(SourceRunner):
     def __init__(
         self, app: Chalice, sqs: Any, region: str, wait_seconds: int = 1, timeout_seconds: int = 30
     ) -> None:
+        super().__init__()
         self._app = app
         self._sqs = sqs
         self._region = region
         self._wait = wait_seconds
         self._timeout = timeout_seconds
-        self._stop = threading.Event()
         self._queues: dict[str, tuple[str, str]] = {}
 
     def sources(self) -> list[SQSEventConfig]:
@@ -123,40 +122,14 @@ class Dispatcher:
                 log.exception("polling %s failed", source.name)
                 self._stop.wait(1)
 
-    def start(self) -> list[threading.Thread]:
-        threads = [
-            threading.Thread(target=self._loop, args=(s,), name=s.name, daemon=True)
-            for s in self.sources()
-        ]
-        for t in threads:
-            t.start()
-        return threads
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def wait(self) -> None:
-        while not self._stop.wait(0.5):
-            pass
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    from local.gateway import ROOT
-
-    sys.path.insert(0, str(ROOT))
-    from chalice.cli.factory import CLIFactory
-
-    app = CLIFactory(project_dir=str(ROOT)).load_chalice_app()
+    app = load_app()
     session = boto3.session.Session()
     dispatcher = Dispatcher(app, session.client("sqs"), session.region_name or "ap-southeast-3")
-    signal.signal(signal.SIGTERM, lambda *_: dispatcher.stop())
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threads = dispatcher.start()
-    log.info("delivering %s", ", ".join(t.name for t in threads) or "no queues")
-    dispatcher.wait()
+    dispatcher.serve(log, "delivering")
 
 
 if __name__ == "__main__":

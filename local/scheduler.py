@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
-import sys
-import threading
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import boto3
 from chalice import Chalice
 from chalice.app import ScheduledEventConfig
 from chalice.local import LambdaContext
+
+from local.runner import SourceRunner, load_app
 
 log = logging.getLogger("scheduler")
 
@@ -38,12 +38,12 @@ def scheduled_event(region: str, name: str) -> dict[str, Any]:
     }
 
 
-class Scheduler:
+class Scheduler(SourceRunner):
     def __init__(self, app: Chalice, region: str, every_seconds: float) -> None:
+        super().__init__()
         self._app = app
         self._region = region
         self._every = every_seconds
-        self._stop = threading.Event()
 
     def sources(self) -> list[ScheduledEventConfig]:
         return [s for s in self._app.event_sources if isinstance(s, ScheduledEventConfig)]
@@ -60,42 +60,14 @@ class Scheduler:
             except Exception:
                 log.exception("%s failed; it runs again at the next tick", source.name)
 
-    def start(self) -> list[threading.Thread]:
-        threads = [
-            threading.Thread(target=self._loop, args=(s,), name=s.name, daemon=True)
-            for s in self.sources()
-        ]
-        for t in threads:
-            t.start()
-        return threads
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def wait(self) -> None:
-        while not self._stop.wait(0.5):
-            pass
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--every", type=float, default=1.0, help="seconds between runs")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    from local.gateway import ROOT
-
-    sys.path.insert(0, str(ROOT))
-    import boto3
-    from chalice.cli.factory import CLIFactory
-
-    app = CLIFactory(project_dir=str(ROOT)).load_chalice_app()
+    app = load_app()
     region = boto3.session.Session().region_name or "ap-southeast-3"
-    scheduler = Scheduler(app, region, args.every)
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.stop())
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threads = scheduler.start()
-    log.info("running %s every %.1f s", ", ".join(t.name for t in threads) or "nothing", args.every)
-    scheduler.wait()
+    Scheduler(app, region, args.every).serve(log, f"every {args.every:.1f} s:")
 
 
 if __name__ == "__main__":

@@ -3,12 +3,12 @@ and overdue tickets, counts that agree with the lists, the bell's unread count (
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from typing import Any
 
 from local.client import application
+from tests.functional.short_steps import decide_until_it_moves_on, shorten_step_timeout
 from tests.stack import RunningStack
 
 KADIS = "kadis@esdm.demo"
@@ -108,17 +108,7 @@ def test_an_overdue_ticket_is_on_the_dashboard_until_it_is_decided(stack: Runnin
     # GIVEN a ticket whose step times out after 2 seconds (its execution restarted short)
     c = stack.client
     no = new_ticket(stack, "Lewat Waktu")
-    sfn = stack.boto3_client("stepfunctions")
-    machine = stack.env["ANDESIT_STATE_MACHINE_ARN"]
-    original = next(
-        e for e in sfn.list_executions(stateMachineArn=machine)["executions"] if e["name"] == no
-    )
-    sfn.stop_execution(executionArn=original["executionArn"])
-    sfn.start_execution(
-        stateMachineArn=machine,
-        name=f"{no}-singkat",
-        input=json.dumps({"ticket_no": no, "region": "SEMARANG DEMAK", "step_timeout_seconds": 2}),
-    )
+    shorten_step_timeout(stack, no)
 
     # WHEN nobody decides in time
     def on_board() -> dict[str, Any] | None:
@@ -138,22 +128,6 @@ def test_an_overdue_ticket_is_on_the_dashboard_until_it_is_decided(stack: Runnin
     # … until Kepala Dinas decides it
     decide_until_it_moves_on(stack, no)
     assert no not in [t["ticket_no"] for t in c.ok("GET", "/tickets/summary", KADIS)["overdue"]]
-
-
-def decide_until_it_moves_on(stack: RunningStack, no: str) -> None:
-    """Kepala Dinas accepts A1 of a ticket that times out every 2 seconds. moto (unlike AWS,
-    which answers TaskTimedOut and so a 409) accepts the token of a step that has just
-    timed out and drops the decision; the step then waits again and is decided again."""
-    for _ in range(5):
-        answer = stack.client.decide(no, KADIS, "A1", "TERIMA")
-        if answer.status_code == 200:
-            try:
-                stack.client.wait_for_step(no, KABID, "A2", timeout=6)
-                return
-            except TimeoutError:
-                continue
-        assert answer.status_code == 409, answer.text
-    raise AssertionError(f"{no} never left A1")
 
 
 def test_the_bell_counts_unread_and_reading_lowers_it(stack: RunningStack) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 
 from local.client import application
-from tests.functional.test_finding_tickets import decide_until_it_moves_on
+from tests.functional.short_steps import decide_until_it_moves_on, shorten_step_timeout
 from tests.stack import RunningStack
 
 KADIS = "kadis@esdm.demo"
@@ -21,17 +20,7 @@ def test_an_overdue_step_is_escalated_reopened_and_still_decidable(stack: Runnin
     no = f"W{uuid.uuid4().hex[:10].upper()}"
     assert c.send_application(application(no, "Eko Prasetyo")).status_code == 201
     first = c.wait_for_step(no, KADIS, "A1")
-    sfn = stack.boto3_client("stepfunctions")
-    machine = stack.env["ANDESIT_STATE_MACHINE_ARN"]
-    original = next(
-        e for e in sfn.list_executions(stateMachineArn=machine)["executions"] if e["name"] == no
-    )
-    sfn.stop_execution(executionArn=original["executionArn"])
-    sfn.start_execution(
-        stateMachineArn=machine,
-        name=f"{no}-singkat",
-        input=json.dumps({"ticket_no": no, "region": "SEMARANG DEMAK", "step_timeout_seconds": 2}),
-    )
+    shorten_step_timeout(stack, no)
 
     # WHEN nobody decides for longer than the timeout
     deadline = time.monotonic() + 30
