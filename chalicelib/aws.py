@@ -21,3 +21,15 @@ _CONFIG = Config(
 @cache
 def client(service: str) -> Any:
     return boto3.session.Session().client(service, region_name=settings().region, config=_CONFIG)
+
+
+_ONE_TRY = Config(
+    retries={"mode": "standard", "max_attempts": 1}, connect_timeout=5, read_timeout=30
+)
+
+
+@cache
+def single_try_client(service: str) -> Any:
+    """For calls that must not be repeated blindly: a SendTaskSuccess retried after a lost
+    reply finds its token spent. The outbox repeats them, knowing what it repeats."""
+    return boto3.session.Session().client(service, region_name=settings().region, config=_ONE_TRY)

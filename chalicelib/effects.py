@@ -9,7 +9,6 @@ from botocore.exceptions import ClientError
 
 from chalicelib import events, outbox
 from chalicelib.aws import client
-from chalicelib.clock import now_iso, seconds_between
 from chalicelib.notifications import email
 from chalicelib.settings import settings
 from chalicelib.tickets import store
@@ -26,27 +25,23 @@ PERMANENT_SNS_ERRORS = {"InvalidParameter", "InvalidParameterValue", "OptedOut"}
 
 
 def complete_step(payload: dict[str, Any]) -> None:
-    """Send the decision to the waiting step; a dead token undoes the claim it came from."""
+    """Send the decision to the waiting step. A dead token is settled at once: if the
+    execution has the decision (an earlier send whose reply was lost), it stands; if not,
+    the claim it came from is undone and `StepNoLongerWaiting` raised."""
     try:
         engine.complete(payload["task_token"], payload["output"])
     except engine.StepNoLongerWaiting:
+        execution = payload.get("execution")
+        if execution and engine.was_delivered(execution, payload["output"]):
+            return
         store.undo_claim(payload["claim"])
         raise
 
 
-# After this long with the ticket untouched, a dead token means the decision never arrived.
-UNSETTLED_SECONDS = 600
-
-
 def _complete_step_later(payload: dict[str, Any]) -> None:
-    """The sweeper's send. A dead token here may also mean an earlier send succeeded (the
-    writer died before deleting its entry): undo only once the ticket shows which it was."""
     try:
-        engine.complete(payload["task_token"], payload["output"])
+        complete_step(payload)
     except engine.StepNoLongerWaiting as error:
-        claim = payload["claim"]
-        age = seconds_between(claim["decided_at"], now_iso()) or 0
-        store.undo_claim(claim, untouched_too=age > UNSETTLED_SECONDS)
         raise outbox.Permanent(str(error)) from error
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -63,6 +64,13 @@ def _park(record: SQSRecord, event: dict, attempts: int, error: str) -> None:
             attempts,
             waited,
             error,
+            first_sent_at=_sent_at(record),
         )
     except Exception:
         logger.exception("admins not told of a parked PTSP letter", extra=event)
+
+
+def _sent_at(record: SQSRecord) -> str | None:
+    """When SQS first received the letter (the same on every redelivery)."""
+    stamp = record.attributes.sent_timestamp
+    return datetime.fromtimestamp(int(stamp) / 1000, UTC).isoformat() if stamp else None

@@ -10,6 +10,8 @@ from chalicelib.tickets import permits, service
 
 bp = Blueprint(__name__)
 OFFICIALS = service.OFFICIALS
+MAX_QUERY_CHARS = 100
+MAX_QUERY_WORDS = 5
 
 
 @bp.route("/permit-types", methods=["GET"])
@@ -29,11 +31,19 @@ def list_tickets() -> dict:
         raise BadRequest("Parameter box harus pending atau decided.", code="INVALID_BOX")
     if permit_type and permit_type not in permits.PERMIT_TYPES:
         raise BadRequest("Jenis izin tidak dikenal.", code="INVALID_PERMIT_TYPE")
+    q = query(request, "q")
+    if q and (len(q) > MAX_QUERY_CHARS or len(q.split()) > MAX_QUERY_WORDS):
+        raise BadRequest(
+            f"Kata pencarian terlalu panjang: paling banyak {MAX_QUERY_CHARS} karakter dan "
+            f"{MAX_QUERY_WORDS} kata (nomor ticket atau nama pemohon).",
+            code="INVALID_QUERY",
+            field="q",
+        )
     return service.list_tickets(
         principal(request),
         box,
         permit_type,
-        query(request, "q"),
+        q,
         query(request, "cursor"),
         page_size(request),
     )
@@ -42,7 +52,7 @@ def list_tickets() -> dict:
 list_tickets.query_params = {  # type: ignore[attr-defined]
     "box": "pending (default) or decided.",
     "permit_type": "One of the permit type codes.",
-    "q": "Ticket number or a word of the applicant's name (prefix, any case).",
+    "q": "Ticket number or words of the applicant's name (prefix, any case; ≤ 100 chars, 5 words).",
     "cursor": "next_cursor of the previous page.",
     "limit": "1–100, default 20.",
 }

@@ -41,7 +41,13 @@ def compose(ticket_no: str, status: str, attempts: int, waited_seconds: int) -> 
 
 
 def tell_admins(
-    letter_id: str, ticket_no: str, status: str, attempts: int, waited_seconds: int, error: str
+    letter_id: str,
+    ticket_no: str,
+    status: str,
+    attempts: int,
+    waited_seconds: int,
+    error: str,
+    first_sent_at: str | None = None,
 ) -> int:
     """Notify every enabled ADMIN once per parked letter; returns how many were told."""
     title, message = compose(ticket_no, status, attempts, waited_seconds)
@@ -53,7 +59,9 @@ def tell_admins(
     }
     link = ticket_link(ticket_no)
     now = now_iso()
-    notification_id = _notification_id(now, letter_id)
+    # The id comes from the letter alone: telling the admins again (a redelivered park)
+    # finds the notifications stored and sends nothing twice.
+    notification_id = _notification_id(first_sent_at or now, letter_id)
     told = 0
     for admin in users().members(ADMIN_ROLE):
         item = NotificationModel(

@@ -24,12 +24,12 @@ def decided_scope(email: str) -> str:
 
 
 def words(search_text: str | None) -> list[str]:
-    """Distinct words of the search text, in order, at most MAX_WORDS."""
-    seen: list[str] = []
-    for word in (search_text or "").split():
-        if word not in seen:
-            seen.append(word)
-    return seen[:MAX_WORDS]
+    """Distinct words of the search text, in order, at most MAX_WORDS; a word that begins
+    another one is left out (the longer one answers every prefix the shorter does), so no
+    ticket is found twice by one search."""
+    found = list(dict.fromkeys((search_text or "").split()))
+    kept = [w for w in found if not any(o != w and o.startswith(w) for o in found)]
+    return kept[:MAX_WORDS]
 
 
 def word_key(scope: str, word: str, permit_type: str | None = None) -> str:

@@ -384,7 +384,14 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
         effects.COMPLETE_STEP,
         {
             "task_token": ticket.pending["task_token"],
-            "output": {"action": option.action, "actor": who.email, "role": step.role},
+            "execution": ticket.pending.get("execution"),
+            # decided_at makes the output this decision's own in the execution's history
+            "output": {
+                "action": option.action,
+                "actor": who.email,
+                "role": step.role,
+                "decided_at": decision.decided_at,
+            },
             "claim": record,
         },
     )
@@ -401,6 +408,10 @@ def _forward(sent: OutboxModel) -> None:
     except engine.StepNoLongerWaiting:
         outbox.done(sent)
         raise
+    except Conflict as error:  # the undo met a busy ticket: the sweeper finishes it
+        raise engine.StepNoLongerWaiting(
+            "Langkah ini sudah tidak menunggu keputusan; muat ulang halaman sebentar lagi."
+        ) from error
     except Exception as error:
         logger.warning("decision forwarded later", extra={"error": repr(error)})
         return

@@ -3,6 +3,7 @@ failed conditions become domain errors (`Conflict`) or, for replayed messages, n
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -44,9 +45,39 @@ def _connection() -> Connection:
 
 
 def condition_failed(error: Exception) -> bool:
-    """A conditional write or transaction refused because its condition did not hold."""
+    """A conditional write or transaction refused because its condition did not hold (not
+    because another transaction touched one of its items at the same moment)."""
     code = getattr(error, "cause_response_code", None)
-    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
+    if code == "ConditionalCheckFailedException":
+        return True
+    if code != "TransactionCanceledException":
+        return False
+    reasons = [r for r in (getattr(error, "cancellation_reasons", None) or []) if r]
+    return not reasons or any(r.code == "ConditionalCheckFailed" for r in reasons)
+
+
+TRANSIENT_REASONS = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+
+
+def _transient(error: TransactWriteError) -> bool:
+    """Cancelled only because other writes were busy with the same items: try again."""
+    if error.cause_response_code in ("TransactionInProgressException", "ThrottlingException"):
+        return True
+    reasons = [r for r in (getattr(error, "cancellation_reasons", None) or []) if r]
+    return bool(reasons) and all(r.code in TRANSIENT_REASONS for r in reasons)
+
+
+def _commit(write: Callable[[TransactWrite], None], attempts: int = 5) -> None:
+    """One transaction, tried again (with jitter) while it only collides with others."""
+    for attempt in range(attempts):
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                write(tx)
+            return
+        except TransactWriteError as error:
+            if attempt == attempts - 1 or condition_failed(error) or not _transient(error):
+                raise
+            time.sleep(random.uniform(0.01, 0.04) * 2**attempt)
 
 
 def search_text(*parts: str | None) -> str:
@@ -110,12 +141,15 @@ def create(
         entered_at=ticket.created_at,
         decided_at=ticket.created_at,
     )
+
+    def write(tx: TransactWrite) -> None:
+        tx.save(ticket, condition=TicketModel.ticket_no.does_not_exist())
+        tx.save(marker, condition=IdempotencyModel.id.does_not_exist())
+        tx.save(arrival)
+        _save_all(tx, owed)
+
     try:
-        with TransactWrite(connection=_connection()) as tx:
-            tx.save(ticket, condition=TicketModel.ticket_no.does_not_exist())
-            tx.save(marker, condition=IdempotencyModel.id.does_not_exist())
-            tx.save(arrival)
-            _save_all(tx, owed)
+        _commit(write)
     except TransactWriteError as error:
         if not condition_failed(error):
             raise
@@ -156,6 +190,7 @@ def pending_of(step: Step, message: dict[str, Any]) -> dict[str, Any]:
             {"action": o.action, "requires": o.requires, "result": o.result} for o in step.options
         ],
         "task_token": message["task_token"],
+        "execution": message.get("execution"),
         "entered_at": message["entered_at"],
     }
 
@@ -191,8 +226,7 @@ def _transact(ticket_no: str, build: Callable[[TicketModel], Write | None]) -> b
         if write is None:
             return False
         try:
-            with TransactWrite(connection=_connection()) as tx:
-                write(tx)
+            _commit(write)
         except TransactWriteError as error:
             if not condition_failed(error):
                 raise
@@ -270,9 +304,16 @@ def record_overdue(ticket_no: str, message: dict[str, Any], owed_for: Owed) -> b
             entered_at=ticket.entered_at,
             decided_at=message["entered_at"],
         )
+        if _logged(overdue):
+            return None
         actions = [TicketModel.overdue_count.add(1), TicketModel.version.add(1)]
         ops: list[index.Op] = []
-        if ticket.inbox_key and not ticket.overdue_since and ticket.entered_at:
+        pending = ticket.pending or {}
+        waiting_there = (pending.get("step"), pending.get("status")) == (
+            message["step"],
+            message["status"],
+        )
+        if waiting_there and ticket.inbox_key and not ticket.overdue_since and ticket.entered_at:
             actions.append(TicketModel.overdue_since.set(ticket.entered_at))
             ops.append(index.put_overdue(ticket.inbox_key, ticket, ticket.entered_at))
         owed = owed_for(ticket)
@@ -285,10 +326,15 @@ def record_overdue(ticket_no: str, message: dict[str, Any], owed_for: Owed) -> b
 
         return write
 
+    return _transact(ticket_no, build)
+
+
+def _logged(item: HistoryModel) -> bool:
     try:
-        return _transact(ticket_no, build)
-    except Conflict:
-        return False  # the escalation was logged already (its history item exists)
+        HistoryModel.get(item.ticket_no, item.seq, consistent_read=True)
+    except DoesNotExist:
+        return False
+    return True
 
 
 def final_decision_time(ticket: TicketModel, message: dict[str, Any]) -> str:
@@ -458,19 +504,22 @@ def claim(
     ops = _inbox_ops(ticket, None, None)
     if first_by_actor:
         ops += index.enter(index.decided_scope(decision.actor_email), ticket)
+
+    def write(tx: TransactWrite) -> None:
+        tx.update(
+            ticket,
+            actions=actions,
+            # The version changes with every write, so an unchanged version means the
+            # pending step (and its task token) is the one this decision was made on.
+            condition=(TicketModel.version == ticket.version) & TicketModel.pending.exists(),
+        )
+        tx.save(history, condition=HistoryModel.seq.does_not_exist())
+        tx.save(marker)
+        index.apply(tx, ops)
+        _save_all(tx, owed)
+
     try:
-        with TransactWrite(connection=_connection()) as tx:
-            tx.update(
-                ticket,
-                actions=actions,
-                # The version changes with every write, so an unchanged version means the
-                # pending step (and its task token) is the one this decision was made on.
-                condition=(TicketModel.version == ticket.version) & TicketModel.pending.exists(),
-            )
-            tx.save(history, condition=HistoryModel.seq.does_not_exist())
-            tx.save(marker)
-            index.apply(tx, ops)
-            _save_all(tx, owed)
+        _commit(write)
     except TransactWriteError as error:
         if condition_failed(error):
             raise Conflict(
@@ -489,26 +538,25 @@ def decided_marker(email: str, ticket_no: str) -> DecidedModel | None:
         return None
 
 
-def undo_claim(record: dict[str, Any], untouched_too: bool = True) -> bool:
-    """Undo a claim whose task token turned out dead, unless the workflow moved on past it.
+def undo_claim(record: dict[str, Any]) -> bool:
+    """Undo a claim whose decision never reached the workflow (its token died first).
 
-    Untouched since the claim: the ticket as it was, back in its inbox. But a repeated send
-    may find the token dead because the first one succeeded and the next step is not
-    recorded yet: with `untouched_too` False that case raises `StillUnsettled` (try later).
-    Reopened at the same step after a timeout (the workflow's new step message already put
-    it back in its inbox): only the decision's own traces. Anywhere else: the decision went
-    through; nothing to undo.
+    Untouched since the claim: the ticket as it was, back in its inbox. Changed since (the
+    step reopened after a timeout, an escalation logged, a document confirmed) but the
+    claim's decision still the last one: only the decision's own traces, and the overdue
+    mark it had. Anything else: a later decision stands; nothing to undo.
     """
     restore = record["restore"]
 
     def build(ticket: TicketModel) -> Write | None:
         if ticket.version == record["version"]:
-            if not untouched_too:
-                raise StillUnsettled(record["ticket_no"])
             names: tuple[str, ...] = CLAIMED_ATTRIBUTES
             ops = _back_in_inbox(ticket, restore)
-        elif _reopened_since(ticket, record):
+        elif not ticket.final and _still_last(ticket, record):
             names, ops = ("last_decision", "rekomtek"), []
+            if ticket.inbox_key and restore.get("overdue_since") and not ticket.overdue_since:
+                names += ("overdue_since",)
+                ops.append(index.put_overdue(ticket.inbox_key, ticket, restore["overdue_since"]))
         else:
             return None
         actions = [
@@ -522,7 +570,9 @@ def undo_claim(record: dict[str, Any], untouched_too: bool = True) -> bool:
 
         def write(tx: TransactWrite) -> None:
             tx.update(
-                ticket, actions=[*actions, TicketModel.version.add(1)], condition=_unchanged(ticket)
+                ticket,
+                actions=[*actions, TicketModel.version.add(1)],
+                condition=_unchanged(ticket),
             )
             tx.delete(HistoryModel(ticket.ticket_no, f"{record['decided_at']}#DECISION"))
             if record.get("marker_before"):
@@ -536,8 +586,8 @@ def undo_claim(record: dict[str, Any], untouched_too: bool = True) -> bool:
     return _transact(record["ticket_no"], build)
 
 
-class StillUnsettled(Exception):
-    """The workflow has not shown yet whether the decision went through."""
+def _still_last(ticket: TicketModel, record: dict[str, Any]) -> bool:
+    return (ticket.last_decision or {}).get("decided_at") == record["decided_at"]
 
 
 def _back_in_inbox(ticket: TicketModel, restore: dict[str, Any]) -> list[index.Op]:
@@ -548,13 +598,6 @@ def _back_in_inbox(ticket: TicketModel, restore: dict[str, Any]) -> list[index.O
     if restore.get("overdue_since"):
         ops.append(index.put_overdue(key, ticket, restore["overdue_since"]))
     return ops
-
-
-def _reopened_since(ticket: TicketModel, record: dict[str, Any]) -> bool:
-    pending = ticket.pending or {}
-    return (
-        pending.get("state") == record["state"] and (ticket.entered_at or "") > record["decided_at"]
-    )
 
 
 def update_documents(ticket_no: str, change: Any) -> TicketModel:
@@ -720,11 +763,14 @@ def save_notification(item: NotificationModel, owed: list[OutboxModel]) -> bool:
     """A new unread notification with what it owes (text message, email) and one more in
     the recipient's unread count; False if it was stored before."""
     item.unread_at = item.notification_id
+
+    def write(tx: TransactWrite) -> None:
+        tx.save(item, condition=NotificationModel.notification_id.does_not_exist())
+        tx.update(_unread(item.recipient), actions=[CounterModel.n.add(1)])
+        _save_all(tx, owed)
+
     try:
-        with TransactWrite(connection=_connection()) as tx:
-            tx.save(item, condition=NotificationModel.notification_id.does_not_exist())
-            tx.update(_unread(item.recipient), actions=[CounterModel.n.add(1)])
-            _save_all(tx, owed)
+        _commit(write)
     except TransactWriteError as error:
         if condition_failed(error):
             return False
@@ -734,14 +780,17 @@ def save_notification(item: NotificationModel, owed: list[OutboxModel]) -> bool:
 
 def mark_read(item: NotificationModel) -> bool:
     """Read once: the flag and the unread count change together; False if read before."""
+
+    def write(tx: TransactWrite) -> None:
+        tx.update(
+            item,
+            actions=[NotificationModel.read.set(True), NotificationModel.unread_at.remove()],
+            condition=NotificationModel.unread_at.exists(),
+        )
+        tx.update(_unread(item.recipient), actions=[CounterModel.n.add(-1)])
+
     try:
-        with TransactWrite(connection=_connection()) as tx:
-            tx.update(
-                item,
-                actions=[NotificationModel.read.set(True), NotificationModel.unread_at.remove()],
-                condition=NotificationModel.read == False,  # noqa: E712
-            )
-            tx.update(_unread(item.recipient), actions=[CounterModel.n.add(-1)])
+        _commit(write)
     except TransactWriteError as error:
         if condition_failed(error):
             return False

@@ -12,7 +12,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.aws import client
+from chalicelib.aws import client, single_try_client
 from chalicelib.errors import Conflict, ServiceUnavailable
 from chalicelib.settings import settings
 from chalicelib.workflow.definition import WorkflowDefinition
@@ -74,7 +74,9 @@ def execution_arn(machine_arn: str, name: str) -> str:
 
 def complete(task_token: str, decision: dict[str, Any]) -> None:
     try:
-        client("stepfunctions").send_task_success(taskToken=task_token, output=json.dumps(decision))
+        single_try_client("stepfunctions").send_task_success(
+            taskToken=task_token, output=json.dumps(decision)
+        )
     except ClientError as error:
         if _error_code(error) in DEAD_TOKEN_ERRORS:
             raise StepNoLongerWaiting(
@@ -88,3 +90,34 @@ def complete(task_token: str, decision: dict[str, Any]) -> None:
         raise WorkflowUnavailable(
             "Keputusan tidak dapat diteruskan ke alur persetujuan saat ini; coba lagi.",
         ) from error
+
+
+HISTORY_PAGES = 3
+
+
+def was_delivered(execution_arn: str, decision: dict[str, Any]) -> bool:
+    """Whether the execution received this decision (a `TaskSucceeded` with it as output):
+    a dead token after a lost reply or a repeated send is then no refusal."""
+    pages = client("stepfunctions").get_paginator("get_execution_history")
+    try:
+        for page in pages.paginate(
+            executionArn=execution_arn,
+            reverseOrder=True,
+            PaginationConfig={"MaxItems": 1000 * HISTORY_PAGES, "PageSize": 1000},
+        ):
+            for event in page["events"]:
+                details = event.get("taskSucceededEventDetails")
+                if details and _same(details.get("output"), decision):
+                    return True
+    except (BotoCoreError, ClientError) as error:
+        raise WorkflowUnavailable(
+            "Riwayat alur persetujuan tidak dapat dibaca saat ini; coba lagi."
+        ) from error
+    return False
+
+
+def _same(output: str | None, decision: dict[str, Any]) -> bool:
+    try:
+        return json.loads(output or "null") == decision
+    except ValueError:
+        return False

@@ -38,6 +38,14 @@ def decide(args: dict[str, Any]) -> None:
 
     if args.get("die_at") == "before SendTaskSuccess":
         die_when_called(engine, "complete")
+    if args.get("die_at") == "after SendTaskSuccess":
+        sent = engine.complete
+
+        def send_then_die(*call: Any, **kwargs: Any) -> None:
+            sent(*call, **kwargs)
+            killed()
+
+        engine.complete = send_then_die
     if args.get("step_functions") == "unreachable":
         # A warm worker (definition read at its cold start) that loses Step Functions.
         engine.definition()

@@ -112,6 +112,25 @@ def test_decision_claimed_then_worker_killed_still_reaches_the_workflow(
     assert again.status_code == 409
 
 
+def test_decision_sent_then_worker_killed_is_kept_when_the_sweeper_repeats_it(
+    stack: RunningStack,
+) -> None:
+    # GIVEN a ticket waiting for Kepala Dinas
+    no = new_ticket(stack, "Balasan Hilang")
+    stack.client.wait_for_step(no, KADIS, "A1")
+
+    # WHEN the worker sends the decision and dies before deleting its outbox entry (the
+    # sweeper then sends it again and finds the token spent)
+    run = run_harness(stack, "decide", {**kadis_accepts(no), "die_at": "after SendTaskSuccess"})
+    assert run.returncode == KILLED, run.stderr
+
+    # THEN the decision stands: the workflow moved on and the track keeps it, once
+    stack.client.wait_for_step(no, KABID, "A2", timeout=30)
+    time.sleep(4)  # the lease (2 s) runs out and the sweeper repeats the send
+    assert decisions(stack, no) == [("A1", "TERIMA")]
+    assert stack.client.ok("GET", f"/tickets/{no}", KABID)["last_decision"]["action"] == "TERIMA"
+
+
 def test_decision_while_step_functions_is_unreachable_is_kept_and_delivered_later(
     stack: RunningStack,
 ) -> None:
@@ -122,8 +141,9 @@ def test_decision_while_step_functions_is_unreachable_is_kept_and_delivered_late
     # WHEN the decision is made by a worker that cannot reach Step Functions at all
     run = run_harness(stack, "decide", {**kadis_accepts(no), "step_functions": "unreachable"})
 
-    # THEN the official is told it is recorded (no error) …
+    # THEN the official is told it is recorded (no error), the send having failed …
     assert run.returncode == 0, run.stderr
+    assert "decision forwarded later" in run.stdout + run.stderr
     assert json.loads(run.stdout.strip().splitlines()[-1])["status"] == "DITERIMA KEPALA BIDANG"
     # … and the decision reaches the workflow once it is reachable (the sweeper's run)
     stack.client.wait_for_step(no, KABID, "A2", timeout=30)

@@ -43,6 +43,13 @@ def test_search_without_a_permit_type_finds_every_type_and_says_how_many(
     assert [t["ticket_no"] for t in by_number["items"]] == [iujp] and by_number["total"] == 1
 
 
+def test_a_search_too_long_to_be_a_name_is_a_400(stack: RunningStack) -> None:
+    for q in ("a" * 101, "satu dua tiga empat lima enam", "x" * 2000):
+        answer = stack.client.call("GET", "/tickets", KADIS, params={"q": q})
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["code"] == "INVALID_QUERY"
+
+
 def test_counts_totals_and_lists_agree_before_and_after_a_decision(stack: RunningStack) -> None:
     # GIVEN a regional branch of its own region, with three tickets waiting for it
     c = stack.client

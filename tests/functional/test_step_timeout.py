@@ -38,7 +38,7 @@ def test_an_overdue_step_is_escalated_reopened_and_still_decidable(stack: Runnin
     assert detail["pending"]["entered_at"] > first["pending"]["entered_at"]
     assert detail["overdue_count"] >= 1
     titles = []
-    for _ in range(50):
+    for _ in range(150):  # the escalation reaches every Kepala Dinas through the queues
         titles = [
             n["title"]
             for n in c.ok("GET", "/notifications?limit=100", KADIS)["items"]
