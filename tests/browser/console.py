@@ -15,7 +15,7 @@ def login(page: Page, email: str, password: str = PASSWORD, path: str = "/") -> 
     page.get_by_role("button", name="DINAS ESDM PROVINSI JAWA TENGAH").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Email Address").fill(email)
-    dialog.get_by_label("Password").fill(password)
+    dialog.get_by_label("Password", exact=True).fill(password)
     dialog.get_by_role("button", name="Login").click()
     expect(page.get_by_role("button", name="Logout")).to_be_visible()
 

@@ -87,6 +87,11 @@ export function wireDateField(root, id) {
   };
 
   input.addEventListener("input", showHint);
+  // what was typed (5/9/2019, 2019-09-05) is shown back the way letters write it
+  input.addEventListener("blur", () => {
+    const iso = parseDate(input.value);
+    if (iso && input.value !== isoToField(iso)) input.value = isoToField(iso);
+  });
   opener.addEventListener("click", () => toggle(cal.hidden));
   cal.addEventListener("click", (e) => {
     const step = e.target.closest("[data-step]");

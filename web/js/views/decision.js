@@ -116,7 +116,12 @@ function rekomtekFieldset(val, r) {
         value="${val("jangka-waktu", r.jangka_waktu)}"></div>
       <label for="berkas-rekomtek">Unggah surat rekomendasi teknis lampiran peta (PDF)</label>
       <div class="upload">
-        <input id="berkas-rekomtek" name="berkas" type="file" accept="application/pdf,.pdf">
+        <div class="file-pick">
+          <input id="berkas-rekomtek" name="berkas" type="file" accept="application/pdf,.pdf" class="file-input"
+            aria-describedby="berkas-nama">
+          <span class="btn btn-secondary file-button" aria-hidden="true">Pilih Berkas PDF</span>
+          <span id="berkas-nama" class="muted file-name">Belum ada berkas dipilih.</span>
+        </div>
         <div class="progress-row" id="upload-progress-row" hidden>
           <progress id="upload-progress" max="100" value="0" aria-label="Kemajuan unggahan"></progress>
           <span id="upload-percent">0%</span>
@@ -165,6 +170,7 @@ export function wireDecision(view, t, hooks) {
   $("#berkas-rekomtek").addEventListener("change", (e) => {
     const file = e.target.files && e.target.files[0];
     st.docId = null;
+    $("#berkas-nama").textContent = file ? file.name : "Belum ada berkas dipilih.";
     if (file) upload(f, file);
   });
   form.addEventListener("submit", (e) => {
