@@ -114,7 +114,9 @@ def test_rejection_loop_ends_ditolak_dinas_esdm(stack: RunningStack, new_page, s
     # Cabang Dinas rejects with a note; Kabid forwards; Kadis rejects for good
     open_detail_to_decide(cabdin, no)
     choose(cabdin, "TOLAK")
-    cabdin.get_by_label(re.compile("^(Alasan|Catatan)")).fill("Lokasi tumpang tindih dengan kawasan lindung.")
+    cabdin.get_by_label(re.compile("^(Alasan|Catatan)")).fill(
+        "Lokasi tumpang tindih dengan kawasan lindung."
+    )
     check_and_save(cabdin)
     expect_status(cabdin, "DITOLAK CABANG DINAS WILAYAH")
 

@@ -76,14 +76,18 @@ def test_dates_are_indonesian_and_times_wib_on_a_new_york_pc(
     berlaku.fill("5/9/2020")
     berlaku.blur()
     expect(berlaku).to_have_value("05-09-2020")
-    page.locator('[data-date-field="masa-berlaku"]').get_by_role("button", name="Pilih tanggal").click()
+    page.locator('[data-date-field="masa-berlaku"]').get_by_role(
+        "button", name="Pilih tanggal"
+    ).click()
     expect(page.locator("#masa-berlaku-cal")).to_contain_text("September 2020")
     page.get_by_role("button", name="6 September 2020", exact=True).click()
     expect(berlaku).to_have_value("06-09-2020")
     page.get_by_label("Jangka Waktu Izin").fill("1 Tahun")
     pdf = tmp_path / "rekomtek.pdf"
     pdf.write_bytes(demo_pdf("Surat Rekomendasi Teknis", [f"Ticket {no}"]))
-    page.get_by_label("Unggah surat rekomendasi teknis lampiran peta (PDF)").set_input_files(str(pdf))
+    page.get_by_label("Unggah surat rekomendasi teknis lampiran peta (PDF)").set_input_files(
+        str(pdf)
+    )
     expect(page.get_by_text("Berkas diterima: rekomtek.pdf")).to_be_visible()
     shot(page, "tanggal rekomtek diketik hari-bulan-tahun di PC New York")
     check_and_save(page)
@@ -176,7 +180,9 @@ def test_the_next_official_sees_the_reason_where_he_decides(
     open_detail_to_decide(page, no)
 
     box = page.locator("#alasan-terakhir")
-    expect(box).to_contain_text(re.compile(r"Dikembalikan oleh Kepala Bidang .* pada \d{1,2} \w+ \d{4} \d{2}\.\d{2} WIB"))
+    expect(box).to_contain_text(
+        re.compile(r"Dikembalikan oleh Kepala Bidang .* pada \d{1,2} \w+ \d{4} \d{2}\.\d{2} WIB")
+    )
     expect(box).to_contain_text(f"Alasan: {REASON}")
     shot(page, "alasan pengembalian di detail")
 
