@@ -18,17 +18,14 @@ export class ApiError extends Error {
 }
 
 export const session = {
-  /** The stored session, even with an expired token (it may still be renewed); null if none. */
+  /**
+   * The stored session, even when its token has expired: the console stays on screen and the
+   * first refused request renews it or asks for the password in place; null if none.
+   */
   get() {
     try {
       const s = JSON.parse(localStorage.getItem(KEY) || "null");
-      if (!s || !s.token) return null;
-      // an expired token without a refresh token cannot come back
-      if (s.expires_at && Date.now() > s.expires_at && !s.refresh_token) {
-        localStorage.removeItem(KEY);
-        return null;
-      }
-      return s;
+      return s && s.token ? s : null;
     } catch {
       return null;
     }

@@ -528,7 +528,7 @@ window.addEventListener("etracking:unauthorized", () => {
  */
 function reauthInPlace() {
   const before = currentUser();
-  if (!state.shell || !before) return Promise.resolve(false);
+  if (!before) return Promise.resolve(false);
   return new Promise((resolve) => {
     const dialog = loginDialog(document.body, {
       title: "Sesi berakhir — Login kembali",
