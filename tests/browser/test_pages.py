@@ -8,6 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from chalicelib.documents.content import demo_pdf
 from local.client import application
 from tests.browser.conftest import PHONE
 from tests.browser.console import find_row, login, logout
@@ -69,7 +70,8 @@ def test_notification_bell_page_and_proses_izin(stack: RunningStack, new_page, s
     page = new_page()
     login(page, KABID)
 
-    bell = page.get_by_role("button", name="Notifikasi")
+    # the bell's accessible name says how many are unread (not only its badge)
+    bell = page.get_by_role("button", name=re.compile(r"^Notifikasi, \d+ belum dibaca$"))
     expect(bell).to_contain_text(re.compile(r"\d"))
     unread_before = int(re.sub(r"\D", "", bell.inner_text()) or 0)
     bell.click()
@@ -128,6 +130,10 @@ def test_official_changes_profile_and_password(stack: RunningStack, new_page, sh
     page.get_by_role("button", name="Simpan Informasi").click()
     expect(page.locator("header").get_by_text("Dra. Wulan Sari")).to_be_visible()
     expect(page.locator("header .avatar")).to_have_text("WS")
+    # the password rule is shown before anything is typed
+    expect(page.get_by_text("huruf besar, huruf kecil, angka, dan simbol").first).to_be_visible()
+    page.get_by_label("Password Baru", exact=True).fill("pendek")
+    page.get_by_role("button", name="Ubah Password").click()
     page.get_by_label("Password Lama").fill("Awal#2026abc")
     page.get_by_label("Password Baru", exact=True).fill("Baru#2026xyz")
     page.get_by_label("Ulangi Password Baru").fill("Baru#2026xyz")
@@ -169,3 +175,61 @@ def test_landing_offers_login_and_both_downloads(stack: RunningStack, new_page, 
     shot(page, "form login")
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
+
+
+def test_after_logout_and_back_the_next_login_opens_the_dashboard(
+    stack: RunningStack, new_page, shot
+) -> None:
+    page = new_page()
+    login(page, KADIS)
+    page.get_by_role("link", name="Profil").first.click()
+    expect(page.get_by_role("heading", name="Profil")).to_be_visible()
+    logout(page)
+
+    page.go_back()
+    page.wait_for_url(re.compile(r"#/$"))  # Back leads to the landing page, not to Profil
+    login(page, KADIS, path=None)
+
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    assert page.url.endswith("#/dashboard")
+
+
+def test_no_step_codes_and_an_emblem_that_fits(stack: RunningStack, new_page, shot) -> None:
+    page = new_page()
+    login(page, KADIS, path="/#/tiket/27419")
+    expect(page.get_by_text("Aceng Sudegdo").first).to_be_visible()
+    assert not re.search(r"Langkah A\d+", page.locator("main").inner_text())
+    page.get_by_role("button", name="Track").first.click()
+    expect(page.locator("#timeline")).to_be_visible()
+    assert not re.search(r"Langkah A\d+", page.locator("main").inner_text())
+    fits = page.evaluate(
+        """() => [...document.querySelectorAll("svg.emblem")].every((svg) => {
+          const text = svg.querySelector("text").getBBox();
+          const disc = svg.querySelector(".emblem-disc").getBBox();
+          return text.x >= disc.x && text.x + text.width <= disc.x + disc.width;
+        })"""
+    )
+    assert fits
+
+
+def test_documents_show_the_uploaders_name_and_superseded_letters(
+    stack: RunningStack, new_page, shot
+) -> None:
+    # needs server contract: documents uploaded_by_name, current, superseded_at
+    cabdin = "cabdin.semarang@esdm.demo"
+    no = new_ticket(stack, "Surat Diganti")
+    assert stack.client.decide(no, KADIS, "A1", "TERIMA").status_code == 200
+    assert stack.client.decide(no, KABID, "A2", "TERIMA").status_code == 200
+    stack.client.wait_for_step(no, cabdin, "A4")
+    pdf = demo_pdf("Surat Rekomendasi Teknis", [f"Ticket {no}"])
+    assert stack.client.upload(no, cabdin, pdf, filename="rekomtek-lama.pdf").status_code == 200
+    assert stack.client.upload(no, cabdin, pdf, filename="rekomtek-baru.pdf").status_code == 200
+    page = new_page()
+    login(page, cabdin, path=f"/#/tiket/{no}")
+
+    table = page.locator("#tabel-dokumen")
+    expect(table).to_contain_text("Cabang Dinas Wilayah Semarang")
+    old = table.locator("tr.superseded")
+    expect(old).to_contain_text("rekomtek-lama.pdf")
+    expect(old).to_contain_text("Digantikan")
+    shot(page, "surat yang digantikan")
