@@ -8,6 +8,9 @@ import { icon } from "../icons.js";
 import { TICKET_COLUMNS, wireGo } from "../ui.js";
 import { ticketRow } from "./list.js";
 
+// the dashboard's tables open the ticket; map and track are one click further, on its page
+const DETAIL_ONLY = { map: false, track: false };
+
 export async function show(ctx) {
   ctx.setTitle("Dashboard");
   render(ctx.el, html`<h1>Dashboard</h1><p class="muted">Memuat data…</p>`);
@@ -69,7 +72,7 @@ function table(id, caption, rows, extra) {
   return html`<div class="table-wrap"><table class="data responsive" id="${id}">
     <caption class="sr-only">${caption}</caption>
     <thead><tr>${TICKET_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}<th scope="col">Aksi</th></tr></thead>
-    <tbody>${rows.map((t) => ticketRow(t, { extra: extra ? extra(t) : "" }))}</tbody>
+    <tbody>${rows.map((t) => ticketRow(t, { extra: extra ? extra(t) : "", buttons: DETAIL_ONLY }))}</tbody>
   </table></div>`;
 }
 

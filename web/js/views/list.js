@@ -103,7 +103,7 @@ export async function mountList(ctx, { title, intro, tabs, box, code, base }) {
     render(
       rows,
       items.length
-        ? items.map(ticketRow)
+        ? items.map((t) => ticketRow(t))
         : html`<tr class="empty-row"><td colspan="7">Tidak ada data izin.</td></tr>`
     );
     $("#tabel-izin").removeAttribute("aria-busy");
@@ -161,7 +161,7 @@ export function totalText(page, count, total) {
 }
 
 /** One ticket as a table row (lists, search, dashboard). */
-export function ticketRow(t, { extra = "" } = {}) {
+export function ticketRow(t, { extra = "", buttons = {} } = {}) {
   return html`<tr data-ticket="${t.ticket_no}" class="${t.overdue ? "overdue" : ""}">
     <td data-label="Nomor Ticket"><a href="#/tiket/${encodeURIComponent(t.ticket_no)}" class="ticket-no">${t.ticket_no}</a></td>
     <td data-label="Nama Pemohon">${t.applicant_name}</td>
@@ -169,6 +169,6 @@ export function ticketRow(t, { extra = "" } = {}) {
     <td data-label="Tanggal Pengajuan">${formatDate(t.submitted_at)}</td>
     <td data-label="Status Saat Ini">${statusBadge(t.status)}${extra}</td>
     <td data-label="Posisi">${t.position}</td>
-    <td data-label="Aksi" class="actions">${ticketButtons(t.ticket_no)}</td>
+    <td data-label="Aksi" class="actions">${ticketButtons(t.ticket_no, buttons)}</td>
   </tr>`;
 }
