@@ -437,7 +437,10 @@ async function route() {
 
   if (!logged) {
     if (sessionStorage.getItem(LEFT_KEY)) {
-      location.replace("#/"); // Back after Logout: the login that follows starts at the dashboard
+      // Back after Logout: the landing page again (in this same event, no second render),
+      // and the login that follows starts at the dashboard
+      history.replaceState(null, "", "#/");
+      route();
       return;
     }
     sessionStorage.setItem(NEXT_KEY, `#${path}${query.toString() ? `?${query}` : ""}`);
