@@ -192,6 +192,7 @@ def test_after_logout_and_back_the_next_login_opens_the_dashboard(
 
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     assert page.url.endswith("#/dashboard")
+    shot(page, "login setelah logout dan kembali")
 
 
 def test_no_step_codes_and_an_emblem_that_fits(stack: RunningStack, new_page, shot) -> None:
@@ -210,6 +211,7 @@ def test_no_step_codes_and_an_emblem_that_fits(stack: RunningStack, new_page, sh
         })"""
     )
     assert fits
+    shot(page, "track tanpa kode langkah")
 
 
 def test_documents_show_the_uploaders_name_and_superseded_letters(

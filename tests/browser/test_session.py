@@ -131,7 +131,7 @@ def test_a_reload_after_the_session_ended_restores_the_draft(
     shot(page, "draf dipulihkan setelah login")
 
 
-def test_a_session_renews_by_itself_while_in_use(stack: RunningStack, new_page) -> None:
+def test_a_session_renews_by_itself_while_in_use(stack: RunningStack, new_page, shot) -> None:
     # needs server contract: auth refresh (login returns refresh_token; POST /api/auth/refresh)
     no = ticket_at_cabang_dinas(stack, "Sesi Diperbarui")
     page = new_page()
@@ -149,3 +149,4 @@ def test_a_session_renews_by_itself_while_in_use(stack: RunningStack, new_page) 
     assert refreshes, "the console never asked for a new token"
     token = page.evaluate("JSON.parse(localStorage.getItem('etracking.session')).token")
     assert not re.search("AAAAAA$", token)
+    shot(page, "sesi diperbarui tanpa login ulang")
