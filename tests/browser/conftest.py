@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--lang=id-ID",  # date inputs in the officials' format (dd/mm/yyyy)
+    "--lang=id-ID",  # Indonesian browser UI by default (tests also run a New York, en-US PC)
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
