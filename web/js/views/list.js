@@ -119,8 +119,10 @@ export async function mountList(ctx, { title, intro, tabs, box, code, base }) {
     }
   }
 
+  let timer = null;
   $("#search-form").addEventListener("submit", (e) => {
     e.preventDefault();
+    clearTimeout(timer);
     st.q = $("#cari").value;
     st.cursors = [null];
     st.page = 0;
@@ -129,10 +131,10 @@ export async function mountList(ctx, { title, intro, tabs, box, code, base }) {
     history.replaceState(null, "", q ? `${base}${base.includes("?") ? "&" : "?"}q=${encodeURIComponent(q)}` : base);
     load();
   });
-  let timer = null;
   $("#cari").addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(() => $("#search-form").requestSubmit(), 400);
+    // the screen may have been left before its first page arrived (no cleanup yet)
+    timer = setTimeout(() => ctx.isCurrent() && $("#search-form").requestSubmit(), 400);
   });
   $("#next").addEventListener("click", () => {
     if (!st.next) return;
