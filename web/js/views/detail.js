@@ -92,7 +92,7 @@ function paint(view, t) {
           ${row("Status Saat Ini", statusBadge(t.status))}
           ${row("Posisi", t.position)}
           ${p ? row("Menunggu sejak", formatDateTime(p.entered_at)) : ""}
-          ${last
+          ${last && !last.note
             ? row(
                 "Keputusan terakhir",
                 html`<strong>${last.action}</strong><br><span class="muted">${decidedBy(last)}</span>`
