@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from pathlib import Path
@@ -15,6 +16,9 @@ from tests.browser.console import find_row, login, logout
 from tests.stack import RunningStack
 
 KADIS, KABID = "kadis@esdm.demo", "kabid@esdm.demo"
+REKOMTEK = json.loads(
+    (Path(__file__).parent.parent / "functional" / "andesit_rekomtek.json").read_text()
+)
 
 
 def new_ticket(stack: RunningStack, name: str, **extra) -> str:
@@ -224,10 +228,16 @@ def test_documents_show_the_uploaders_name_and_superseded_letters(
     assert stack.client.decide(no, KABID, "A2", "TERIMA").status_code == 200
     stack.client.wait_for_step(no, cabdin, "A4")
     pdf = demo_pdf("Surat Rekomendasi Teknis", [f"Ticket {no}"])
-    assert stack.client.upload(no, cabdin, pdf, filename="rekomtek-lama.pdf").status_code == 200
-    assert stack.client.upload(no, cabdin, pdf, filename="rekomtek-baru.pdf").status_code == 200
+    old_letter = stack.client.upload(no, cabdin, pdf, filename="rekomtek-lama.pdf")
+    new_letter = stack.client.upload(no, cabdin, pdf, filename="rekomtek-baru.pdf")
+    assert old_letter.status_code == new_letter.status_code == 200
+    # the decision attaches the new letter: the earlier one is superseded
+    approved = stack.client.decide(
+        no, cabdin, "A4", "SETUJUI", rekomtek=REKOMTEK, document_ids=[new_letter.json()["id"]]
+    )
+    assert approved.status_code == 200
     page = new_page()
-    login(page, cabdin, path=f"/#/tiket/{no}")
+    login(page, KABID, path=f"/#/tiket/{no}")
 
     table = page.locator("#tabel-dokumen")
     expect(table).to_contain_text("Cabang Dinas Wilayah Semarang")
