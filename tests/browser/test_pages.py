@@ -121,6 +121,14 @@ def test_phone_width_screens_fit(stack: RunningStack, new_page, shot) -> None:
     shot(page, "daftar ponsel")
     assert no_horizontal_overflow(page)
 
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Dashboard").first.click()
+    page.get_by_label("Cari izin di semua jenis izin").fill("Sri")
+    page.get_by_label("Cari izin di semua jenis izin").press("Enter")
+    expect(page.locator('tr[data-ticket="27420"]')).to_be_visible()
+    shot(page, "pencarian ponsel")
+    assert no_horizontal_overflow(page)
+
 
 def test_official_changes_profile_and_password(stack: RunningStack, new_page, shot) -> None:
     email = stack.new_user(["KEPALA_BIDANG"], password="Awal#2026abc")

@@ -156,7 +156,8 @@ export async function mountList(ctx, { title, intro, tabs, box, code, base }) {
 export function totalText(page, count, total) {
   if (!count) return typeof total === "number" && total > 0 ? `${formatNumber(total)} data` : "";
   const from = page * PAGE_SIZE + 1;
-  const range = `${formatNumber(from)}–${formatNumber(from + count - 1)}`;
+  const to = from + count - 1;
+  const range = to === from ? formatNumber(from) : `${formatNumber(from)}–${formatNumber(to)}`;
   return typeof total === "number"
     ? `Menampilkan ${range} dari ${formatNumber(total)} data`
     : `Menampilkan ${range} data`;
