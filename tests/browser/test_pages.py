@@ -88,6 +88,10 @@ def test_notification_bell_page_and_proses_izin(stack: RunningStack, new_page, s
     expect(page.get_by_text("Izin dapat diproses oleh KEPALA BIDANG").first).to_be_visible()
     expect(page.get_by_role("cell", name=no).first).to_be_visible()
     expect(page.get_by_role("cell", name="DITERIMA KEPALA BIDANG").first).to_be_visible()
+    expect(page.get_by_role("cell", name="02-11-2026").first).to_be_visible()  # Tanggal Pengajuan
+    expect(
+        page.get_by_text(re.compile(r"Diterima : \d{2}-\d{2}-\d{4} \d{2}\.\d{2} WIB"))
+    ).to_be_visible()
     shot(page, "halaman notifikasi")
     expect(bell).to_contain_text(str(unread_before - 1) if unread_before > 1 else "")
     page.get_by_role("link", name="PROSES IZIN").or_(
