@@ -6,8 +6,9 @@
 Each docs/<name>.md becomes a printable A4 HTML page (in a temporary folder) and is printed
 to web/unduhan/<name>.pdf by headless Chromium. No Markdown library is needed: the sources
 use a small subset (headings, paragraphs, nested lists, pipe tables, block quotes, fenced
-code, **bold**, *italic*, `code`, [links](url), a trailing backslash for a line break) that
-is converted here. Two HTML comments steer the layout: `<!-- daftar-isi -->` (table of
+code, **bold**, *italic*, `code`, [links](url), a trailing backslash for a line break, and
+screenshots as `![caption](img/name.jpg)` on a line of their own, taken by docs/screenshots.py)
+that is converted here. Two HTML comments steer the layout: `<!-- daftar-isi -->` (table of
 contents) and `<!-- halaman-baru -->` (page break).
 """
 
@@ -74,6 +75,20 @@ def slug(text: str, used: set[str]) -> str:
 
 # --- blocks ---------------------------------------------------------------------------------
 
+IMAGE = re.compile(r"^!\[([^\]]*)\]\(([^)\s]+)\)$")
+
+
+def figure(caption: str, src: str) -> str:
+    """A screenshot on a line of its own: docs/<src> with its caption (Gambar: …)."""
+    path = (DOCS / src).resolve()
+    if not path.is_file():
+        sys.exit(f"Gambar {src} tidak ada; jalankan dulu: .venv/bin/python docs/screenshots.py")
+    return (
+        f'<figure><img src="{path.as_uri()}" alt="{html.escape(caption)}">'
+        f"<figcaption>Gambar: {inline(caption)}</figcaption></figure>"
+    )
+
+
 LIST_ITEM = re.compile(r"^( *)([-*]|\d+[.)])\s+(.*)$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 FENCE = re.compile(r"^\s*```")
@@ -93,6 +108,7 @@ def is_block_start(line: str) -> bool:
         HEADING.match(stripped)
         or FENCE.match(line)
         or stripped.startswith(("|", ">", "<!--"))
+        or IMAGE.match(stripped)
         or LIST_ITEM.match(line)
         or re.fullmatch(r"-{3,}|\*{3,}", stripped)
     )
@@ -127,6 +143,9 @@ class Converter:
             elif stripped.startswith("<!--"):
                 while i < len(lines) and "-->" not in lines[i]:
                     i += 1
+                i += 1
+            elif m := IMAGE.match(stripped):
+                out.append(figure(m.group(1), m.group(2)))
                 i += 1
             elif m := HEADING.match(stripped):
                 level, text = len(m.group(1)), m.group(2)
@@ -325,6 +344,10 @@ blockquote { margin: 2mm 0 3.5mm; padding: 2.5mm 4mm; background: #fbf6ea;
 blockquote p:last-child { margin-bottom: 0; }
 hr { border: 0; border-top: 1px solid #ccc; margin: 5mm 0; }
 .page-break { break-after: page; }
+figure { margin: 2mm 0 4mm; break-inside: avoid; text-align: center; }
+figure img { max-width: 100%%; max-height: 118mm; border: 1px solid #c5ced9; border-radius: 1mm; }
+figcaption { font-size: 8.5pt; color: #555; margin-top: 1.2mm; font-style: italic; }
+li figure { margin-left: -7mm; }
 .toc { margin: 4mm 0 6mm; padding: 3mm 5mm 2mm; border: 1px solid #d9dee5; border-radius: 1.5mm;
        background: #fafbfc; break-inside: avoid; }
 .toc .toc-title { margin: 0 0 2mm; font-size: 12pt; font-weight: 700; color: #1f4e79; }

@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--lang=id-ID",  # date inputs in the officials' format (dd/mm/yyyy)
+    "--lang=id-ID",  # Indonesian browser UI by default (tests also run a New York, en-US PC)
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -55,9 +55,15 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
-def _page(browser: Browser, stack: RunningStack, viewport: dict[str, int]) -> Page:
+def _page(
+    browser: Browser,
+    stack: RunningStack,
+    viewport: dict[str, int],
+    locale: str = "id-ID",
+    timezone_id: str = "Asia/Jakarta",
+) -> Page:
     context = browser.new_context(
-        base_url=stack.url, viewport=viewport, locale="id-ID", timezone_id="Asia/Jakarta"
+        base_url=stack.url, viewport=viewport, locale=locale, timezone_id=timezone_id
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -71,8 +77,9 @@ def new_page(browser: Browser, stack: RunningStack) -> Iterator[Callable[..., Pa
     """Pages in separate contexts: one per official, as on separate computers."""
     pages: list[Page] = []
 
-    def make(viewport: dict[str, int] = DESKTOP) -> Page:
-        page = _page(browser, stack, viewport)
+    def make(viewport: dict[str, int] = DESKTOP, **context: str) -> Page:
+        """context: locale, timezone_id (a PC set to another zone and language)."""
+        page = _page(browser, stack, viewport, **context)
         pages.append(page)
         return page
 

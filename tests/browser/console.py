@@ -10,12 +10,14 @@ from playwright.sync_api import Page, expect
 PASSWORD = "Demo#2026!"
 
 
-def login(page: Page, email: str, password: str = PASSWORD, path: str = "/") -> None:
-    page.goto(path)
+def login(page: Page, email: str, password: str = PASSWORD, path: str | None = "/") -> None:
+    """Log in from the landing page (path None: the page the browser is on)."""
+    if path is not None:
+        page.goto(path)
     page.get_by_role("button", name="DINAS ESDM PROVINSI JAWA TENGAH").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Email Address").fill(email)
-    dialog.get_by_label("Password").fill(password)
+    dialog.get_by_label("Password", exact=True).fill(password)
     dialog.get_by_role("button", name="Login").click()
     expect(page.get_by_role("button", name="Logout")).to_be_visible()
 

@@ -4,6 +4,7 @@ ESDM (Cabang Dinas with rekomtek and the PDF), and a rejection loop to DITOLAK D
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -26,6 +27,11 @@ KADIS, KABID, CABDIN = "kadis@esdm.demo", "kabid@esdm.demo", "cabdin.semarang@es
 REKOMTEK = json.loads(
     (Path(__file__).parent.parent / "functional" / "andesit_rekomtek.json").read_text()
 )
+
+
+def give_reason(page, text: str) -> None:
+    """The reason field: "Alasan (wajib)" for returns and rejections ("Catatan" otherwise)."""
+    page.get_by_label(re.compile("^(Alasan|Catatan)")).fill(text)
 
 
 def new_ticket(stack: RunningStack, name: str) -> str:
@@ -113,7 +119,7 @@ def test_rejection_loop_ends_ditolak_dinas_esdm(stack: RunningStack, new_page, s
     # Cabang Dinas rejects with a note; Kabid forwards; Kadis rejects for good
     open_detail_to_decide(cabdin, no)
     choose(cabdin, "TOLAK")
-    cabdin.get_by_label("Catatan").fill("Lokasi tumpang tindih dengan kawasan lindung.")
+    give_reason(cabdin, "Lokasi tumpang tindih dengan kawasan lindung.")
     check_and_save(cabdin)
     expect_status(cabdin, "DITOLAK CABANG DINAS WILAYAH")
 
@@ -134,6 +140,7 @@ def test_rejection_loop_ends_ditolak_dinas_esdm(stack: RunningStack, new_page, s
     ]
     shot(kadis, "pilihan kepala dinas setelah ditolak cabang dinas")
     choose(kadis, "DITOLAK DINAS ESDM")
+    give_reason(kadis, "Lokasi berada di kawasan lindung; tidak dapat diberikan izin.")
     check_and_save(kadis)
     expect_status(kadis, "DITOLAK DINAS ESDM")
     shot(kadis, "ditolak dinas esdm")
@@ -151,6 +158,7 @@ def test_a_stale_screen_is_told_someone_else_decided(stack: RunningStack, new_pa
     check_and_save(first)
     expect_status(first, "DITERIMA KEPALA BIDANG")
     choose(second, "TOLAK")
+    give_reason(second, "Berkas tidak lengkap.")
     check_and_save(second)
 
     expect(second.get_by_text("sudah diproses oleh pengguna lain")).to_be_visible()

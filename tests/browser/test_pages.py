@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from chalicelib.documents.content import demo_pdf
 from local.client import application
 from tests.browser.conftest import PHONE
 from tests.browser.console import find_row, login, logout
 from tests.stack import RunningStack
 
 KADIS, KABID = "kadis@esdm.demo", "kabid@esdm.demo"
+REKOMTEK = json.loads(
+    (Path(__file__).parent.parent / "functional" / "andesit_rekomtek.json").read_text()
+)
 
 
 def new_ticket(stack: RunningStack, name: str, **extra) -> str:
@@ -69,7 +74,8 @@ def test_notification_bell_page_and_proses_izin(stack: RunningStack, new_page, s
     page = new_page()
     login(page, KABID)
 
-    bell = page.get_by_role("button", name="Notifikasi")
+    # the bell's accessible name says how many are unread (not only its badge)
+    bell = page.get_by_role("button", name=re.compile(r"^Notifikasi, \d+ belum dibaca$"))
     expect(bell).to_contain_text(re.compile(r"\d"))
     unread_before = int(re.sub(r"\D", "", bell.inner_text()) or 0)
     bell.click()
@@ -82,6 +88,10 @@ def test_notification_bell_page_and_proses_izin(stack: RunningStack, new_page, s
     expect(page.get_by_text("Izin dapat diproses oleh KEPALA BIDANG").first).to_be_visible()
     expect(page.get_by_role("cell", name=no).first).to_be_visible()
     expect(page.get_by_role("cell", name="DITERIMA KEPALA BIDANG").first).to_be_visible()
+    expect(page.get_by_role("cell", name="02-11-2026").first).to_be_visible()  # Tanggal Pengajuan
+    expect(
+        page.get_by_text(re.compile(r"Diterima : \d{2}-\d{2}-\d{4} \d{2}\.\d{2} WIB"))
+    ).to_be_visible()
     shot(page, "halaman notifikasi")
     expect(bell).to_contain_text(str(unread_before - 1) if unread_before > 1 else "")
     page.get_by_role("link", name="PROSES IZIN").or_(
@@ -115,6 +125,14 @@ def test_phone_width_screens_fit(stack: RunningStack, new_page, shot) -> None:
     shot(page, "daftar ponsel")
     assert no_horizontal_overflow(page)
 
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Dashboard").first.click()
+    page.get_by_label("Cari izin di semua jenis izin").fill("Sri")
+    page.get_by_label("Cari izin di semua jenis izin").press("Enter")
+    expect(page.locator('tr[data-ticket="27420"]')).to_be_visible()
+    shot(page, "pencarian ponsel")
+    assert no_horizontal_overflow(page)
+
 
 def test_official_changes_profile_and_password(stack: RunningStack, new_page, shot) -> None:
     email = stack.new_user(["KEPALA_BIDANG"], password="Awal#2026abc")
@@ -128,22 +146,26 @@ def test_official_changes_profile_and_password(stack: RunningStack, new_page, sh
     page.get_by_role("button", name="Simpan Informasi").click()
     expect(page.locator("header").get_by_text("Dra. Wulan Sari")).to_be_visible()
     expect(page.locator("header .avatar")).to_have_text("WS")
-    page.get_by_label("Kata Sandi Lama").fill("Awal#2026abc")
-    page.get_by_label("Kata Sandi Baru", exact=True).fill("Baru#2026xyz")
-    page.get_by_label("Ulangi Kata Sandi Baru").fill("Baru#2026xyz")
-    page.get_by_role("button", name="Ubah Kata Sandi").click()
-    expect(page.get_by_text("Kata sandi berhasil diubah").first).to_be_visible()
+    # the password rule is shown before anything is typed
+    expect(page.get_by_text("huruf besar, huruf kecil, angka, dan simbol").first).to_be_visible()
+    page.get_by_label("Password Baru", exact=True).fill("pendek")
+    page.get_by_role("button", name="Ubah Password").click()
+    page.get_by_label("Password Lama").fill("Awal#2026abc")
+    page.get_by_label("Password Baru", exact=True).fill("Baru#2026xyz")
+    page.get_by_label("Ulangi Password Baru").fill("Baru#2026xyz")
+    page.get_by_role("button", name="Ubah Password").click()
+    expect(page.get_by_text("Password berhasil diubah").first).to_be_visible()
     shot(page, "profil")
     logout(page)
 
     page.get_by_role("button", name="DINAS ESDM PROVINSI JAWA TENGAH").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Email Address").fill(email)
-    dialog.get_by_label("Password").fill("Awal#2026abc")
+    dialog.get_by_label("Password", exact=True).fill("Awal#2026abc")
     dialog.get_by_role("button", name="Login").click()
     expect(dialog.get_by_text(re.compile("salah|tidak cocok", re.I)).first).to_be_visible()
     shot(page, "kata sandi lama ditolak")
-    dialog.get_by_label("Password").fill("Baru#2026xyz")
+    dialog.get_by_label("Password", exact=True).fill("Baru#2026xyz")
     dialog.get_by_role("button", name="Login").click()
     expect(page.get_by_role("button", name="Logout")).to_be_visible()
 
@@ -169,3 +191,69 @@ def test_landing_offers_login_and_both_downloads(stack: RunningStack, new_page, 
     shot(page, "form login")
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
+
+
+def test_after_logout_and_back_the_next_login_opens_the_dashboard(
+    stack: RunningStack, new_page, shot
+) -> None:
+    page = new_page()
+    login(page, KADIS)
+    page.get_by_role("link", name="Profil").first.click()
+    expect(page.get_by_role("heading", name="Profil")).to_be_visible()
+    logout(page)
+
+    page.go_back()
+    page.wait_for_url(re.compile(r"#/$"))  # Back leads to the landing page, not to Profil
+    login(page, KADIS, path=None)
+
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    assert page.url.endswith("#/dashboard")
+    shot(page, "login setelah logout dan kembali")
+
+
+def test_no_step_codes_and_an_emblem_that_fits(stack: RunningStack, new_page, shot) -> None:
+    page = new_page()
+    login(page, KADIS, path="/#/tiket/27419")
+    expect(page.get_by_text("Aceng Sudegdo").first).to_be_visible()
+    assert not re.search(r"Langkah A\d+", page.locator("main").inner_text())
+    page.get_by_role("button", name="Track").first.click()
+    expect(page.locator("#timeline")).to_be_visible()
+    assert not re.search(r"Langkah A\d+", page.locator("main").inner_text())
+    fits = page.evaluate(
+        """() => [...document.querySelectorAll("svg.emblem")].every((svg) => {
+          const text = svg.querySelector("text").getBBox();
+          const disc = svg.querySelector(".emblem-disc").getBBox();
+          return text.x >= disc.x && text.x + text.width <= disc.x + disc.width;
+        })"""
+    )
+    assert fits
+    shot(page, "track tanpa kode langkah")
+
+
+def test_documents_show_the_uploaders_name_and_superseded_letters(
+    stack: RunningStack, new_page, shot
+) -> None:
+    # needs server contract: documents uploaded_by_name, current, superseded_at
+    cabdin = "cabdin.semarang@esdm.demo"
+    no = new_ticket(stack, "Surat Diganti")
+    assert stack.client.decide(no, KADIS, "A1", "TERIMA").status_code == 200
+    assert stack.client.decide(no, KABID, "A2", "TERIMA").status_code == 200
+    stack.client.wait_for_step(no, cabdin, "A4")
+    pdf = demo_pdf("Surat Rekomendasi Teknis", [f"Ticket {no}"])
+    old_letter = stack.client.upload(no, cabdin, pdf, filename="rekomtek-lama.pdf")
+    new_letter = stack.client.upload(no, cabdin, pdf, filename="rekomtek-baru.pdf")
+    assert old_letter.status_code == new_letter.status_code == 200
+    # the decision attaches the new letter: the earlier one is superseded
+    approved = stack.client.decide(
+        no, cabdin, "A4", "SETUJUI", rekomtek=REKOMTEK, document_ids=[new_letter.json()["id"]]
+    )
+    assert approved.status_code == 200
+    page = new_page()
+    login(page, KABID, path=f"/#/tiket/{no}")
+
+    table = page.locator("#tabel-dokumen")
+    expect(table).to_contain_text("Cabang Dinas Wilayah Semarang")
+    old = table.locator("tr.superseded")
+    expect(old).to_contain_text("rekomtek-lama.pdf")
+    expect(old).to_contain_text("Digantikan")
+    shot(page, "surat yang digantikan")

@@ -1,7 +1,10 @@
 // Fetch wrapper for the E-Tracking API: bearer token, JSON in and out, errors as ApiError
-// {status, code, message, field}. A 401 on an authenticated call ends the session.
+// {status, code, message, field}. Sessions renew while in use (refresh token, before expiry and
+// once after a 401); when renewal is impossible the shell's re-login handler is awaited, so the
+// request goes on after the official logs in again and nothing typed on the screen is lost.
 
 const KEY = "etracking.session";
+const RENEW_BEFORE_MS = 5 * 60 * 1000; // renew a token that expires within five minutes
 const base = () => (window.ETRACKING_CONFIG && window.ETRACKING_CONFIG.apiBase) || "/api";
 
 export class ApiError extends Error {
@@ -15,22 +18,29 @@ export class ApiError extends Error {
 }
 
 export const session = {
+  /**
+   * The stored session, even when its token has expired: the console stays on screen and the
+   * first refused request renews it or asks for the password in place; null if none.
+   */
   get() {
     try {
       const s = JSON.parse(localStorage.getItem(KEY) || "null");
-      if (!s || !s.token) return null;
-      if (s.expires_at && Date.now() > s.expires_at) {
-        localStorage.removeItem(KEY);
-        return null;
-      }
-      return s;
+      return s && s.token ? s : null;
     } catch {
       return null;
     }
   },
-  set(token, user, expiresIn) {
-    const expires_at = expiresIn ? Date.now() + expiresIn * 1000 : null;
-    localStorage.setItem(KEY, JSON.stringify({ token, user, expires_at }));
+  set(r, user) {
+    const old = this.get();
+    localStorage.setItem(
+      KEY,
+      JSON.stringify({
+        token: r.token,
+        refresh_token: r.refresh_token || (old && old.refresh_token) || null,
+        expires_at: r.expires_in ? Date.now() + r.expires_in * 1000 : null,
+        user: user || (old && old.user) || null,
+      })
+    );
   },
   setUser(user) {
     const s = this.get();
@@ -41,27 +51,62 @@ export const session = {
   },
 };
 
+let renewing = null;
+let reauthing = null;
+let reauthHandler = null;
+
 /**
- * Call the API. path is relative to /api ("/tickets"). query: object of parameters
- * (empty values left out). Returns the parsed JSON body; throws ApiError.
+ * Who to ask when the session can no longer renew: fn(error) → Promise of true (the same
+ * official logged in again: retry), "other" (another account logged in) or false (gave up).
  */
-export async function api(method, path, { body, query, auth = true } = {}) {
-  let url = base() + path;
-  if (query) {
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) {
-      if (v !== undefined && v !== null && v !== "") qs.set(k, v);
-    }
-    const s = qs.toString();
-    if (s) url += `?${s}`;
+export function setReauthHandler(fn) {
+  reauthHandler = fn;
+}
+
+/** Exchange the refresh token for a new ID token (one exchange at a time); true on success. */
+export function renewSession() {
+  const s = session.get();
+  if (!s || !s.refresh_token) return Promise.resolve(false);
+  if (!renewing) {
+    renewing = send("POST", "/auth/refresh", { body: { refresh_token: s.refresh_token } })
+      .then(async (res) => {
+        if (!res.ok) return false;
+        session.set(await res.json());
+        return true;
+      })
+      .catch(() => false)
+      .finally(() => {
+        renewing = null;
+      });
   }
+  return renewing;
+}
+
+/** Renew now if the token expires soon (called before requests and by the activity timer). */
+export async function renewIfDue() {
+  const s = session.get();
+  if (s && s.refresh_token && s.expires_at && s.expires_at - Date.now() < RENEW_BEFORE_MS) {
+    await renewSession();
+  }
+}
+
+function buildUrl(path, query) {
+  let url = base() + path;
+  if (!query) return url;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== "") qs.set(k, v);
+  }
+  const s = qs.toString();
+  return s ? `${url}?${s}` : url;
+}
+
+async function send(method, path, { body, query, token } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const s = session.get();
-  if (auth && s) headers.Authorization = `Bearer ${s.token}`;
-  let res;
+  if (token) headers.Authorization = `Bearer ${token}`;
   try {
-    res = await fetch(url, {
+    return await fetch(buildUrl(path, query), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -72,39 +117,82 @@ export async function api(method, path, { body, query, auth = true } = {}) {
       message: "Tidak dapat terhubung ke server. Periksa koneksi lalu coba lagi.",
     });
   }
+}
+
+async function readError(res) {
   let data = null;
-  const text = await res.text();
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = null;
-    }
+  try {
+    data = JSON.parse(await res.text());
+  } catch {
+    data = null;
   }
-  if (res.ok) return data;
-  const err = new ApiError(
+  return new ApiError(
     res.status,
     data && data.message
       ? data
       : { code: `HTTP_${res.status}`, message: `Terjadi kesalahan pada server (${res.status}).` }
   );
-  if (res.status === 401 && auth) {
-    session.clear();
-    window.dispatchEvent(new CustomEvent("etracking:unauthorized", { detail: err }));
+}
+
+/** Ask the shell to log the official in again (one dialog for every waiting request). */
+function reauthenticate(err) {
+  if (!reauthHandler) return Promise.resolve(false);
+  if (!reauthing) {
+    reauthing = Promise.resolve(reauthHandler(err))
+      .catch(() => false)
+      .finally(() => {
+        reauthing = null;
+      });
   }
+  return reauthing;
+}
+
+async function authorized(method, path, opts) {
+  await renewIfDue();
+  let res = await send(method, path, { ...opts, token: (session.get() || {}).token });
+  if (res.status !== 401) return res;
+  // the token is no longer accepted: renew once, else log in again in place, then retry once
+  const err = await readError(res);
+  const again = (await renewSession()) || (await reauthenticate(err));
+  if (again === "other") throw err; // someone else logged in here: their session, not this request
+  if (again) {
+    res = await send(method, path, { ...opts, token: (session.get() || {}).token });
+    if (res.status !== 401) return res;
+  }
+  session.clear();
+  window.dispatchEvent(new CustomEvent("etracking:unauthorized", { detail: err }));
   throw err;
+}
+
+/**
+ * Call the API. path is relative to /api ("/tickets"). query: object of parameters
+ * (empty values left out). Returns the parsed JSON body; throws ApiError.
+ */
+export async function api(method, path, { body, query, auth = true } = {}) {
+  const res = auth
+    ? await authorized(method, path, { body, query })
+    : await send(method, path, { body, query });
+  if (!res.ok) throw await readError(res);
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 export const get = (path, query) => api("GET", path, { query });
 export const post = (path, body) => api("POST", path, { body: body === undefined ? {} : body });
 export const patch = (path, body) => api("PATCH", path, { body });
 
-/** Log in; stores the session and returns the user. */
+/** Log in; stores the session (with its refresh token when the API gives one); returns the user. */
 export async function login(email, password, newPassword) {
   const body = { email, password };
   if (newPassword) body.new_password = newPassword;
   const r = await api("POST", "/auth/login", { body, auth: false });
-  session.set(r.token, r.user, r.expires_in);
+  session.clear();
+  session.set(r, r.user);
   return r.user;
 }
 

@@ -1,13 +1,15 @@
 // Router and shell of the officials' console (hash routes, e.g. #/tiket/27419).
 
-import { get, session } from "./api.js";
+import { get, renewIfDue, session, setReauthHandler } from "./api.js";
 import { html, render, $, $$ } from "./html.js";
 import { formatDateTime, roleLabel } from "./format.js";
 import { icon } from "./icons.js";
-import { initials } from "./ui.js";
+import { emblem, initials } from "./ui.js";
+import { loginDialog } from "./loginform.js";
 import * as landing from "./views/landing.js";
 import * as dashboard from "./views/dashboard.js";
 import * as list from "./views/list.js";
+import * as search from "./views/search.js";
 import * as detail from "./views/detail.js";
 import * as peta from "./views/map.js";
 import * as track from "./views/track.js";
@@ -15,10 +17,14 @@ import * as notifications from "./views/notifications.js";
 import * as profile from "./views/profile.js";
 
 const NEXT_KEY = "etracking.next";
+// set by Logout in this tab: Back to a console page then must not be "the page asked for"
+const LEFT_KEY = "etracking.loggedOut";
+const ACTIVE_WINDOW_MS = 15 * 60 * 1000; // renew the session while used within this window
 
 const ROUTES = [
   { re: /^\/?$/, view: landing, public: true },
   { re: /^\/dashboard$/, view: dashboard },
+  { re: /^\/cari$/, view: search },
   { re: /^\/izin\/([A-Z0-9_]+)\/(data-izin|data-disetujui)$/, view: list },
   { re: /^\/tiket\/([^/]+)$/, view: detail },
   { re: /^\/tiket\/([^/]+)\/peta$/, view: peta },
@@ -114,13 +120,13 @@ function renderShell() {
       <button type="button" class="menu-btn" id="menu-btn" aria-controls="sidebar"
         aria-expanded="false" aria-label="Menu">${icon("menu")}<span class="menu-text">Menu</span></button>
       <a class="brand" href="#/dashboard">
-        <span class="emblem" aria-hidden="true">ESDM</span>
+        ${emblem()}
         <span class="brand-text"><strong>ANDESIT</strong>
           <small>E-Tracking Perizinan dan Pelaporan Usaha Pertambangan</small></span>
       </a>
       <div class="topbar-right">
         <div class="bell-wrap">
-          <button type="button" class="bell" id="bell" aria-label="Notifikasi"
+          <button type="button" class="bell" id="bell" aria-label="Notifikasi, tidak ada yang belum dibaca"
             aria-haspopup="true" aria-expanded="false" aria-controls="notif-menu">
             ${icon("bell")}<span class="badge" id="notif-badge" hidden>0</span>
           </button>
@@ -273,7 +279,9 @@ function paintNotifications() {
   const n = state.notif.unread || 0;
   badge.textContent = String(n);
   badge.hidden = n === 0;
-  $("#bell").setAttribute("title", n ? `${n} notifikasi belum dibaca` : "Notifikasi");
+  const name = n ? `Notifikasi, ${n} belum dibaca` : "Notifikasi, tidak ada yang belum dibaca";
+  $("#bell").setAttribute("title", name);
+  $("#bell").setAttribute("aria-label", name);
   // the list exists only while the dropdown is open (no hidden copies of the titles)
   if ($("#notif-menu").hidden) {
     $("#notif-list").innerHTML = "";
@@ -356,6 +364,7 @@ async function enterShell() {
 
 function logout() {
   session.clear();
+  sessionStorage.setItem(LEFT_KEY, "1");
   leaveShell();
   flashNext("Anda telah keluar dari aplikasi.", "info");
   navigate("#/");
@@ -373,6 +382,7 @@ function leaveShell() {
 
 /** Where to go after logging in: the page that was asked for, else the dashboard. */
 function takeNext() {
+  sessionStorage.removeItem(LEFT_KEY);
   const next = sessionStorage.getItem(NEXT_KEY);
   sessionStorage.removeItem(NEXT_KEY);
   return next && next !== "#/" ? next : "#/dashboard";
@@ -426,6 +436,13 @@ async function route() {
   }
 
   if (!logged) {
+    if (sessionStorage.getItem(LEFT_KEY)) {
+      // Back after Logout: the landing page again (in this same event, no second render),
+      // and the login that follows starts at the dashboard
+      history.replaceState(null, "", "#/");
+      route();
+      return;
+    }
     sessionStorage.setItem(NEXT_KEY, `#${path}${query.toString() ? `?${query}` : ""}`);
     if (!state.flash) flashNext("Silakan login untuk membuka halaman yang diminta.", "info");
     if (state.shell) leaveShell();
@@ -506,6 +523,49 @@ window.addEventListener("etracking:unauthorized", () => {
   if (location.hash === "#/" || location.hash === "") route();
   else location.replace("#/");
 });
+
+/**
+ * The session could not be renewed: log in again over the current screen, so what the
+ * official typed stays where it is and the interrupted request goes on. true = same
+ * account (retry), "other" = another account (its own console), false = closed.
+ */
+function reauthInPlace() {
+  const before = currentUser();
+  if (!before) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const dialog = loginDialog(document.body, {
+      title: "Sesi berakhir — Login kembali",
+      note: "Sesi Anda telah berakhir. Login kembali untuk melanjutkan; isian Anda di layar ini tetap tersimpan.",
+      email: before.email,
+      onLogin: (user) => {
+        dialog.destroy();
+        if (user.email === before.email) {
+          showFlash({ message: "Anda sudah login kembali. Lanjutkan pekerjaan Anda.", kind: "ok" });
+          resolve(true);
+          return;
+        }
+        leaveShell();
+        resolve("other");
+        navigate("#/dashboard");
+      },
+      onClose: () => {
+        dialog.destroy();
+        resolve(false);
+      },
+    });
+    dialog.open();
+  });
+}
+setReauthHandler(reauthInPlace);
+
+// renew the session before it expires while the official is using the console
+let lastActivity = Date.now();
+["pointerdown", "keydown", "input"].forEach((type) =>
+  document.addEventListener(type, () => (lastActivity = Date.now()), { capture: true, passive: true })
+);
+setInterval(() => {
+  if (state.shell && Date.now() - lastActivity < ACTIVE_WINDOW_MS) renewIfDue();
+}, 60 * 1000);
 
 // page-wide: close the bell dropdown on an outside click, close menus on Escape
 document.addEventListener("click", (e) => {

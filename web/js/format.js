@@ -1,23 +1,74 @@
 // Formatting of dates, times, durations and sizes, in Bahasa Indonesia.
+// Dates are written as Indonesians write them (05-09-2019, 5 September 2019) and times in WIB
+// (Asia/Jakarta) whatever the zone and locale of the PC: officials in Semarang must see the
+// same clock as the letters they sign, and a laptop set to another zone must not shift a day.
 
+const ZONE = "Asia/Jakarta";
+export const MONTHS = [
+  "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+  "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+];
 const pad = (n) => String(n).padStart(2, "0");
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** ISO timestamp → local "YYYY-MM-DD HH:mm:ss" (e.g. 2019-09-05 22:41:14). */
-export function formatDateTime(iso) {
-  if (!iso) return "-";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return (
-    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
-  );
+// one formatter, numeric parts only, so nothing depends on the browser's locale
+const PARTS = new Intl.DateTimeFormat("en-GB", {
+  timeZone: ZONE,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+/** The WIB calendar parts of a value: {y, m, d, hh, mm} (numbers) or null. */
+export function wibParts(value) {
+  if (!value) return null;
+  const only = DATE_ONLY.exec(String(value));
+  if (only) return { y: +only[1], m: +only[2], d: +only[3], hh: null, mm: null };
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return null;
+  const p = Object.fromEntries(PARTS.formatToParts(date).map((x) => [x.type, x.value]));
+  return { y: +p.year, m: +p.month, d: +p.day, hh: +p.hour % 24, mm: +p.minute };
 }
 
-/** A date ("2019-03-14" or an ISO timestamp) → "YYYY-MM-DD". */
+/** A date ("2019-09-05" or an ISO timestamp) → "05-09-2019" (WIB). */
 export function formatDate(value) {
-  if (!value) return "-";
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  return formatDateTime(value).slice(0, 10);
+  const p = wibParts(value);
+  if (!p) return value ? String(value) : "-";
+  return `${pad(p.d)}-${pad(p.m)}-${p.y}`;
+}
+
+/** A date → "5 September 2019" (WIB). */
+export function formatDateLong(value) {
+  const p = wibParts(value);
+  if (!p) return value ? String(value) : "-";
+  return `${p.d} ${MONTHS[p.m - 1]} ${p.y}`;
+}
+
+function time(p) {
+  return p.hh === null ? "" : ` ${pad(p.hh)}.${pad(p.mm)} WIB`;
+}
+
+/** ISO timestamp → "05-09-2019 14.05 WIB". */
+export function formatDateTime(value) {
+  const p = wibParts(value);
+  if (!p) return value ? String(value) : "-";
+  return `${pad(p.d)}-${pad(p.m)}-${p.y}${time(p)}`;
+}
+
+/** ISO timestamp → "5 September 2019 14.05 WIB". */
+export function formatDateTimeLong(value) {
+  const p = wibParts(value);
+  if (!p) return value ? String(value) : "-";
+  return `${p.d} ${MONTHS[p.m - 1]} ${p.y}${time(p)}`;
+}
+
+/** Today in WIB as ISO yyyy-mm-dd (the default month of the calendar). */
+export function todayIso() {
+  const p = wibParts(new Date().toISOString());
+  return `${p.y}-${pad(p.m)}-${pad(p.d)}`;
 }
 
 const UNITS = [
@@ -56,6 +107,11 @@ export function formatSize(bytes) {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1).replace(".", ",")} KB`;
   return `${(n / 1024 / 1024).toFixed(1).replace(".", ",")} MB`;
+}
+
+/** 1234 → "1.234" (Indonesian thousands separator, whatever the browser's locale). */
+export function formatNumber(n) {
+  return String(Math.trunc(Number(n) || 0)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
 }
 
 const ROLE_LABELS = {

@@ -1,12 +1,13 @@
-// Data Izin / Data Disetujui of one permit type (#/izin/{CODE}/data-izin|data-disetujui).
+// Data Izin / Data Disetujui of one permit type (#/izin/{CODE}/data-izin|data-disetujui), and
+// the same list over every permit type for the search (#/cari).
 
 import { get } from "../api.js";
 import { html, raw, render, $ } from "../html.js";
-import { formatDate } from "../format.js";
+import { formatDate, formatNumber } from "../format.js";
 import { TICKET_COLUMNS, statusBadge, ticketButtons, wireGo } from "../ui.js";
 import { icon } from "../icons.js";
 
-const PAGE_SIZE = 10;
+const PAGE_SIZE = 20;
 
 export async function show(ctx) {
   const [code, which] = ctx.params;
@@ -19,23 +20,30 @@ export async function show(ctx) {
   }
   const title = `${which === "data-izin" ? "Data Izin" : "Data Disetujui"} — ${type.short}`;
   ctx.setTitle(title);
-  const st = { q: ctx.query.get("q") || "", cursors: [null], page: 0, next: null, seq: 0 };
+  const intro = `${type.label !== type.short ? `${type.label}. ` : ""}${
+    box === "pending" ? "Izin yang menunggu persetujuan Anda." : "Izin yang sudah Anda proses."
+  }`;
+  const tabs = html`<nav class="tabs" aria-label="Data ${type.short}">
+      <a href="#/izin/${code}/data-izin" ${which === "data-izin" ? raw('aria-current="page"') : ""}>Data Izin</a>
+      <a href="#/izin/${code}/data-disetujui" ${which === "data-disetujui" ? raw('aria-current="page"') : ""}>Data Disetujui</a>
+    </nav>`;
+  return mountList(ctx, { title, intro, tabs, box, code, base: `#/izin/${code}/${which}` });
+}
 
+/**
+ * A searchable, paged list of tickets. opts: {title, intro, tabs, box, code (null = every
+ * permit type), base (hash of this screen, the search is kept in it)}.
+ */
+export async function mountList(ctx, { title, intro, tabs, box, code, base }) {
+  const st = { q: ctx.query.get("q") || "", cursors: [null], page: 0, next: null, seq: 0 };
   render(
     ctx.el,
     html`
     <div class="page-head">
       <h1>${title}</h1>
-      <p class="muted">${type.label !== type.short ? `${type.label}. ` : ""}${
-        box === "pending"
-          ? "Izin yang menunggu persetujuan Anda."
-          : "Izin yang sudah Anda proses."
-      }</p>
+      <p class="muted">${intro}</p>
     </div>
-    <nav class="tabs" aria-label="Data ${type.short}">
-      <a href="#/izin/${code}/data-izin" ${which === "data-izin" ? raw('aria-current="page"') : ""}>Data Izin</a>
-      <a href="#/izin/${code}/data-disetujui" ${which === "data-disetujui" ? raw('aria-current="page"') : ""}>Data Disetujui</a>
-    </nav>
+    ${tabs}
     <form class="search" id="search-form" role="search">
       <label for="cari" class="search-label">Cari</label>
       <div class="search-row">
@@ -44,6 +52,7 @@ export async function show(ctx) {
         <button type="submit" class="btn btn-primary">${icon("search")}Cari</button>
       </div>
     </form>
+    <p id="list-total" class="list-total" aria-live="polite"></p>
     <div id="list-msg" class="form-msg" role="status" aria-live="polite"></div>
     <div class="table-wrap">
       <table class="data responsive" id="tabel-izin">
@@ -66,6 +75,7 @@ export async function show(ctx) {
     const seq = ++st.seq;
     const stale = () => !ctx.isCurrent() || seq !== st.seq;
     $("#list-msg").textContent = "";
+    $("#list-total").textContent = "";
     $("#tabel-izin").setAttribute("aria-busy", "true");
     $("#prev").disabled = true;
     $("#next").disabled = true;
@@ -73,7 +83,7 @@ export async function show(ctx) {
     try {
       data = await get("/tickets", {
         box,
-        permit_type: code,
+        permit_type: code || undefined,
         q: st.q.trim(),
         cursor: st.cursors[st.page],
         limit: PAGE_SIZE,
@@ -93,23 +103,14 @@ export async function show(ctx) {
     render(
       rows,
       items.length
-        ? items.map(
-            (t) => html`<tr data-ticket="${t.ticket_no}">
-              <td data-label="Nomor Ticket"><a href="#/tiket/${encodeURIComponent(t.ticket_no)}" class="ticket-no">${t.ticket_no}</a></td>
-              <td data-label="Nama Pemohon">${t.applicant_name}</td>
-              <td data-label="Jenis Izin">${t.permit_label}</td>
-              <td data-label="Tanggal Pengajuan">${formatDate(t.submitted_at)}</td>
-              <td data-label="Status Saat Ini">${statusBadge(t.status)}</td>
-              <td data-label="Posisi">${t.position}</td>
-              <td data-label="Aksi" class="actions">${ticketButtons(t.ticket_no)}</td>
-            </tr>`
-          )
+        ? items.map((t) => ticketRow(t))
         : html`<tr class="empty-row"><td colspan="7">Tidak ada data izin.</td></tr>`
     );
     $("#tabel-izin").removeAttribute("aria-busy");
     $("#prev").disabled = st.page === 0;
     $("#next").disabled = !st.next;
     $("#page-no").textContent = `Halaman ${st.page + 1}`;
+    $("#list-total").textContent = totalText(st.page, items.length, data.total);
     $("#list-msg").className = "form-msg";
     if (st.q.trim()) {
       $("#list-msg").textContent = items.length
@@ -118,21 +119,22 @@ export async function show(ctx) {
     }
   }
 
+  let timer = null;
   $("#search-form").addEventListener("submit", (e) => {
     e.preventDefault();
+    clearTimeout(timer);
     st.q = $("#cari").value;
     st.cursors = [null];
     st.page = 0;
     // keep the search in the address so that "back" from a ticket returns to it
     const q = st.q.trim();
-    const base = `#/izin/${code}/${which}`;
-    history.replaceState(null, "", q ? `${base}?q=${encodeURIComponent(q)}` : base);
+    history.replaceState(null, "", q ? `${base}${base.includes("?") ? "&" : "?"}q=${encodeURIComponent(q)}` : base);
     load();
   });
-  let timer = null;
   $("#cari").addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(() => $("#search-form").requestSubmit(), 400);
+    // the screen may have been left before its first page arrived (no cleanup yet)
+    timer = setTimeout(() => ctx.isCurrent() && $("#search-form").requestSubmit(), 400);
   });
   $("#next").addEventListener("click", () => {
     if (!st.next) return;
@@ -148,4 +150,28 @@ export async function show(ctx) {
 
   await load();
   return () => clearTimeout(timer);
+}
+
+/** "Menampilkan 1–20 dari 57 data" (without `total` from the API: "Menampilkan 1–20 data"). */
+export function totalText(page, count, total) {
+  if (!count) return typeof total === "number" && total > 0 ? `${formatNumber(total)} data` : "";
+  const from = page * PAGE_SIZE + 1;
+  const to = from + count - 1;
+  const range = to === from ? formatNumber(from) : `${formatNumber(from)}–${formatNumber(to)}`;
+  return typeof total === "number"
+    ? `Menampilkan ${range} dari ${formatNumber(total)} data`
+    : `Menampilkan ${range} data`;
+}
+
+/** One ticket as a table row (lists, search, dashboard). */
+export function ticketRow(t, { extra = "", buttons = {} } = {}) {
+  return html`<tr data-ticket="${t.ticket_no}" class="${t.overdue ? "overdue" : ""}">
+    <td data-label="Nomor Ticket"><a href="#/tiket/${encodeURIComponent(t.ticket_no)}" class="ticket-no">${t.ticket_no}</a></td>
+    <td data-label="Nama Pemohon">${t.applicant_name}</td>
+    <td data-label="Jenis Izin">${t.permit_label}</td>
+    <td data-label="Tanggal Pengajuan">${formatDate(t.submitted_at)}</td>
+    <td data-label="Status Saat Ini"><span class="status-cell">${statusBadge(t.status)}${extra}</span></td>
+    <td data-label="Posisi">${t.position}</td>
+    <td data-label="Aksi" class="actions">${ticketButtons(t.ticket_no, buttons)}</td>
+  </tr>`;
 }

@@ -2,7 +2,7 @@
 
 import { get, post } from "../api.js";
 import { html, render, $ } from "../html.js";
-import { formatDateTime } from "../format.js";
+import { formatDate, formatDateTime } from "../format.js";
 import { TICKET_COLUMNS, wireGo } from "../ui.js";
 
 const PAGE = 50;
@@ -81,6 +81,12 @@ async function showList(ctx) {
   paint();
 }
 
+/** A cell of the seed's table; dates as Indonesians write them, whatever the server sent. */
+function cell(column, value) {
+  if (value === undefined || value === null || value === "") return "-";
+  return column === "Tanggal Pengajuan" ? formatDate(value) : value;
+}
+
 async function find(id) {
   let cursor = null;
   for (let i = 0; i < 10; i += 1) {
@@ -118,7 +124,7 @@ async function showOne(ctx) {
         <table class="data responsive" id="tabel-notifikasi">
           <thead><tr>${TICKET_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
           <tbody><tr data-ticket="${s["Nomor Ticket"] || n.ticket_no}">${TICKET_COLUMNS.map(
-            (c) => html`<td data-label="${c}">${s[c] === undefined || s[c] === null ? "-" : s[c]}</td>`
+            (c) => html`<td data-label="${c}">${cell(c, s[c])}</td>`
           )}</tr></tbody>
         </table>
       </div>

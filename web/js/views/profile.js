@@ -1,9 +1,10 @@
-// Profil (#/profil): current information, "Ubah Informasi Umum", "Ubah Kata Sandi".
+// Profil (#/profil): current information, "Ubah Informasi Umum", "Ubah Password".
 
 import { get, patch, post, session } from "../api.js";
 import { html, render, $ } from "../html.js";
 import { rolesText } from "../format.js";
 import { initials } from "../ui.js";
+import { PASSWORD_RULE, passwordProblem } from "../loginform.js";
 
 export async function show(ctx) {
   ctx.setTitle("Profil");
@@ -38,23 +39,24 @@ export async function show(ctx) {
         </form>
       </section>
       <section class="panel" aria-labelledby="h-sandi">
-        <h2 id="h-sandi">Ubah Kata Sandi</h2>
+        <h2 id="h-sandi">Ubah Password</h2>
         <form id="form-sandi" novalidate>
           <div class="field">
-            <label for="sandi-lama">Kata Sandi Lama</label>
+            <label for="sandi-lama">Password Lama</label>
             <input id="sandi-lama" name="old_password" type="password" required autocomplete="current-password">
           </div>
           <div class="field">
-            <label for="sandi-baru">Kata Sandi Baru</label>
-            <input id="sandi-baru" name="new_password" type="password" required minlength="8" autocomplete="new-password">
-            <small class="muted">Minimal 8 karakter.</small>
+            <label for="sandi-baru">Password Baru</label>
+            <input id="sandi-baru" name="new_password" type="password" required minlength="8" autocomplete="new-password"
+              aria-describedby="aturan-password">
+            <small class="muted" id="aturan-password">${PASSWORD_RULE}</small>
           </div>
           <div class="field">
-            <label for="sandi-ulang">Ulangi Kata Sandi Baru</label>
+            <label for="sandi-ulang">Ulangi Password Baru</label>
             <input id="sandi-ulang" name="repeat" type="password" required autocomplete="new-password">
           </div>
           <div id="sandi-msg" class="form-msg" role="status" aria-live="polite"></div>
-          <button type="submit" class="btn btn-primary" id="simpan-sandi">Ubah Kata Sandi</button>
+          <button type="submit" class="btn btn-primary" id="simpan-sandi">Ubah Password</button>
         </form>
       </section>
     </div>`
@@ -134,16 +136,17 @@ export async function show(ctx) {
     const rep = $("#sandi-ulang").value;
     say("#sandi-msg", "", "");
     if (!oldP || !newP || !rep) {
-      say("#sandi-msg", "Semua kolom kata sandi wajib diisi.", "error");
+      say("#sandi-msg", "Semua kolom password wajib diisi.", "error");
       return;
     }
-    if (newP.length < 8) {
-      say("#sandi-msg", "Kata Sandi Baru minimal 8 karakter.", "error");
+    const problem = passwordProblem(newP);
+    if (problem) {
+      say("#sandi-msg", problem, "error");
       $("#sandi-baru").focus();
       return;
     }
     if (newP !== rep) {
-      say("#sandi-msg", "Ulangi Kata Sandi Baru tidak sama dengan Kata Sandi Baru.", "error");
+      say("#sandi-msg", "Ulangi Password Baru tidak sama dengan Password Baru.", "error");
       $("#sandi-ulang").setAttribute("aria-invalid", "true");
       $("#sandi-ulang").focus();
       return;
@@ -154,7 +157,7 @@ export async function show(ctx) {
     try {
       await post("/me/password", { old_password: oldP, new_password: newP });
       e.target.reset();
-      say("#sandi-msg", "Kata sandi berhasil diubah.", "ok");
+      say("#sandi-msg", "Password berhasil diubah.", "ok");
     } catch (err) {
       say("#sandi-msg", err.message, "error");
     } finally {

@@ -16,7 +16,7 @@ const KIND_LABEL = {
 export async function show(ctx) {
   const [no] = ctx.params;
   ctx.setTitle(`Track ${no}`);
-  render(ctx.el, html`<h1>Track — No. Ticket ${no}</h1><p class="muted">Memuat riwayat…</p>`);
+  render(ctx.el, html`<h1>Track — Nomor Ticket ${no}</h1><p class="muted">Memuat riwayat…</p>`);
   const data = await get(`/tickets/${encodeURIComponent(no)}/track`);
   if (!ctx.isCurrent()) return;
   const t = data.ticket || {};
@@ -26,7 +26,7 @@ export async function show(ctx) {
     ctx.el,
     html`
     <div class="page-head with-actions">
-      <h1>Track — No. Ticket ${t.ticket_no || no}</h1>
+      <h1>Track — Nomor Ticket ${t.ticket_no || no}</h1>
       <div id="head-actions">${ticketButtons(no, { track: false })}</div>
     </div>
     <section class="panel summary-strip">
@@ -71,7 +71,7 @@ function item(i) {
     return html`<li class="tl-item tl-waiting" data-kind="WAITING">
       <span class="tl-dot" aria-hidden="true"></span>
       <div class="tl-body">
-        <p class="tl-kind">${KIND_LABEL.WAITING}${i.step ? ` · Langkah ${i.step}` : ""}</p>
+        <p class="tl-kind">${KIND_LABEL.WAITING}</p>
         <p class="tl-title">Sedang menunggu ${i.role_label || "-"}</p>
         <p>${statusBadge(i.status)}</p>
         <dl class="tl-meta">
@@ -93,12 +93,12 @@ function item(i) {
   return html`<li class="tl-item tl-${kind.toLowerCase()}" data-kind="${kind}">
     <span class="tl-dot" aria-hidden="true"></span>
     <div class="tl-body">
-      <p class="tl-kind">${KIND_LABEL[kind] || kind}${i.step ? ` · Langkah ${i.step}` : ""}</p>
+      <p class="tl-kind">${KIND_LABEL[kind] || kind}</p>
       <p>${statusBadge(i.status)}</p>
       <dl class="tl-meta">
         ${i.action ? html`<div><dt>Tindakan</dt><dd><strong>${i.action}</strong></dd></div>` : ""}
         <div><dt>Oleh</dt><dd>${who(i)}</dd></div>
-        ${i.note ? html`<div><dt>Catatan</dt><dd class="note">${i.note}</dd></div>` : ""}
+        ${i.note ? html`<div class="tl-note"><dt>${/KEMBALI|TOLAK/.test(i.action || "") ? "Alasan" : "Catatan"}</dt><dd class="note">${i.note}</dd></div>` : ""}
         <div><dt>Masuk</dt><dd>${formatDateTime(i.entered_at)}</dd></div>
         ${i.left_at && i.left_at !== i.entered_at
           ? html`<div><dt>${kind === "OVERDUE" ? "Batas waktu" : "Diputuskan"}</dt><dd>${formatDateTime(i.left_at)}</dd></div>`
