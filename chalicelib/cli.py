@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         )
         _print([profile], args.json)
         if temporary:
-            print(f"\nKata sandi sementara (wajib diganti saat login pertama): {temporary}")
+            print(f"\nPassword sementara (wajib diganti saat login pertama): {temporary}")
     elif args.command == "set-roles":
         _print([directory.update(args.email, {"roles": args.roles})], args.json)
     elif args.command == "set-region":

@@ -310,10 +310,10 @@ class Stack:
     def _seed_tickets(self) -> None:
         """Demo tickets through the real webhook and API; health says 503 until they are in."""
         count = len(demo_tickets())
-        self.progress(f"{count} tiket demo (webhook PTSP, lalu keputusan para pejabat)")
+        self.progress(f"{count} ticket demo (webhook PTSP, lalu keputusan para pejabat)")
         client = ApiClient(self.url, self.app_env["PTSP_WEBHOOK_SECRET"], self.demo_password)
         seed_tickets(
-            client, on_ticket=lambda i, no: self.progress(f"tiket demo {no} ({i}/{count})")
+            client, on_ticket=lambda i, no: self.progress(f"ticket demo {no} ({i}/{count})")
         )
         self.seeding_marker.unlink(missing_ok=True)
 
@@ -406,7 +406,7 @@ def banner(stack: Stack, password: str) -> str:
     ]
     if stack.seed:
         lines += ["", *start_here(stack.url, password)]
-    lines += ["", f"Akun demo (kata sandi untuk semua: {password}):"]
+    lines += ["", f"Akun demo (password untuk semua: {password}):"]
     for user in demo_users():
         region = f" — {user['region']}" if user.get("region") else ""
         lines.append(f"  {user['email']:<28} {', '.join(user['roles'])}{region}")
@@ -430,8 +430,8 @@ def start_here(url: str, password: str) -> list[str]:
     return [
         "Mulai di sini:",
         f"  1. Buka {url} lalu tekan DINAS ESDM PROVINSI JAWA TENGAH.",
-        f"  2. Masuk sebagai {FIRST_ACCOUNT} dengan kata sandi {password}",
-        f"  3. Buka tiket {first['ticket_no']} ({first['applicant']['name']}): menunggu "
+        f"  2. Masuk sebagai {FIRST_ACCOUNT} dengan password {password}",
+        f"  3. Buka ticket {first['ticket_no']} ({first['applicant']['name']}): menunggu "
         "keputusan Kepala Dinas.",
         f"  Alamat {' dan '.join(local_origins(url))} sama-sama bisa dipakai.",
     ]

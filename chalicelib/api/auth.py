@@ -65,4 +65,4 @@ def change_password() -> dict:
     users().change_password(
         principal(bp.current_request).email, data["old_password"], data["new_password"]
     )
-    return {"message": "Kata sandi berhasil diubah."}
+    return {"message": "Password berhasil diubah."}

@@ -26,10 +26,10 @@ from chalicelib.errors import (
     Unprocessable,
 )
 
-WRONG_CREDENTIALS = "Email atau kata sandi salah."
+WRONG_CREDENTIALS = "Email atau password salah."
 SESSION_EXPIRED = "Sesi berakhir; silakan masuk kembali."
 PASSWORD_POLICY = (
-    "Kata sandi minimal 8 karakter dan memuat huruf besar, huruf kecil, angka, serta simbol."
+    "Password minimal 8 karakter dan memuat huruf besar, huruf kecil, angka, serta simbol."
 )
 
 
@@ -110,8 +110,8 @@ class UserDirectory:
         if result.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
             if not new_password:
                 raise Forbidden(
-                    "Akun ini masih memakai kata sandi sementara. Kirim juga 'new_password' "
-                    "untuk menetapkan kata sandi baru.",
+                    "Akun ini masih memakai password sementara. Kirim juga 'new_password' "
+                    "untuk menetapkan password baru.",
                     code="NEW_PASSWORD_REQUIRED",
                 )
             try:
@@ -170,7 +170,7 @@ class UserDirectory:
             return Unauthorized(WRONG_CREDENTIALS, code="WRONG_CREDENTIALS")
         if code == "PasswordResetRequiredException":
             return Forbidden(
-                "Kata sandi harus diatur ulang. Hubungi administrator.",
+                "Password harus diatur ulang. Hubungi administrator.",
                 code="PASSWORD_RESET_REQUIRED",
             )
         if code == "UserNotConfirmedException":
@@ -246,7 +246,7 @@ class UserDirectory:
         email = normalise_email(email)
         if old_password == new_password:
             raise BadRequest(
-                "Kata sandi baru harus berbeda dari kata sandi lama.",
+                "Password baru harus berbeda dari password lama.",
                 code="SAME_PASSWORD",
                 field="new_password",
             )
@@ -259,7 +259,7 @@ class UserDirectory:
         except ClientError as error:
             if _code(error) in ("NotAuthorizedException", "UserNotFoundException"):
                 raise BadRequest(
-                    "Kata sandi lama salah.", code="WRONG_PASSWORD", field="old_password"
+                    "Password lama salah.", code="WRONG_PASSWORD", field="old_password"
                 ) from None
             raise _throttled(error) or self._unexpected(error) from None
         self._set_password(email, new_password, field="new_password")

@@ -188,8 +188,8 @@ def _check_pdf(kind: str, data: bytes) -> None:
     if encrypted:
         _fail(
             kind,
-            "Berkas PDF terenkripsi atau dilindungi kata sandi tidak dapat diterima; "
-            "unggah PDF tanpa kata sandi.",
+            "Berkas PDF terenkripsi atau dilindungi password tidak dapat diterima; "
+            "unggah PDF tanpa password.",
         )
     if pages < 1:
         _fail(kind, "Berkas bukan PDF yang valid: PDF tidak memiliki halaman.")

@@ -29,12 +29,12 @@ def check_room(documents: dict[str, dict[str, Any]], step: str) -> None:
     confirmed = [d for d in documents.values() if d.get("confirmed")]
     if len(confirmed) >= MAX_DOCUMENTS_PER_TICKET:
         raise _full(
-            f"Tiket ini sudah memiliki {MAX_DOCUMENTS_PER_TICKET} dokumen, batas maksimum "
+            f"Ticket ini sudah memiliki {MAX_DOCUMENTS_PER_TICKET} dokumen, batas maksimum "
             "per tiket."
         )
     if sum(1 for d in confirmed if d.get("step") == step) >= MAX_DOCUMENTS_PER_STEP:
         raise _full(
-            f"Tiket ini sudah memiliki {MAX_DOCUMENTS_PER_STEP} dokumen pada langkah {step}, "
+            f"Ticket ini sudah memiliki {MAX_DOCUMENTS_PER_STEP} dokumen pada langkah {step}, "
             "batas maksimum per langkah."
         )
 
@@ -52,7 +52,7 @@ def with_document(
     result = {**kept, document["id"]: document}
     if len(json.dumps(result)) > MAX_DOCUMENTS_BYTES:
         raise _full(
-            "Data dokumen tiket ini sudah mencapai batas ukuran; gunakan nama berkas "
+            "Data dokumen ticket ini sudah mencapai batas ukuran; gunakan nama berkas "
             "yang lebih pendek."
         )
     return result

@@ -39,7 +39,7 @@ def _check_my_turn(ticket: TicketModel, who: Principal) -> dict[str, Any]:
     step = service.pending_step(ticket)
     if step is None or not service.may_act(step, ticket, who):
         raise Forbidden(
-            "Hanya peran yang sedang memproses langkah tiket ini yang dapat mengunggah dokumen.",
+            "Hanya peran yang sedang memproses langkah ticket ini yang dapat mengunggah dokumen.",
             code="NOT_YOUR_TURN",
         )
     return ticket.pending

@@ -95,7 +95,7 @@ def visible_ticket(ticket_no: str, who: Principal) -> TicketModel:
     if who.has_any(*REGION_SCOPED) and who.region and who.region == ticket.region:
         return ticket
     raise Forbidden(
-        f"Tiket {ticket.ticket_no} berada di wilayah lain; Anda hanya dapat melihat tiket "
+        f"Ticket {ticket.ticket_no} berada di wilayah lain; Anda hanya dapat melihat ticket "
         "wilayah Anda.",
         code="REGION_NOT_ALLOWED",
     )
@@ -342,7 +342,7 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
     if not may_act(step, ticket, who):
         raise Forbidden(
             f"Langkah ini menunggu {ROLE_LABELS.get(step.role, step.role)}"
-            + (" wilayah tiket ini" if step.region_scoped else "")
+            + (" wilayah ticket ini" if step.region_scoped else "")
             + "; peran Anda tidak dapat memutuskannya.",
             code="NOT_YOUR_TURN",
         )

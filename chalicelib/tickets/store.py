@@ -100,7 +100,7 @@ def get(ticket_no: str, consistent: bool = True) -> TicketModel:
     try:
         return TicketModel.get(ticket_no, consistent_read=consistent)
     except DoesNotExist:
-        raise NotFound(f"Tiket {ticket_no} tidak ditemukan.", code="TICKET_NOT_FOUND") from None
+        raise NotFound(f"Ticket {ticket_no} tidak ditemukan.", code="TICKET_NOT_FOUND") from None
 
 
 def find(ticket_no: str) -> TicketModel | None:
@@ -232,7 +232,7 @@ def _transact(ticket_no: str, build: Callable[[TicketModel], Write | None]) -> b
                 raise
             continue
         return True
-    raise Conflict("Tiket sedang diperbarui; pesan akan diulang.", code="TICKET_BUSY")
+    raise Conflict("Ticket sedang diperbarui; pesan akan diulang.", code="TICKET_BUSY")
 
 
 def _unchanged(ticket: TicketModel) -> Any:
@@ -618,7 +618,7 @@ def update_documents(ticket_no: str, change: Any) -> TicketModel:
         except UpdateError as error:
             if not condition_failed(error):
                 raise
-    raise Conflict("Tiket sedang diperbarui oleh pengguna lain; coba lagi.", code="TICKET_BUSY")
+    raise Conflict("Ticket sedang diperbarui oleh pengguna lain; coba lagi.", code="TICKET_BUSY")
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def test_wrong_password_and_unknown_user_get_the_same_401(stack: RunningStack, e
     assert response.status_code == 401
     assert response.json() == {
         "code": "WRONG_CREDENTIALS",
-        "message": "Email atau kata sandi salah.",
+        "message": "Email atau password salah.",
     }
 
 

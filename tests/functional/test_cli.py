@@ -37,7 +37,7 @@ def test_cli_creates_lists_and_changes_users(stack: RunningStack) -> None:
         "Semarang Demak",
     )
     assert created.returncode == 0, created.stderr
-    assert "Kata sandi sementara" in created.stdout
+    assert "Password sementara" in created.stdout
 
     listed = cli(stack, "--json", "users", "list", "--role", "CABANG_DINAS")
     assert listed.returncode == 0, listed.stderr
