@@ -264,7 +264,8 @@ QUERY_SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {
         "permit_type": {"enum": list(PERMIT_TYPES)},
         "limit": _LIMIT,
     },
-    "GET /notifications": {"limit": _LIMIT, "unread": {"enum": ["true", "false"]}},
+    # `unread`: any value other than "true" means all (the route does not reject others).
+    "GET /notifications": {"limit": _LIMIT},
 }
 
 _TICKET_404 = Reply("Tiket tidak ditemukan.")

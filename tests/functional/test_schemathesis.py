@@ -1,0 +1,174 @@
+"""The schemathesis net: the API against its own OpenAPI document, as five identities.
+
+Every check schemathesis has (server errors, status codes, content types, response
+schemas, negative/positive data, missing headers, undeclared methods, auth, stateful
+links), derandomized and bounded, against a stack of its own: the fuzzer really renames
+users, decides tickets and redrives letters, so it must not share the demo data the
+other functional and browser tests read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.stack import RunningStack, start_stack, stop_stack
+
+# Who the fuzzer is, and the ticket its ticket routes aim at (one waiting for that role,
+# so decisions and uploads reach their business rules instead of stopping at 403/404).
+IDENTITIES: dict[str, tuple[str | None, str | None]] = {
+    "anonim": (None, None),
+    "pemohon": ("pemohon@blitar.demo", None),
+    "kepala-dinas": ("kadis@esdm.demo", "27420"),
+    "cabang-dinas-semarang": ("cabdin.semarang@esdm.demo", "27422"),
+    "admin": ("admin@demo.local", "27425"),
+}
+MAX_EXAMPLES = 8
+
+# A schema-valid request may still break a rule no schema can state (the step's options,
+# a region a role needs, a polygon that crosses itself): 422 is the answer for those.
+POSITIVE_STATUSES = ["2xx", "401", "403", "404", "409", "413", "422", "429"]
+# ...and on these routes a 400 too: a cursor is opaque (one the server did not issue is a
+# 400, issue 8 item 4), and an old password the fuzzer cannot know is a 400 naming the field.
+POSITIVE_400 = ("GET /tickets", "GET /notifications", "POST /me/password")
+
+# Failures of the local gateway that item 10 (gateway part) fixes in local/gateway.py:
+# success bodies without Content-Type, and TRACE answered with an HTML 501.
+KNOWN_GATEWAY = {
+    ("ST104", None),  # Missing Content-Type header, any operation
+    ("ST101", "TRACE"),  # the 501 for TRACE counts as a server error...
+    ("ST204", "TRACE"),  # ...and as the wrong answer to an undeclared method
+}
+# Failures in other helpers' areas, known and reported (code, operation) -> why.
+KNOWN_ELSEWHERE = {
+    ("ST202", "PATCH /me"): 'item 6: {"name": "0", "phone": null} answers 400 INVALID_PROFILE',
+    ("ST202", "POST /auth/login"): (
+        "email pattern: the server matches it with Python's re, whose \\s also takes "
+        "\\x1c-\\x1f and \\x85, so an address JSON Schema's (ECMA) pattern accepts is a 400"
+    ),
+    ("ST202", "POST /admin/users"): "email pattern, as for POST /auth/login",
+}
+
+
+@pytest.fixture(scope="module")
+def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    running = start_stack(tmp_path_factory.mktemp("schemathesis-stack"))
+    yield running
+    assert stop_stack(running) == 0
+
+
+def config_file(where: Path, ticket_no: str | None) -> Path:
+    """Stateful phase off: its failures name no operation, and its inferred links cover
+    little here; the examples, coverage and fuzzing phases run every check."""
+    lines = [
+        "[phases.stateful]",
+        "enabled = false",
+        "[checks.positive_data_acceptance]",
+        f"expected-statuses = {json.dumps(POSITIVE_STATUSES)}",
+    ]
+    if ticket_no:
+        lines += ["[parameters]", f'"path.ticket_no" = "{ticket_no}"']
+    for name in POSITIVE_400:
+        lines += [
+            "[[operations]]",
+            f'include-name = "{name}"',
+            "checks.positive_data_acceptance.expected-statuses = "
+            + json.dumps([*POSITIVE_STATUSES, "400"]),
+        ]
+    path = where / "schemathesis.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run_schemathesis(stack: RunningStack, name: str, where: Path) -> tuple[dict[str, Any], str]:
+    """One derandomized run of every check over every operation; the JSON report and text."""
+    email, ticket_no = IDENTITIES[name]
+    report = where / "report.json"
+    command = [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "--config-file",
+        str(config_file(where, ticket_no)),
+        "run",
+        f"{stack.url}api/openapi.json",
+        "--url",
+        f"{stack.url}api",
+        "--checks",
+        "all",
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--generation-deterministic",
+        "--workers",
+        "2",
+        "--request-timeout",
+        "30",
+        "--no-color",
+        "--report",
+        "json",
+        "--report-json-path",
+        str(report),
+    ]
+    if email:
+        command += ["-H", f"Authorization: Bearer {stack.login(email)}"]
+    env = {
+        **os.environ,
+        "SCHEMATHESIS_HOOKS": "tests.functional.schemathesis_hooks",
+        "PTSP_WEBHOOK_SECRET": stack.env["PTSP_WEBHOOK_SECRET"],
+    }
+    done = subprocess.run(
+        command,
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    output = done.stdout + done.stderr
+    assert report.exists(), output[-4000:]
+    return json.loads(report.read_text()), output
+
+
+def is_known(code: str, operation: str) -> bool:
+    method = operation.split(" ", 1)[0]
+    return bool(
+        {(code, None), (code, method)} & KNOWN_GATEWAY or (code, operation) in KNOWN_ELSEWHERE
+    )
+
+
+def unexpected(report: dict[str, Any]) -> list[str]:
+    """Failures other than the known ones, as 'CODE title: operation'."""
+    return [
+        f"{failure['code']} {failure['title']}: {operation}"
+        for failure in report["failures"]
+        for operation in failure["operations"]
+        if not is_known(failure["code"], operation)
+    ]
+
+
+@pytest.mark.parametrize("identity", list(IDENTITIES))
+def test_the_api_keeps_to_its_openapi_document(
+    own_stack: RunningStack, identity: str, tmp_path: Path
+) -> None:
+    # GIVEN the document the API publishes, and a token of this identity (none: anonymous)
+    # WHEN schemathesis sends every kind of request it derives from the document
+    report, output = run_schemathesis(own_stack, identity, tmp_path)
+
+    # THEN it ran to the end, with no server error and no answer the document does not declare
+    assert report["complete"], output[-4000:]
+    assert report["errors"] == [], output[-4000:]
+    assert report["operations"]["tested"] == report["operations"]["total"], output[-4000:]
+    assert unexpected(report) == [], output[-20000:]
+    if report["failures"]:
+        pytest.xfail(
+            "only known failures: the local gateway's (issue 8 item 10, gateway part: "
+            "Content-Type on success bodies, TRACE answered 501) and "
+            + "; ".join(KNOWN_ELSEWHERE.values())
+        )
