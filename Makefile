@@ -59,6 +59,7 @@ format: install
 package: install
 	rm -rf build/package
 	$(BIN)/chalice package --merge-template infra/resources.json build/package
+	$(BIN)/python infra/slim_package.py build/package/deployment.zip
 	@if ls statemachine/*.asl.json >/dev/null 2>&1; then \
 		mkdir -p build/package/statemachine && cp statemachine/*.asl.json build/package/statemachine/; fi
 	@echo "Template: build/package/sam.json"
