@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from chalice import Chalice
 from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_spec
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -77,6 +78,11 @@ def follow(document: dict[str, Any], ref: str) -> Any:
             assert isinstance(node, dict) and token in node, f"{ref}: no {token!r}"
             node = node[token]
     return node
+
+
+def test_the_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
+    # The meta-schema check tools such as schemathesis rely on (raises when invalid).
+    validate_spec(document)
 
 
 def test_routing_table_is_not_empty() -> None:
