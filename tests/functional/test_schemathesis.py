@@ -109,6 +109,10 @@ def run_schemathesis(stack: RunningStack, name: str, where: Path) -> tuple[dict[
         "--max-examples",
         str(MAX_EXAMPLES),
         "--generation-deterministic",
+        # Hypothesis' health checks time the data generation: on a loaded 2-core CI
+        # machine "too slow" would be a flaky error about the machine, not the API.
+        "--suppress-health-check",
+        "all",
         "--workers",
         "2",
         "--request-timeout",
