@@ -1,10 +1,12 @@
 """The schemathesis net: the API against its own OpenAPI document, as five identities.
 
 Every check schemathesis has (server errors, status codes, content types, response
-schemas, negative/positive data, missing headers, undeclared methods, auth, stateful
-links), derandomized and bounded, against a stack of its own: the fuzzer really renames
-users, decides tickets and redrives letters, so it must not share the demo data the
-other functional and browser tests read.
+schemas, negative/positive data, missing headers, undeclared methods, ignored auth), in
+its examples, coverage and fuzzing phases, derandomized and bounded (MAX_EXAMPLES per
+operation and identity), against a stack of its own: the fuzzer really renames users,
+decides tickets and redrives letters, so it must not share the demo data the other
+functional and browser tests read. A failure prints schemathesis' report with a curl
+command reproducing each request.
 """
 
 from __future__ import annotations
