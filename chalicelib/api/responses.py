@@ -101,6 +101,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "user": _ref("User"),
         }
     ),
+    # For POST /auth/refresh (being added by another branch): declare its route below.
+    "TokenRefreshed": _obj(
+        {"token": STRING, "token_type": {"const": "Bearer"}, "expires_in": INTEGER}
+    ),
     "Message": _obj({"message": STRING}),
     "Health": _obj(
         {
