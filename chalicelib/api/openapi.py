@@ -46,10 +46,6 @@ def _component(schema_name: str) -> dict[str, Any]:
     return rewrite(schema)
 
 
-def _error(description: str) -> dict[str, Any]:
-    return _reply(Reply(description))
-
-
 def _reply(reply: Reply) -> dict[str, Any]:
     return {
         "description": reply.description,
@@ -75,12 +71,10 @@ def _responses(key: str, view: Any) -> dict[str, Any]:
         own.setdefault(401, Reply("Tanda tangan webhook tidak ada atau tidak valid."))
     elif not getattr(view, "is_public", False):
         allowed = getattr(view, "roles_allowed", None)
+        why = own[403].description if 403 in own else "Peran atau wilayah tidak berwenang."
+        only = f"Hanya untuk peran: {', '.join(allowed)}. " if allowed else ""
+        own[403] = Reply(only + why)
         own.setdefault(401, Reply("Belum login atau token tidak valid."))
-        own[403] = Reply(
-            own[403].description if 403 in own else "Peran atau wilayah tidak berwenang."
-        )
-        if allowed:
-            own[403] = Reply(f"Hanya untuk peran: {', '.join(allowed)}. {own[403].description}")
         own.setdefault(503, Reply("Layanan login sedang tidak dapat dihubungi."))
     own.setdefault(500, Reply("Kesalahan server."))
     return {str(status): _reply(reply) for status, reply in sorted(own.items())}
