@@ -26,7 +26,10 @@ class _SignBody(requests.auth.AuthBase):
 
     def __call__(self, prepared: requests.PreparedRequest) -> requests.PreparedRequest:
         raw = prepared.body or b""
-        body = raw.decode("utf-8", errors="surrogatepass") if isinstance(raw, bytes) else raw
+        try:
+            body = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError:
+            return prepared  # not text: PTSP signs text, so this one goes unsigned (a 401)
         secret = os.environ["PTSP_WEBHOOK_SECRET"]
         for name, value in sign(secret, f"msg_{uuid.uuid4().hex}", body).items():
             if name.lower() in WEBHOOK_HEADERS:
