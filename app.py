@@ -2,7 +2,8 @@
 
 The queue handlers import their code when a batch arrives: every Lambda function of this
 app imports this module, and the API's functions never need the queue consumers (nor
-powertools' batch utility), which took about half of the import time.
+powertools' batch utility): they were a large share of every cold start
+(bench/imports.py measures it).
 """
 
 from collections.abc import Callable

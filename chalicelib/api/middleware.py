@@ -29,7 +29,8 @@ def tracer() -> Tracer | None:
 
     Building it loads the X-Ray SDK, whose recorder creates botocore clients (~0.5 s): a
     cost every cold start paid at import, even where powertools then disables tracing
-    (outside Lambda, or POWERTOOLS_TRACE_DISABLED). Its own rule decides, not ours.
+    (outside Lambda, or POWERTOOLS_TRACE_DISABLED). Its own rule decides (the static
+    `Tracer._is_tracer_disabled`, pinned with powertools 3.37), not ours.
     """
     return None if Tracer._is_tracer_disabled() else Tracer()
 
