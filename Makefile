@@ -50,6 +50,7 @@ test: install chromium
 bench: install
 	$(BIN)/python -m bench.reads
 	$(BIN)/python -m bench.decisions $(BENCH_ARGS)
+	$(BIN)/python -m bench.imports
 
 lint: install
 	$(BIN)/ruff check .
@@ -61,6 +62,7 @@ format: install
 package: install
 	rm -rf build/package
 	$(BIN)/chalice package --merge-template infra/resources.json build/package
+	$(BIN)/python infra/slim_package.py build/package/deployment.zip
 	@if ls statemachine/*.asl.json >/dev/null 2>&1; then \
 		mkdir -p build/package/statemachine && cp statemachine/*.asl.json build/package/statemachine/; fi
 	@echo "Template: build/package/sam.json"

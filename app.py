@@ -1,16 +1,17 @@
-"""E-Tracking Perizinan API: a routing table. Handlers live in chalicelib/."""
+"""E-Tracking Perizinan API: a routing table. Handlers live in chalicelib/.
 
-from aws_lambda_powertools.utilities.batch import (
-    AsyncBatchProcessor,
-    BatchProcessor,
-    EventType,
-    async_process_partial_response,
-    process_partial_response,
-)
+The queue handlers import their code when a batch arrives: every Lambda function of this
+app imports this module, and the API's functions never need the queue consumers (nor
+powertools' batch utility): they were a large share of every cold start
+(bench/imports.py measures it).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
 from chalice import Chalice, Rate
 from chalice.app import CloudWatchEvent, SQSEvent
 
-from chalicelib import effects, queues
 from chalicelib.api import admin, auth, documents, middleware, notifications, ptsp, system, tickets
 from chalicelib.settings import queue_name
 
@@ -26,7 +27,13 @@ app.register_blueprint(notifications.bp)
 app.register_blueprint(ptsp.bp)
 
 
-def _batch(event: SQSEvent, context: object, handler: object) -> dict:
+def _batch(event: SQSEvent, context: object, handler: Callable[[Any], Any]) -> dict:
+    from aws_lambda_powertools.utilities.batch import (
+        BatchProcessor,
+        EventType,
+        process_partial_response,
+    )
+
     return process_partial_response(
         event=event.to_dict(),
         record_handler=handler,
@@ -38,12 +45,16 @@ def _batch(event: SQSEvent, context: object, handler: object) -> dict:
 @app.on_sqs_message(queue=queue_name("workflow-tasks"), batch_size=10)
 def workflow_tasks(event: SQSEvent) -> dict:
     """Steps the state machine waits on, overdue notices and final statuses."""
+    from chalicelib import queues
+
     return _batch(event, event.context, queues.workflow_task)
 
 
 @app.on_sqs_message(queue=queue_name("notifications"), batch_size=10)
 def notification_fanout(event: SQSEvent) -> dict:
     """Ticket events → in-app notifications and SMS to whoever acts next."""
+    from chalicelib import queues
+
     return _batch(event, event.context, queues.notification)
 
 
@@ -51,6 +62,14 @@ def notification_fanout(event: SQSEvent) -> dict:
 def ptsp_callbacks(event: SQSEvent) -> dict:
     """Final decisions → PTSP, all of a batch at once (a hung receiver holds only its own
     delivery), retried for about a day, then parked in the DLQ with the admins told."""
+    from aws_lambda_powertools.utilities.batch import (
+        AsyncBatchProcessor,
+        EventType,
+        async_process_partial_response,
+    )
+
+    from chalicelib import queues
+
     return async_process_partial_response(
         event=event.to_dict(),
         record_handler=queues.ptsp_callback_async,
@@ -62,4 +81,6 @@ def ptsp_callbacks(event: SQSEvent) -> dict:
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def outbox_sweeper(event: CloudWatchEvent) -> dict:
     """What a crashed or cut-off writer still owed (decisions, events, texts), carried out."""
+    from chalicelib import effects
+
     return {"done": effects.sweep()}

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import AppError, BadRequest, ValidationFailed
+
+if TYPE_CHECKING:  # jsonschema loads at the first validation, not at every cold start
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
@@ -31,10 +31,58 @@ _TYPE_NAMES = {
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
+    from jsonschema import Draft202012Validator
+
     path = SCHEMA_DIR / f"{name}.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return schema
+
+
+# JSON Schema patterns are ECMA-262 regular expressions; Python's `re` reads `\s` more widely
+# (also \x1c-\x1f and \x85). The published schema keeps `\s`; the server reads it as a
+# browser would, so what the document allows, the server allows.
+ECMA_SPACE = r"\t\n\x0b\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def ecma_pattern(pattern: str) -> str:
+    r"""`pattern` with `\s` and `\S` spelled out as ECMA-262 defines them."""
+    out, in_class, i = [], False, 0
+    while i < len(pattern):
+        pair = pattern[i : i + 2]
+        if pair in ("\\s", "\\S"):
+            if in_class:
+                out.append(ECMA_SPACE if pair == "\\s" else pair)
+            else:
+                out.append(f"[{ECMA_SPACE}]" if pair == "\\s" else f"[^{ECMA_SPACE}]")
+            i += 2
+            continue
+        if pair.startswith("\\"):
+            out.append(pair)
+            i += 2
+            continue
+        in_class = (in_class or pattern[i] == "[") and not (in_class and pattern[i] == "]")
+        out.append(pattern[i])
+        i += 1
+    return "".join(out)
+
+
+def _ecma(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        return {
+            k: ecma_pattern(v) if k == "pattern" and isinstance(v, str) else _ecma(v)
+            for k, v in schema.items()
+        }
+    if isinstance(schema, list):
+        return [_ecma(v) for v in schema]
+    return schema
+
+
+@cache
+def _validator(name: str) -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(_ecma(load_schema(name)), format_checker=FormatChecker())
 
 
 def schema_names() -> list[str]:
@@ -82,8 +130,7 @@ def _reject_constant(name: str) -> Any:
 
 def validate(name: str, data: Any) -> dict[str, Any]:
     """Validate `data` against schema `name`; raise ValidationFailed naming the first bad field."""
-    validator = Draft202012Validator(load_schema(name), format_checker=FormatChecker())
-    errors = sorted(validator.iter_errors(data), key=_error_order)
+    errors = sorted(_validator(name).iter_errors(data), key=_error_order)
     if errors:
         raise _to_domain_error(errors[0])
     return data

@@ -7,7 +7,6 @@ from urllib.parse import unquote
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import accepts, body, query, roles
-from chalicelib.ptsp import callbacks
 from chalicelib.services import users
 
 bp = Blueprint(__name__)
@@ -57,6 +56,8 @@ def update_user(email: str) -> dict:
 @roles("ADMIN")
 def ptsp_dead_letters() -> dict:
     """Decisions PTSP did not accept after every retry."""
+    from chalicelib.ptsp import callbacks  # admin-only: not on every cold start
+
     items = callbacks.dead_letters()
     return {"items": items, "count": len(items)}
 
@@ -65,4 +66,6 @@ def ptsp_dead_letters() -> dict:
 @roles("ADMIN")
 def ptsp_redrive() -> dict:
     """Send every dead letter to PTSP again (same webhook-id, so PTSP can deduplicate)."""
+    from chalicelib.ptsp import callbacks
+
     return {"moved": callbacks.redrive()}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.openapi import build
 from chalicelib.api.routing import public
 from chalicelib.aws import client
 from chalicelib.health import readiness
@@ -35,4 +34,6 @@ def health() -> Response:
 @public
 def openapi() -> dict:
     """This API described as OpenAPI 3.1."""
+    from chalicelib.api.openapi import build  # only this route needs it: not at cold start
+
     return build(bp.current_app, title="E-Tracking Perizinan API", version="1")

@@ -12,10 +12,10 @@ import math
 import struct
 import textwrap
 import zlib
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+if TYPE_CHECKING:  # pypdf loads at the first PDF checked, not at every cold start
+    from pypdf import PdfReader
 
 from chalicelib.errors import BadRequest, Unprocessable
 
@@ -179,6 +179,8 @@ def _sniff(data: bytes) -> str | None:
 
 def _check_pdf(kind: str, data: bytes) -> None:
     invalid = "Berkas bukan PDF yang valid (rusak atau tidak lengkap); simpan ulang sebagai PDF."
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
@@ -232,6 +234,8 @@ MAX_PDF_OBJECTS = 200_000
 def _active_content(reader: PdfReader) -> str | None:
     """What active content the PDF holds (a label), or None: every object reachable from the
     trailer is visited once, so an /OpenAction hidden in an object stream is found too."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     seen: set[tuple[int, int]] = set()
     todo: list[object] = [reader.trailer]
     while todo:

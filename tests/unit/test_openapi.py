@@ -5,14 +5,29 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from chalice import Chalice
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_spec
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from app import app
-from chalicelib.api.openapi import build
-from chalicelib.validation import load_schema
+from chalicelib.api.openapi import UndeclaredRoute, build
+from chalicelib.api.responses import RESPONSES, SCHEMAS
+from chalicelib.auth.principal import Principal
+from chalicelib.auth.users import UserProfile
+from chalicelib.notifications import center
+from chalicelib.tickets import service
+from chalicelib.tickets.models import NotificationModel, TicketModel
+from chalicelib.validation import load_schema, schema_names
+from chalicelib.workflow import engine
+from chalicelib.workflow.definition import WorkflowDefinition
 
+ROOT = Path(__file__).resolve().parents[2]
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 
@@ -65,6 +80,11 @@ def follow(document: dict[str, Any], ref: str) -> Any:
     return node
 
 
+def test_the_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
+    # The meta-schema check tools such as schemathesis rely on (raises when invalid).
+    validate_spec(document)
+
+
 def test_routing_table_is_not_empty() -> None:
     assert len(ROUTES) >= 5
 
@@ -101,8 +121,10 @@ def test_security_matches_the_route_declaration(
         assert headers == {"webhook-id", "webhook-timestamp", "webhook-signature"}
     elif getattr(view, "is_public", False):
         assert op["security"] == []
-        assert "401" not in op["responses"]
-        assert "403" not in op["responses"]
+        # A public route answers 401/403 only for reasons of its own (login: wrong password).
+        own = RESPONSES[f"{method.upper()} {path}"]
+        assert ("401" in op["responses"]) == (401 in own)
+        assert ("403" in op["responses"]) == (403 in own)
         assert "x-roles" not in op
     else:
         assert "security" not in op, "protected routes inherit the document-level bearer"
@@ -142,9 +164,13 @@ def test_request_body_exactly_for_routes_with_a_schema(
         assert component["title"] == load_schema(schema_name)["title"]
         assert component["properties"].keys() == load_schema(schema_name)["properties"].keys()
         assert "400" in op["responses"]
+        assert "415" in op["responses"]
     else:
         assert "requestBody" not in op
-        assert "400" not in op["responses"]
+        # Without a body, a 400 can only come from a query parameter the route checks.
+        own = RESPONSES[f"{method.upper()} {path}"]
+        assert ("400" in op["responses"]) == (400 in own)
+        assert 400 not in own or getattr(view, "query_params", None)
 
 
 @pytest.mark.parametrize(("path", "method", "view"), ROUTES, ids=ROUTE_IDS)
@@ -192,3 +218,177 @@ def test_query_parameters_come_from_the_view(document: dict[str, Any]) -> None:
             if p["in"] == "query"
         }
         assert declared == expected, f"{method.upper()} {path}"
+
+
+# --- responses: every status a route answers, with a real schema ------------------------------
+
+
+SUCCESS = {"200", "201", "204"}
+
+
+def test_response_components_do_not_shadow_request_bodies() -> None:
+    titles = {load_schema(name).get("title", name) for name in schema_names()}
+
+    assert titles & SCHEMAS.keys() == set()
+
+
+def test_every_route_declares_its_responses_and_no_declaration_is_stale() -> None:
+    routes = {f"{method.upper()} {path}" for path, method, _ in ROUTES}
+
+    assert routes - RESPONSES.keys() == set(), "routes without a declaration"
+    assert RESPONSES.keys() - routes == set(), "declarations of routes that do not exist"
+
+
+def test_a_route_without_a_declaration_cannot_be_published() -> None:
+    # GIVEN an app with a route nobody declared
+    extra = Chalice(app_name="undeclared")
+
+    @extra.route("/tickets/{ticket_no}/archive", methods=["POST"])
+    def archive(ticket_no: str) -> dict:
+        return {}
+
+    # WHEN the document is built THEN it refuses, naming the route
+    with pytest.raises(UndeclaredRoute, match=re.escape("POST /tickets/{ticket_no}/archive")):
+        build(extra, title="x", version="1")
+
+
+@pytest.mark.parametrize(("path", "method", "view"), ROUTES, ids=ROUTE_IDS)
+def test_success_bodies_have_a_schema_with_required_keys(
+    document: dict[str, Any], path: str, method: str, view: Any
+) -> None:
+    responses = document["paths"][path][method]["responses"]
+    success = SUCCESS & responses.keys()
+
+    assert success, "every route declares how it succeeds"
+    for status in success:
+        if status == "204":
+            assert "content" not in responses[status], "204 has no body"
+            continue
+        schema = follow(
+            document, responses[status]["content"]["application/json"]["schema"]["$ref"]
+        )
+        assert schema.get("required") or schema.get("allOf"), f"{status} body is not `{{}}`"
+        assert schema.get("additionalProperties") is not False, "fields may be added"
+
+
+@pytest.mark.parametrize(("path", "method", "view"), ROUTES, ids=ROUTE_IDS)
+def test_errors_use_the_error_shape_and_server_errors_are_declared(
+    document: dict[str, Any], path: str, method: str, view: Any
+) -> None:
+    responses = document["paths"][path][method]["responses"]
+
+    assert "500" in responses
+    for status, response in responses.items():
+        if int(status) >= 400:
+            ref = response["content"]["application/json"]["schema"]["$ref"]
+            schema = follow(document, ref)
+            assert ref.endswith("/Error") or {"$ref": "#/components/schemas/Error"} in schema.get(
+                "allOf", []
+            ), f"{status} answers {{code, message}}"
+
+
+def test_statuses_beyond_the_old_five_are_declared(document: dict[str, Any]) -> None:
+    def statuses(path: str, method: str) -> set[str]:
+        return set(document["paths"][path][method]["responses"])
+
+    assert {"200", "404", "409", "422", "503"} <= statuses("/tickets/{ticket_no}/decision", "post")
+    assert {"201", "409", "422"} <= statuses("/admin/users", "post")
+    assert {"200", "201", "401", "409", "413", "422"} <= statuses("/ptsp/applications", "post")
+    assert {"201", "404", "422"} <= statuses("/tickets/{ticket_no}/documents", "post")
+    assert {"200", "503"} <= statuses("/health", "get")
+    assert "200" not in statuses("/admin/users", "post")
+
+
+def test_constrained_query_parameters_carry_their_schema(document: dict[str, Any]) -> None:
+    params = {p["name"]: p["schema"] for p in document["paths"]["/tickets"]["get"]["parameters"]}
+
+    assert params["box"]["enum"] == ["pending", "decided"]
+    assert params["limit"] == {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}
+    assert "WIUP" in params["permit_type"]["enum"]
+    assert params["q"] == {"type": "string"}
+
+
+def validator_for(document: dict[str, Any], component: str) -> Draft202012Validator:
+    """Validate against one component, resolving `#/components/...` inside the document."""
+    resource = Resource.from_contents(document, default_specification=DRAFT202012)
+    registry = Registry().with_resource("urn:api", resource)
+    return Draft202012Validator(
+        {"$ref": f"urn:api#/components/schemas/{component}"}, registry=registry
+    )
+
+
+KADIS = Principal(
+    email="kadis@esdm.demo",
+    subject="s",
+    roles=frozenset({"KEPALA_DINAS"}),
+    region=None,
+    agency=None,
+    name="Kadis",
+)
+
+
+@pytest.fixture
+def ticket(monkeypatch: pytest.MonkeyPatch) -> TicketModel:
+    """The demo ticket 27419 waiting for Kepala Dinas; the workflow read from its ASL file."""
+    asl = ROOT / "statemachine" / "andesit.asl.json"
+    andesit = WorkflowDefinition.from_json(asl.read_text(encoding="utf-8"))
+    monkeypatch.setattr(engine, "definition", lambda: andesit)
+    data = json.loads((Path(__file__).parent / "openapi_ticket.json").read_text())
+    return TicketModel(data.pop("ticket_no"), **data)
+
+
+def errors(document: dict[str, Any], component: str, payload: Any) -> list[str]:
+    found = validator_for(document, component).iter_errors(json.loads(json.dumps(payload)))
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in found]
+
+
+@pytest.fixture(autouse=True)
+def no_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The detail reads the ticket's decisions (which documents are current): none here."""
+    monkeypatch.setattr(service.store, "history", lambda ticket_no: [])
+
+
+def test_ticket_views_match_their_schemas(document: dict[str, Any], ticket: TicketModel) -> None:
+
+    assert errors(document, "TicketSummary", service.summary(ticket)) == []
+    assert errors(document, "TicketDetail", service.detail(ticket, KADIS)) == []
+    assert errors(document, "MapFeature", service.map_feature(ticket)) == []
+    page = {"items": [service.summary(ticket)], "next_cursor": None}
+    assert errors(document, "TicketPage", page) == []
+
+
+def test_a_final_ticket_without_pending_step_matches_the_detail_schema(
+    document: dict[str, Any], ticket: TicketModel
+) -> None:
+    done = TicketModel.from_raw_data(ticket.serialize())
+    done.pending = None
+    done.final = True
+    done.status = "DISETUJUI DINAS ESDM"
+
+    assert errors(document, "TicketDetail", service.detail(done, KADIS)) == []
+
+
+def test_user_and_notification_views_match_their_schemas(document: dict[str, Any]) -> None:
+    user = UserProfile("a@b.id", "A", None, ["CABANG_DINAS"], "SEMARANG DEMAK", None)
+    item = NotificationModel(
+        "a@b.id",
+        "1-x",
+        ticket_no="27419",
+        title="t",
+        message="m",
+        summary={"Nomor Ticket": "27419"},
+        link="http://x/#/tiket/27419",
+        created_at="2026-11-21T01:00:00+00:00",
+    )
+
+    assert errors(document, "User", user.to_dict()) == []
+    assert errors(document, "Notification", center.view(item)) == []
+
+
+def test_the_schemas_catch_drift(document: dict[str, Any], ticket: TicketModel) -> None:
+    # A required key dropped or retyped is caught; an added one is not.
+    row = service.summary(ticket)
+
+    assert errors(document, "TicketSummary", {**row, "extra": 1}) == []
+    assert errors(document, "TicketSummary", {k: v for k, v in row.items() if k != "status"})
+    assert errors(document, "TicketSummary", {**row, "final": "ya"})

@@ -182,3 +182,18 @@ def test_non_json_number_constants_are_a_bad_request(raw: bytes) -> None:
         parse_json(raw)
 
     assert caught.value.code == "INVALID_JSON"
+
+
+def test_patterns_read_white_space_as_the_published_schema_means_it() -> None:
+    # GIVEN a character Python's `re` calls white space and ECMA-262 (JSON Schema) does not
+    from chalicelib.validation import validate
+
+    # WHEN it stands in a name and an email THEN the server accepts what the schema allows …
+    assert validate("profile_update", {"name": "\x1cNama"})["name"] == "\x1cNama"
+    assert validate("login", {"email": "\x1c@a.bc", "password": "x"})
+    # … and still refuses what it forbids: a name of spaces, an email with one
+    for body in ({"name": " \u3000\t"},):
+        with pytest.raises(ValidationFailed):
+            validate("profile_update", body)
+    with pytest.raises(ValidationFailed):
+        validate("login", {"email": "a b@c.de", "password": "x"})

@@ -1,0 +1,395 @@
+"""What every route answers: its statuses and the JSON Schema of each body, in one table.
+
+The OpenAPI document is built from this table (and from the routes' own declarations:
+public/roles/body schema), so a conformance check against `GET /api/openapi.json` tests
+what the code really returns. A route missing here fails tests/unit/test_openapi.py.
+
+Objects never set `additionalProperties: false`: adding a field to a response is not a
+breaking change, while dropping or retyping a required one is — that is what the schemas
+catch. Statuses every route of a kind shares (401/403/503 behind login, 400 for a body,
+500) are added by `openapi.build`; the table lists the route's own ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.auth.roles import ROLES
+from chalicelib.tickets.permits import PERMIT_TYPES
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One status of a route: what it means (Bahasa Indonesia) and its body's component."""
+
+    description: str
+    schema: str | None = "Error"  # None: no body (204)
+
+
+def _nullable(kind: str) -> dict[str, Any]:
+    return {"type": [kind, "null"]}
+
+
+def _obj(required: dict[str, Any], optional: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An object whose `required` keys must be present with these types (others allowed)."""
+    return {
+        "type": "object",
+        "required": list(required),
+        "properties": {**required, **(optional or {})},
+    }
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _list_of(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": _ref(name)}
+
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+BOOLEAN = {"type": "boolean"}
+OBJECT = {"type": "object"}
+
+_TICKET_SUMMARY = {
+    "ticket_no": STRING,
+    "applicant_name": STRING,
+    "permit_type": STRING,
+    "permit_label": STRING,
+    "submitted_at": STRING,
+    "status": STRING,
+    "position": STRING,
+    "region": STRING,
+    "final": BOOLEAN,
+    "waiting_since": _nullable("string"),
+}
+
+_DOCUMENT = {
+    "id": STRING,
+    "kind": STRING,
+    "filename": STRING,
+    "content_type": STRING,
+    "size": INTEGER,
+    "uploaded_at": STRING,
+    "uploaded_by": STRING,
+    "step": STRING,
+}
+
+# Response bodies, as components of the document (request bodies come from schemas/*.json).
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "User": _obj(
+        {
+            "email": STRING,
+            "name": STRING,
+            "phone": _nullable("string"),
+            "roles": {"type": "array", "items": {"enum": list(ROLES)}},
+            "region": _nullable("string"),
+            "agency": _nullable("string"),
+            "enabled": BOOLEAN,
+            "status": STRING,
+        }
+    ),
+    "UserList": _obj({"items": _list_of("User"), "count": INTEGER}),
+    "UserCreated": _obj({"user": _ref("User")}, {"temporary_password": STRING}),
+    "Session": _obj(
+        {
+            "token": STRING,
+            "token_type": {"const": "Bearer"},
+            "expires_in": INTEGER,
+            "user": _ref("User"),
+        }
+    ),
+    # For POST /auth/refresh (being added by another branch): declare its route below.
+    "TokenRefreshed": _obj(
+        {"token": STRING, "token_type": {"const": "Bearer"}, "expires_in": INTEGER}
+    ),
+    "Message": _obj({"message": STRING}),
+    "Health": _obj(
+        {
+            "status": {"const": "ok"},
+            "resources": {"type": "object", "additionalProperties": STRING},
+        }
+    ),
+    "NotReady": {
+        "allOf": [
+            _ref("Error"),
+            {"properties": {"resources": {"type": "object", "additionalProperties": STRING}}},
+        ]
+    },
+    "OpenApi": _obj({"openapi": STRING, "info": OBJECT, "paths": OBJECT}),
+    "PermitTypes": _obj(
+        {
+            "items": {
+                "type": "array",
+                "items": _obj(
+                    {"code": {"enum": list(PERMIT_TYPES)}, "short": STRING, "label": STRING}
+                ),
+            }
+        }
+    ),
+    "TicketSummary": _obj(_TICKET_SUMMARY),
+    "TicketPage": _obj({"items": _list_of("TicketSummary"), "next_cursor": _nullable("string")}),
+    "TicketCounts": _obj(
+        {
+            "pending": _obj({code: INTEGER for code in PERMIT_TYPES}),
+            "total": INTEGER,
+        }
+    ),
+    "Document": _obj(_DOCUMENT),
+    "TicketDetail": _obj(
+        {
+            **_TICKET_SUMMARY,
+            "applicant": OBJECT,
+            "location": OBJECT,
+            "ptsp_documents": {"type": "array"},
+            "documents": _list_of("Document"),
+            "rekomtek": _nullable("object"),
+            "last_decision": _nullable("object"),
+            "decided_at": _nullable("string"),
+            "created_at": STRING,
+            "updated_at": STRING,
+            "overdue_count": INTEGER,
+            "pending": {
+                "oneOf": [
+                    {"type": "null"},
+                    _obj(
+                        {
+                            "step": STRING,
+                            "status": STRING,
+                            "role": STRING,
+                            "role_label": STRING,
+                            "entered_at": STRING,
+                            "my_turn": BOOLEAN,
+                            "options": {
+                                "type": "array",
+                                "items": _obj({"action": STRING, "requires": OBJECT}),
+                            },
+                        }
+                    ),
+                ]
+            },
+        }
+    ),
+    "TrackEntry": _obj(
+        {
+            "kind": STRING,
+            "step": _nullable("string"),
+            "status": STRING,
+            "role": _nullable("string"),
+            "role_label": STRING,
+            "actor": _nullable("string"),
+            "actor_name": _nullable("string"),
+            "action": _nullable("string"),
+            "note": _nullable("string"),
+            "entered_at": _nullable("string"),
+            "left_at": _nullable("string"),
+            "duration_seconds": _nullable("number"),
+        }
+    ),
+    "Track": _obj({"ticket": _ref("TicketSummary"), "items": _list_of("TrackEntry")}),
+    "MapFeature": _obj(
+        {
+            "type": {"const": "Feature"},
+            "geometry": _obj({"type": STRING, "coordinates": {"type": "array"}}),
+            "bbox": {"type": "array", "items": {"type": "number"}, "minItems": 4},
+            "properties": _obj(
+                {
+                    **_TICKET_SUMMARY,
+                    "centroid": {
+                        "type": "array",
+                        "items": {"type": "number"},
+                        "minItems": 2,
+                        "maxItems": 2,
+                    },
+                }
+            ),
+        }
+    ),
+    "UploadTicket": _obj(
+        {
+            "id": STRING,
+            "upload": _obj(
+                {"url": STRING, "fields": {"type": "object", "additionalProperties": STRING}}
+            ),
+            "expires_in": INTEGER,
+        }
+    ),
+    "DocumentLink": _obj({**_DOCUMENT, "url": STRING, "expires_in": INTEGER}),
+    "Notification": _obj(
+        {
+            "id": STRING,
+            "ticket_no": STRING,
+            "title": STRING,
+            "message": STRING,
+            "summary": OBJECT,
+            "link": STRING,
+            "created_at": STRING,
+            "read": BOOLEAN,
+        }
+    ),
+    "Inbox": _obj(
+        {
+            "unread": INTEGER,
+            "items": _list_of("Notification"),
+            "next_cursor": _nullable("string"),
+        }
+    ),
+    "Marked": _obj({"marked": INTEGER}),
+    "DeadLetters": _obj(
+        {
+            "items": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "message_id": STRING,
+                        "ticket_no": _nullable("string"),
+                        "status": _nullable("string"),
+                        "webhook_id": STRING,
+                        "attempts": INTEGER,
+                        "first_sent_at": _nullable("string"),
+                    }
+                ),
+            },
+            "count": INTEGER,
+        }
+    ),
+    "Redriven": _obj({"moved": INTEGER}),
+    "ApplicationReceived": _obj({"created": BOOLEAN, "ticket": _ref("TicketSummary")}),
+}
+
+# Query parameters whose values are constrained (the others are free text).
+_LIMIT = {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}
+QUERY_SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {
+    "GET /admin/users": {"role": {"enum": list(ROLES)}},
+    "GET /tickets": {
+        "box": {"enum": ["pending", "decided"], "default": "pending"},
+        "permit_type": {"enum": list(PERMIT_TYPES)},
+        "limit": _LIMIT,
+    },
+    # `unread`: any value other than "true" means all (the route does not reject others).
+    "GET /notifications": {"limit": _LIMIT},
+}
+
+_TICKET_404 = Reply("Tiket tidak ditemukan.")
+_BAD_QUERY = Reply("Parameter kueri tidak valid (mis. limit, cursor).")
+_THROTTLED = Reply("Terlalu banyak percobaan ke layanan pengguna; coba lagi sebentar lagi.")
+_USER_404 = Reply("Pengguna tidak ditemukan.")
+
+# Each route's own statuses: "METHOD /path" → {status: Reply}.
+RESPONSES: dict[str, dict[int, Reply]] = {
+    "GET /health": {
+        200: Reply("Semua sumber daya siap.", "Health"),
+        503: Reply("Ada sumber daya yang belum siap; disebutkan satu per satu.", "NotReady"),
+    },
+    "GET /openapi.json": {200: Reply("Dokumen OpenAPI 3.1 API ini.", "OpenApi")},
+    "POST /auth/login": {
+        200: Reply("Login berhasil: token bearer dan profil pengguna.", "Session"),
+        401: Reply("Email atau kata sandi salah, atau akun dinonaktifkan."),
+        403: Reply("Kata sandi sementara harus diganti, atau akun belum dikonfirmasi."),
+        429: _THROTTLED,
+    },
+    "POST /auth/refresh": {
+        200: Reply("Token baru dari refresh token.", "TokenRefreshed"),
+        401: Reply("Refresh token tidak valid, kedaluwarsa atau dicabut."),
+        429: _THROTTLED,
+    },
+    "GET /me": {200: Reply("Profil pengguna yang login.", "User"), 404: _USER_404, 429: _THROTTLED},
+    "PATCH /me": {200: Reply("Profil setelah diubah.", "User"), 404: _USER_404, 429: _THROTTLED},
+    "POST /me/password": {200: Reply("Kata sandi diubah.", "Message"), 429: _THROTTLED},
+    "GET /admin/users": {
+        200: Reply("Daftar pengguna.", "UserList"),
+        400: Reply("Peran tidak dikenal."),
+        429: _THROTTLED,
+    },
+    "POST /admin/users": {
+        201: Reply(
+            "Pengguna dibuat (dengan kata sandi sementara bila tidak diberikan).", "UserCreated"
+        ),
+        409: Reply("Email sudah terdaftar."),
+        422: Reply("Kombinasi peran dan wilayah tidak sah."),
+        429: _THROTTLED,
+    },
+    "PATCH /admin/users/{email}": {
+        200: Reply("Pengguna setelah diubah.", "User"),
+        404: _USER_404,
+        422: Reply("Kombinasi peran dan wilayah tidak sah."),
+        429: _THROTTLED,
+    },
+    "GET /admin/ptsp/dead-letters": {
+        200: Reply("Keputusan yang gagal dikirim ke PTSP.", "DeadLetters")
+    },
+    "POST /admin/ptsp/dead-letters/redrive": {
+        200: Reply("Jumlah keputusan yang dikirim ulang.", "Redriven")
+    },
+    "GET /permit-types": {200: Reply("Delapan jenis izin Andesit.", "PermitTypes")},
+    "GET /tickets": {
+        200: Reply("Satu halaman tiket.", "TicketPage"),
+        400: Reply("Parameter box, permit_type, limit atau cursor tidak valid."),
+    },
+    "GET /tickets/summary": {200: Reply("Jumlah tiket menunggu per jenis izin.", "TicketCounts")},
+    "GET /tickets/{ticket_no}": {
+        200: Reply("Detail tiket dan pilihan keputusan peran saya.", "TicketDetail"),
+        404: _TICKET_404,
+    },
+    "GET /tickets/{ticket_no}/track": {
+        200: Reply("Riwayat setiap langkah tiket.", "Track"),
+        404: _TICKET_404,
+    },
+    "GET /tickets/{ticket_no}/map": {
+        200: Reply("Lokasi tiket sebagai GeoJSON Feature.", "MapFeature"),
+        404: _TICKET_404,
+    },
+    "POST /tickets/{ticket_no}/decision": {
+        200: Reply("Keputusan tersimpan; detail tiket sesudahnya.", "TicketDetail"),
+        404: _TICKET_404,
+        409: Reply("Langkah ini sudah diputuskan orang lain atau tiket sedang diperbarui."),
+        422: Reply("Pilihan, CHECK, rekomtek atau dokumen tidak memenuhi syarat langkah ini."),
+    },
+    "POST /tickets/{ticket_no}/documents": {
+        201: Reply("Formulir unggah (presigned POST) untuk satu berkas.", "UploadTicket"),
+        404: _TICKET_404,
+        409: Reply("Ticket sedang diperbarui, atau batas jumlah dokumen langkah ini tercapai."),
+        422: Reply("Jenis berkas tidak diterima untuk dokumen ini."),
+        429: Reply("Terlalu banyak unggahan yang belum selesai pada langkah ini."),
+    },
+    "POST /tickets/{ticket_no}/documents/{document_id}/confirm": {
+        200: Reply("Berkas diperiksa dan diterima.", "Document"),
+        404: Reply("Ticket atau dokumen tidak ditemukan."),
+        409: Reply("Ticket sedang diperbarui, atau batas jumlah dokumen tercapai."),
+        410: Reply("Izin unggah sudah kedaluwarsa; berkasnya dihapus."),
+        422: Reply("Berkas belum diunggah, terlalu besar, atau isinya bukan jenis yang diminta."),
+    },
+    "DELETE /tickets/{ticket_no}/documents/{document_id}": {
+        204: Reply("Unggahan yang belum selesai ditarik kembali.", None),
+        403: Reply("Hanya pengunggahnya yang dapat menarik unggahan ini."),
+        404: Reply("Ticket atau dokumen tidak ditemukan."),
+        409: Reply("Dokumen sudah diterima dan tidak dapat ditarik."),
+    },
+    "GET /tickets/{ticket_no}/documents/{document_id}": {
+        200: Reply("Tautan unduh yang berlaku lima menit.", "DocumentLink"),
+        404: Reply("Tiket atau dokumen tidak ditemukan."),
+    },
+    "GET /notifications": {
+        200: Reply("Jumlah belum dibaca dan satu halaman notifikasi.", "Inbox"),
+        400: _BAD_QUERY,
+    },
+    "POST /notifications/{notification_id}/read": {
+        200: Reply("Notifikasi ditandai sudah dibaca.", "Notification"),
+        404: Reply("Notifikasi tidak ditemukan."),
+    },
+    "POST /notifications/read-all": {
+        200: Reply("Jumlah notifikasi yang ditandai sudah dibaca.", "Marked")
+    },
+    "POST /ptsp/applications": {
+        200: Reply(
+            "Pengajuan ini sudah diterima sebelumnya; tidak ada duplikat.", "ApplicationReceived"
+        ),
+        201: Reply("Pengajuan baru diterima; tiket dibuat.", "ApplicationReceived"),
+        409: Reply("Nomor tiket sudah dipakai pengajuan lain."),
+        413: Reply("Badan permintaan melebihi batas ukuran."),
+        422: Reply("Lokasi atau isi pengajuan tidak memenuhi batas yang berlaku."),
+        503: Reply("Alur kerja belum dapat dimulai; PTSP dapat mengirim ulang."),
+    },
+}

@@ -1,0 +1,77 @@
+"""The Lambda bundle: small, and without what the Lambda runtime already provides."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.stack import ROOT
+
+BIN = Path(sys.executable).parent
+SLIM = ROOT / "infra" / "slim_package.py"
+
+
+def _slim_module():
+    spec = importlib.util.spec_from_file_location("slim_package", SLIM)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
+    """What `make package` writes: chalice's package, then the slimming step."""
+    out = tmp_path_factory.mktemp("bundle") / "package"
+    env = {
+        **os.environ,
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-3"),
+    }
+    built = subprocess.run(
+        [str(BIN / "chalice"), "package", "--merge-template", "infra/resources.json", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    zip_path = out / "deployment.zip"
+    before, after = _slim_module().slim(zip_path)
+    return zip_path, before, after
+
+
+def test_the_bundle_leaves_the_aws_sdk_to_the_runtime(bundle: tuple[Path, int, int]) -> None:
+    zip_path, _, _ = bundle
+    with zipfile.ZipFile(zip_path) as archive:
+        top = {name.split("/", 1)[0] for name in archive.namelist()}
+
+    assert not {"boto3", "botocore", "s3transfer"} & top
+    assert {"app.py", "chalicelib", "chalice", "pynamodb", "jwt"} <= top
+
+
+def test_slimming_shrinks_the_bundle_by_more_than_half(bundle: tuple[Path, int, int]) -> None:
+    _, before, after = bundle
+
+    assert after < before / 2, f"{before / 1e6:.1f} MB -> {after / 1e6:.1f} MB"
+
+
+@pytest.mark.parametrize(
+    ("name", "dropped"),
+    [
+        ("botocore/client.py", True),
+        ("boto3-1.44.5.dist-info/METADATA", True),
+        ("s3transfer/manager.py", True),
+        ("botocore_stub/x.py", False),
+        ("chalicelib/aws.py", False),
+        ("pynamodb/models.py", False),
+    ],
+)
+def test_only_the_runtime_packages_are_dropped(name: str, dropped: bool) -> None:
+    assert _slim_module().provided_by_runtime(name) is dropped
