@@ -286,9 +286,10 @@ RESPONSES: dict[str, dict[int, Reply]] = {
     "GET /openapi.json": {200: Reply("Dokumen OpenAPI 3.1 API ini.", "OpenApi")},
     "POST /auth/login": {
         200: Reply("Login berhasil: token bearer dan profil pengguna.", "Session"),
-        401: Reply("Email atau kata sandi salah, atau akun dinonaktifkan."),
-        403: Reply("Kata sandi sementara harus diganti, atau akun belum dikonfirmasi."),
+        401: Reply("Email atau password salah, atau akun dinonaktifkan."),
+        403: Reply("Password sementara harus diganti, atau akun belum dikonfirmasi."),
         429: _THROTTLED,
+        422: Reply("Password baru (new_password) tidak memenuhi syarat."),
     },
     "POST /auth/refresh": {
         200: Reply("Token baru dari refresh token.", "TokenRefreshed"),
@@ -297,7 +298,11 @@ RESPONSES: dict[str, dict[int, Reply]] = {
     },
     "GET /me": {200: Reply("Profil pengguna yang login.", "User"), 404: _USER_404, 429: _THROTTLED},
     "PATCH /me": {200: Reply("Profil setelah diubah.", "User"), 404: _USER_404, 429: _THROTTLED},
-    "POST /me/password": {200: Reply("Kata sandi diubah.", "Message"), 429: _THROTTLED},
+    "POST /me/password": {
+        200: Reply("Password diubah.", "Message"),
+        422: Reply("Password baru tidak memenuhi syarat atau sama dengan yang lama."),
+        429: _THROTTLED,
+    },
     "GET /admin/users": {
         200: Reply("Daftar pengguna.", "UserList"),
         400: Reply("Peran tidak dikenal."),
@@ -305,15 +310,16 @@ RESPONSES: dict[str, dict[int, Reply]] = {
     },
     "POST /admin/users": {
         201: Reply(
-            "Pengguna dibuat (dengan kata sandi sementara bila tidak diberikan).", "UserCreated"
+            "Pengguna dibuat (dengan password sementara bila tidak diberikan).", "UserCreated"
         ),
         409: Reply("Email sudah terdaftar."),
-        422: Reply("Kombinasi peran dan wilayah tidak sah."),
+        422: Reply("Kombinasi peran dan wilayah tidak sah, atau password tidak memenuhi syarat."),
         429: _THROTTLED,
     },
     "PATCH /admin/users/{email}": {
         200: Reply("Pengguna setelah diubah.", "User"),
         404: _USER_404,
+        409: Reply("Administrator terakhir tidak dapat dinonaktifkan atau dicabut perannya."),
         422: Reply("Kombinasi peran dan wilayah tidak sah."),
         429: _THROTTLED,
     },

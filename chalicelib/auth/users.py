@@ -123,7 +123,7 @@ class UserDirectory:
                 )
             except ClientError as error:
                 if _code(error) == "InvalidPasswordException":
-                    raise BadRequest(
+                    raise Unprocessable(
                         PASSWORD_POLICY, code="WEAK_PASSWORD", field="new_password"
                     ) from None
                 raise self._login_error(error) from None
@@ -245,7 +245,7 @@ class UserDirectory:
     def change_password(self, email: str, old_password: str, new_password: str) -> None:
         email = normalise_email(email)
         if old_password == new_password:
-            raise BadRequest(
+            raise Unprocessable(
                 "Password baru harus berbeda dari password lama.",
                 code="SAME_PASSWORD",
                 field="new_password",
@@ -304,7 +304,9 @@ class UserDirectory:
             if _code(error) == "UsernameExistsException":
                 raise Conflict(f"Pengguna {email} sudah terdaftar.", code="USER_EXISTS") from None
             if _code(error) == "InvalidPasswordException":
-                raise BadRequest(PASSWORD_POLICY, code="WEAK_PASSWORD", field="password") from None
+                raise Unprocessable(
+                    PASSWORD_POLICY, code="WEAK_PASSWORD", field="password"
+                ) from None
             raise _throttled(error) or self._unexpected(error) from None
         if password:
             self._set_password(email, password, field="password")
@@ -432,7 +434,7 @@ class UserDirectory:
             )
         except ClientError as error:
             if _code(error) == "InvalidPasswordException":
-                raise BadRequest(PASSWORD_POLICY, code="WEAK_PASSWORD", field=field) from None
+                raise Unprocessable(PASSWORD_POLICY, code="WEAK_PASSWORD", field=field) from None
             raise _throttled(error) or self._unexpected(error) from None
 
     @staticmethod
