@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     running = start_stack(tmp_path_factory.mktemp("stack"))
     yield running
     assert stop_stack(running) == 0
+
+
+@pytest.fixture
+def short_steps(stack: RunningStack) -> Iterator[Callable[[str], None]]:
+    """Give tickets 2-second steps; their executions are stopped after the test (they would
+    escalate every 2 seconds for the rest of the session)."""
+    from tests.functional.short_steps import shorten_step_timeout
+
+    started: list[str] = []
+    yield lambda no: started.append(shorten_step_timeout(stack, no))
+    sfn = stack.boto3_client("stepfunctions")
+    for arn in started:
+        with contextlib.suppress(Exception):
+            sfn.stop_execution(executionArn=arn)

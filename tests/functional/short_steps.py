@@ -11,20 +11,22 @@ KADIS = "kadis@esdm.demo"
 KABID = "kabid@esdm.demo"
 
 
-def shorten_step_timeout(stack: RunningStack, no: str, seconds: int = 2) -> None:
+def shorten_step_timeout(stack: RunningStack, no: str, seconds: int = 2) -> str:
+    """Restart the ticket's execution with a short step timeout; returns its ARN. Stop it
+    when done (the `short_steps` fixture does): it escalates every few seconds forever."""
     sfn = stack.boto3_client("stepfunctions")
     machine = stack.env["ANDESIT_STATE_MACHINE_ARN"]
     original = next(
         e for e in sfn.list_executions(stateMachineArn=machine)["executions"] if e["name"] == no
     )
     sfn.stop_execution(executionArn=original["executionArn"])
-    sfn.start_execution(
+    return sfn.start_execution(
         stateMachineArn=machine,
         name=f"{no}-singkat",
         input=json.dumps(
             {"ticket_no": no, "region": "SEMARANG DEMAK", "step_timeout_seconds": seconds}
         ),
-    )
+    )["executionArn"]
 
 
 def decide_until_it_moves_on(stack: RunningStack, no: str) -> None:

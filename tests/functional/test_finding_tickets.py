@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from local.client import application
-from tests.functional.short_steps import decide_until_it_moves_on, shorten_step_timeout
+from tests.functional.short_steps import decide_until_it_moves_on
 from tests.stack import RunningStack
 
 KADIS = "kadis@esdm.demo"
@@ -111,11 +112,13 @@ def test_dashboard_lists_the_latest_arrivals_newest_first(stack: RunningStack) -
     assert all(t["due_at"] and t["overdue"] is False for t in board["latest"][:2])
 
 
-def test_an_overdue_ticket_is_on_the_dashboard_until_it_is_decided(stack: RunningStack) -> None:
+def test_an_overdue_ticket_is_on_the_dashboard_until_it_is_decided(
+    stack: RunningStack, short_steps: Callable[[str], None]
+) -> None:
     # GIVEN a ticket whose step times out after 2 seconds (its execution restarted short)
     c = stack.client
     no = new_ticket(stack, "Lewat Waktu")
-    shorten_step_timeout(stack, no)
+    short_steps(no)
 
     # WHEN nobody decides in time
     def on_board() -> dict[str, Any] | None:

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 
 from local.client import application
-from tests.functional.short_steps import decide_until_it_moves_on, shorten_step_timeout
+from tests.functional.short_steps import decide_until_it_moves_on
 from tests.stack import RunningStack
 
 KADIS = "kadis@esdm.demo"
 KABID = "kabid@esdm.demo"
 
 
-def test_an_overdue_step_is_escalated_reopened_and_still_decidable(stack: RunningStack) -> None:
+def test_an_overdue_step_is_escalated_reopened_and_still_decidable(
+    stack: RunningStack, short_steps: Callable[[str], None]
+) -> None:
     # GIVEN a ticket whose workflow waits only 2 seconds per step (the real execution is
     # replaced by one with a short timeout: the stack's own timeout is two days)
     c = stack.client
     no = f"W{uuid.uuid4().hex[:10].upper()}"
     assert c.send_application(application(no, "Eko Prasetyo")).status_code == 201
     first = c.wait_for_step(no, KADIS, "A1")
-    shorten_step_timeout(stack, no)
+    short_steps(no)
 
     # WHEN nobody decides for longer than the timeout
     deadline = time.monotonic() + 30
