@@ -80,6 +80,17 @@ def _commit(write: Callable[[TransactWrite], None], attempts: int = 5) -> None:
             time.sleep(random.uniform(0.01, 0.04) * 2**attempt)
 
 
+def _committed(write: Callable[[TransactWrite], None]) -> bool:
+    """Commit; False when a condition refused it (done before), not a collision."""
+    try:
+        _commit(write)
+    except TransactWriteError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
 def search_text(*parts: str | None) -> str:
     """Lower-case words, each preceded by a space: `contains(" " + q)` is a word prefix."""
     words = re.findall(r"[^\W_]+", " ".join(p for p in parts if p).lower())
@@ -769,13 +780,7 @@ def save_notification(item: NotificationModel, owed: list[OutboxModel]) -> bool:
         tx.update(_unread(item.recipient), actions=[CounterModel.n.add(1)])
         _save_all(tx, owed)
 
-    try:
-        _commit(write)
-    except TransactWriteError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
+    return _committed(write)
 
 
 def mark_read(item: NotificationModel) -> bool:
@@ -789,13 +794,7 @@ def mark_read(item: NotificationModel) -> bool:
         )
         tx.update(_unread(item.recipient), actions=[CounterModel.n.add(-1)])
 
-    try:
-        _commit(write)
-    except TransactWriteError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
+    return _committed(write)
 
 
 def tickets(ticket_nos: set[str]) -> list[TicketModel]:
