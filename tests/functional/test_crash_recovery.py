@@ -22,6 +22,7 @@ import requests
 
 from local.client import application
 from tests.functional.crash_harness import KILLED
+from tests.functional.test_andesit_journeys import new_ticket
 from tests.stack import ROOT, RunningStack
 
 KADIS = "kadis@esdm.demo"
@@ -47,13 +48,6 @@ def run_harness(
         text=True,
         timeout=120,
     )
-
-
-def new_ticket(stack: RunningStack, name: str) -> str:
-    ticket_no = f"T{uuid.uuid4().hex[:10].upper()}"
-    response = stack.client.send_application(application(ticket_no, name))
-    assert response.status_code == 201, response.text
-    return ticket_no
 
 
 def eventually(check: Callable[[], Any], what: str, timeout: float = 30) -> Any:

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import time
-import uuid
-from typing import Any
 
-from local.client import application
+from tests.functional.test_andesit_journeys import delivered, new_ticket
 from tests.stack import RunningStack
 
 KADIS = "kadis@esdm.demo"
 KABID = "kabid@esdm.demo"
-
-
-def new_ticket(stack: RunningStack, name: str) -> str:
-    ticket_no = f"T{uuid.uuid4().hex[:10].upper()}"
-    response = stack.client.send_application(application(ticket_no, name))
-    assert response.status_code == 201, response.text
-    return ticket_no
 
 
 def notification_for(stack: RunningStack, who: str, ticket_no: str, title_start: str) -> dict:
@@ -30,17 +21,6 @@ def notification_for(stack: RunningStack, who: str, ticket_no: str, title_start:
         if found or time.monotonic() > deadline:
             assert found, f"no '{title_start}' notification for {ticket_no} to {who}"
             return found[0]
-        time.sleep(0.2)
-
-
-def ptsp_delivery(stack: RunningStack, ticket_no: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 20
-    while True:
-        for d in stack.sink()["items"]:
-            data = (d.get("body") or {}).get("data") or {}
-            if data.get("ticket_no") == ticket_no and d["answered"] == 200:
-                return d["body"]
-        assert time.monotonic() < deadline, f"{ticket_no} never reached PTSP"
         time.sleep(0.2)
 
 
@@ -117,7 +97,8 @@ def test_one_decision_has_one_time_everywhere_and_ptsp_gets_the_reason(
 
     # WHEN the final status is recorded and PTSP is told
     final = c.wait_for_final(no, KADIS)
-    body = ptsp_delivery(stack, no)
+    (delivery,) = delivered(stack, no)
+    body = delivery["body"]
     track = c.ok("GET", f"/tickets/{no}/track", KADIS)["items"]
 
     # THEN the decision, the ticket's decision time, the track and PTSP agree on one time
