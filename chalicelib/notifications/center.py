@@ -14,7 +14,7 @@ from chalicelib.errors import NotFound
 from chalicelib.services import users
 from chalicelib.settings import settings
 from chalicelib.tickets import permits, service, store
-from chalicelib.tickets.models import NotificationModel
+from chalicelib.tickets.models import NotificationModel, OutboxModel
 from chalicelib.tickets.store import decode_cursor, encode_cursor
 
 SUMMARY_COLUMNS = (
@@ -122,24 +122,29 @@ def deliver(event: dict[str, Any]) -> int:
             link=link,
             created_at=now_iso(),
         )
-        owed = [
-            effects.owe(
-                effects.SEND_EMAIL,
-                {
-                    "address": person.email,
-                    "title": title,
-                    "text": email_text(message, summary, link),
-                },
-            )
-        ]
+        owed = [emailed(item)]
         if person.phone:
             owed.append(
                 effects.owe(effects.SEND_SMS, {"phone": person.phone, "text": f"{message} {link}"})
             )
-        if store.save_notification(item, owed):
-            effects.carry_out(owed)
-            created += 1
+        created += store_and_send(item, owed)
     return created
+
+
+def emailed(item: NotificationModel) -> OutboxModel:
+    """The email a stored notification owes its recipient."""
+    text = email_text(item.message, item.summary, item.link)
+    return effects.owe(
+        effects.SEND_EMAIL, {"address": item.recipient, "title": item.title, "text": text}
+    )
+
+
+def store_and_send(item: NotificationModel, owed: list[OutboxModel]) -> bool:
+    """Store a new notification with what it owes, then send that; False if stored before."""
+    if not store.save_notification(item, owed):
+        return False
+    effects.carry_out(owed)
+    return True
 
 
 LIVE_COLUMNS = (("status", "Status Saat Ini"), ("position", "Posisi"))

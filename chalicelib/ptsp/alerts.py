@@ -10,11 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from chalicelib import effects
 from chalicelib.clock import now_iso
-from chalicelib.notifications.center import email_text, ticket_link
+from chalicelib.notifications.center import emailed, store_and_send, ticket_link
 from chalicelib.services import users
-from chalicelib.tickets import store
 from chalicelib.tickets.models import NotificationModel
 
 ADMIN_ROLE = "ADMIN"
@@ -74,19 +72,7 @@ def tell_admins(
             link=link,
             created_at=now,
         )
-        owed = [
-            effects.owe(
-                effects.SEND_EMAIL,
-                {
-                    "address": admin.email,
-                    "title": title,
-                    "text": email_text(message, summary, link),
-                },
-            )
-        ]
-        if store.save_notification(item, owed):
-            effects.carry_out(owed)
-            told += 1
+        told += store_and_send(item, [emailed(item)])
     return told
 
 
