@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,17 @@ from local.client import ApiClient
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "Demo#2026!"
+
+
+def eventually(check: Callable[[], Any], what: str, timeout: float = 30) -> Any:
+    """The first truthy result of `check`, polled until `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found:
+            return found
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        time.sleep(0.25)
 
 
 @dataclass
@@ -72,6 +84,18 @@ class RunningStack:
         response = self.api("POST", "/admin/users", self.login("admin@demo.local"), json=body)
         assert response.status_code == 201, response.text
         return email
+
+    def sms_texts(self) -> list[str]:
+        """Every SMS moto's SNS has recorded as sent, oldest first."""
+        data = requests.get(f"{self.aws_endpoint}/moto-api/data.json", timeout=120).json()
+        return [str(entry) for entry in data["sns"]["SMS"]]
+
+    def sms_to(self, needle: str, timeout: float = 30) -> list[str]:
+        """The SMS mentioning `needle`, waiting for the outbox to send it (it is sent after
+        the state change it belongs to, so a test that looks at once may look too early)."""
+        return eventually(
+            lambda: [t for t in self.sms_texts() if needle in t], f"SMS about {needle}", timeout
+        )
 
     @property
     def client(self) -> ApiClient:

@@ -14,16 +14,13 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-
-import requests
 
 from local.client import application
 from tests.functional.crash_harness import KILLED
 from tests.functional.test_andesit_journeys import new_ticket
-from tests.stack import ROOT, RunningStack
+from tests.stack import ROOT, RunningStack, eventually
 
 KADIS = "kadis@esdm.demo"
 KABID = "kabid@esdm.demo"
@@ -50,16 +47,6 @@ def run_harness(
     )
 
 
-def eventually(check: Callable[[], Any], what: str, timeout: float = 30) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found:
-            return found
-        assert time.monotonic() < deadline, f"never happened: {what}"
-        time.sleep(0.25)
-
-
 def decisions(stack: RunningStack, ticket_no: str) -> list[tuple[str, str]]:
     track = stack.client.ok("GET", f"/tickets/{ticket_no}/track", KADIS)["items"]
     return [(t["step"], t["action"]) for t in track if t["kind"] == "DECISION"]
@@ -74,11 +61,6 @@ def kadis_accepts(ticket_no: str) -> dict[str, Any]:
         "step": "A1",
         "action": "TERIMA",
     }
-
-
-def sms_texts(stack: RunningStack) -> list[str]:
-    data = requests.get(f"{stack.aws_endpoint}/moto-api/data.json", timeout=120).json()
-    return [str(entry) for entry in data["sns"]["SMS"]]
 
 
 def test_decision_claimed_then_worker_killed_still_reaches_the_workflow(
@@ -207,9 +189,9 @@ def test_notification_stored_then_worker_killed_still_sends_the_sms(stack: Runni
     # THEN the in-app notification is there and the SMS is sent after all, once
     items = stack.client.ok("GET", "/notifications?limit=100", KADIS)["items"]
     assert [n["ticket_no"] for n in items if n["ticket_no"] == no] == [no]
-    eventually(lambda: [t for t in sms_texts(stack) if no in t], "SMS sent")
+    stack.sms_to(no)
     time.sleep(3)
-    assert len([t for t in sms_texts(stack) if no in t]) == 1
+    assert len([t for t in stack.sms_texts() if no in t]) == 1
 
 
 def test_application_stored_then_worker_killed_still_starts_its_workflow(
