@@ -1,0 +1,238 @@
+"""The declared workflows and agencies: what a workflow is besides its ASL, read as data.
+
+A declaration root holds `workflows/<id>/` (workflow.json, forms/*.schema.json,
+documents.json, notifications.json) and `agencies/<id>.json`; its ASL files live in
+`statemachine/` beside the root (the repository's for `chalicelib/`, the fixture's own for a
+test root). The ASL stays the one truth for steps, roles, options and routing; nothing here
+repeats it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SEES = ("agency", "region", "own")
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class DeclarationError(ValueError):
+    """A declaration folder is malformed: found at load time, never at request time."""
+
+
+@dataclass(frozen=True)
+class PermitType:
+    id: str
+    short: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    label: str
+    sees: str  # "agency": every ticket of the agency; "region": its region's; "own": own
+
+    @property
+    def region_scoped(self) -> bool:
+        return self.sees == "region"
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    id: str
+    label: str
+    formats: tuple[str, ...]
+    max_bytes: int = DEFAULT_MAX_BYTES
+    steps: tuple[str, ...] = ()  # empty: any step, by the role whose turn it is
+    required_message: str = ""
+
+    @property
+    def missing_message(self) -> str:
+        return self.required_message or f"Pilihan ini memerlukan unggahan {self.label}."
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: str
+    data: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def public_view(self) -> dict[str, Any]:
+        return {**self.data, "id": self.id, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Workflow:
+    id: str
+    agency: str
+    title: str
+    category: dict[str, str]
+    permit_types: tuple[PermitType, ...]
+    roles: dict[str, Role]
+    intake: dict[str, Any]
+    service_seconds: int
+    integrations: frozenset[str]
+    public_fields: tuple[str, ...]
+    forms: dict[str, dict[str, Any]]
+    documents: dict[str, DocumentKind]
+    notifications: dict[str, Any]
+    asl_path: Path
+    description: str = ""
+
+    def permit(self, permit_type: str) -> PermitType | None:
+        return next((p for p in self.permit_types if p.id == permit_type), None)
+
+    def permit_label(self, permit_type: str) -> str:
+        found = self.permit(permit_type)
+        return found.label if found else permit_type
+
+    def permit_short(self, permit_type: str) -> str:
+        found = self.permit(permit_type)
+        return found.short if found else permit_type
+
+    def role_label(self, role: str | None) -> str:
+        found = self.roles.get(role or "")
+        return found.label if found else (role or "-")
+
+    def sees(self, role: str) -> str | None:
+        found = self.roles.get(role)
+        return found.sees if found else None
+
+    def declares(self, integration: str) -> bool:
+        return integration in self.integrations
+
+    def accepts_channel(self, channel: str) -> bool:
+        return channel in self.intake.get("channels", ())
+
+    def form_title(self, name: str) -> str:
+        return self.forms.get(name, {}).get("title", name)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    workflows: dict[str, Workflow]
+    agencies: dict[str, Agency]
+
+    @classmethod
+    def load(cls, roots: Iterable[Path]) -> Catalog:
+        workflows: dict[str, Workflow] = {}
+        agencies: dict[str, Agency] = {}
+        for root in roots:
+            for path in sorted((root / "agencies").glob("*.json")):
+                agency = _agency(path)
+                agencies[agency.id] = agency
+            for folder in sorted((root / "workflows").glob("*/workflow.json")):
+                workflow = _workflow(folder.parent, _asl_dir(root))
+                if workflow.id in workflows:
+                    raise DeclarationError(f"workflow {workflow.id} declared twice")
+                workflows[workflow.id] = workflow
+        for workflow in workflows.values():
+            if workflow.agency not in agencies:
+                raise DeclarationError(f"{workflow.id}: unknown agency {workflow.agency}")
+        return cls(workflows, agencies)
+
+    def workflow(self, workflow_id: str) -> Workflow:
+        return self.workflows[workflow_id]
+
+    def of_agency(self, agency: str | None) -> list[Workflow]:
+        return [w for w in self.workflows.values() if w.agency == agency]
+
+    def for_intake(self, channel: str, permit_type: str) -> Workflow | None:
+        """The workflow a channel's application of this permit type goes to."""
+        return next(
+            (
+                w
+                for w in self.workflows.values()
+                if w.accepts_channel(channel) and w.permit(permit_type)
+            ),
+            None,
+        )
+
+    def permit_types(self, channel: str) -> list[str]:
+        return [
+            p.id for w in self.workflows.values() if w.accepts_channel(channel) for p in w.permit_types
+        ]
+
+    def roles(self) -> list[str]:
+        """Every declared role (each a Cognito group), in declaration order."""
+        return list(dict.fromkeys(r for w in self.workflows.values() for r in w.roles))
+
+    def role_label(self, role: str) -> str:
+        for workflow in self.workflows.values():
+            if role in workflow.roles:
+                return workflow.roles[role].label
+        return role
+
+    def region_scoped_roles(self) -> frozenset[str]:
+        return frozenset(
+            r.id for w in self.workflows.values() for r in w.roles.values() if r.region_scoped
+        )
+
+    def agencies_with_workflows(self) -> list[Agency]:
+        used = {w.agency for w in self.workflows.values()}
+        return [a for a in self.agencies.values() if a.id in used]
+
+
+def _read(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise DeclarationError(f"{path}: {error}") from error
+
+
+def _asl_dir(root: Path) -> Path:
+    own = root / "statemachine"
+    return own if own.is_dir() else root.parent / "statemachine"
+
+
+def _agency(path: Path) -> Agency:
+    data = _read(path)
+    return Agency(id=data["id"], name=data["name"], data=data)
+
+
+def _workflow(folder: Path, asl_dir: Path) -> Workflow:
+    data = _read(folder / "workflow.json")
+    roles = {
+        role_id: Role(role_id, spec["label"], spec.get("sees", "agency"))
+        for role_id, spec in data.get("roles", {}).items()
+    }
+    for role in roles.values():
+        if role.sees not in SEES:
+            raise DeclarationError(f"{folder}: role {role.id} sees {role.sees!r}")
+    documents_file = folder / "documents.json"
+    documents = {
+        kind: DocumentKind(
+            id=kind,
+            label=spec["label"],
+            formats=tuple(spec["formats"]),
+            max_bytes=int(spec.get("max_bytes", DEFAULT_MAX_BYTES)),
+            steps=tuple(spec.get("steps", ())),
+            required_message=spec.get("required_message", ""),
+        )
+        for kind, spec in (_read(documents_file) if documents_file.exists() else {}).items()
+    }
+    notifications_file = folder / "notifications.json"
+    return Workflow(
+        id=data["id"],
+        agency=data["agency"],
+        title=data["title"],
+        description=data.get("description", ""),
+        category=data.get("category") or {"id": data["id"], "title": data["title"]},
+        permit_types=tuple(PermitType(p["id"], p["short"], p["label"]) for p in data["permit_types"]),
+        roles=roles,
+        intake=data.get("intake", {}),
+        service_seconds=int(data.get("service_time", {}).get("default_seconds", 172800)),
+        integrations=frozenset(data.get("integrations", ())),
+        public_fields=tuple(data.get("public_fields", ())),
+        forms={
+            path.name.removesuffix(".schema.json"): _read(path)
+            for path in sorted((folder / "forms").glob("*.schema.json"))
+        },
+        documents=documents,
+        notifications=_read(notifications_file) if notifications_file.exists() else {},
+        asl_path=asl_dir / f"{data['id']}.asl.json",
+    )
