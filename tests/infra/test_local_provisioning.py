@@ -222,7 +222,7 @@ def test_demo_accounts_belong_to_declared_agencies_and_roles_are_groups() -> Non
     from chalicelib.core.catalog import Catalog
     from local.seed import demo_users
 
-    agencies = set(Catalog.load([ROOT / "chalicelib"]).agencies) | {"dpmptsp-blitar"}
+    agencies = set(Catalog.load([ROOT / "chalicelib"]).agencies)
     groups = {
         r["Properties"]["GroupName"]
         for r in load_template()["Resources"].values()
@@ -234,4 +234,4 @@ def test_demo_accounts_belong_to_declared_agencies_and_roles_are_groups() -> Non
     assert {role for u in users for role in u["roles"]} <= groups
     assert [u for u in users if "PEMOHON" in u["roles"] and u.get("agency")] == []
     admins = {u["agency"] for u in users if "ADMIN" in u["roles"]}
-    assert admins == {"esdm-jateng", "dpmptsp-blitar"}, "one administrator per agency"
+    assert admins == agencies, "one administrator per agency"
