@@ -29,7 +29,7 @@ def _checks(s: Settings, client: Callable[[str], Any]) -> dict[str, Callable[[],
             )
         elif name == "state_machine_arn_prefix":
             for workflow in declared.catalog().workflows:
-                checks[f"state_machine:{workflow}"] = lambda v=value + workflow: client(
+                checks[f"{name}:{workflow}"] = lambda v=value + workflow: client(
                     "stepfunctions"
                 ).describe_state_machine(stateMachineArn=v)
         elif name == "user_pool_id":
@@ -51,7 +51,7 @@ def readiness(s: Settings, client: Callable[[str], Any]) -> dict[str, str]:
     """Map each resource to "ok" or a short reason it is not ready."""
     results: dict[str, str] = {}
     for name, check in _checks(s, client).items():
-        if not getattr(s, name):
+        if not getattr(s, name.split(":")[0]):
             results[name] = "belum dikonfigurasi"
             continue
         try:
