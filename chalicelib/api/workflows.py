@@ -5,10 +5,10 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib import declared
+from chalicelib.adapters import engine
 from chalicelib.api.routing import principal, public
 from chalicelib.core import views
-from chalicelib.tickets import service
-from chalicelib.workflow import engine
+from chalicelib.usecases import tickets as service
 
 bp = Blueprint(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib.aws import client
+from chalicelib.adapters.aws import client
 from chalicelib.settings import settings
 
 STEP_ENTERED = "ticket.step"

@@ -14,16 +14,18 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib import declared
+from chalicelib.adapters import pending, store
+from chalicelib.adapters.aws import client
+from chalicelib.adapters.models import TicketModel
 from chalicelib.auth.principal import Principal
-from chalicelib.aws import client
 from chalicelib.clock import now_iso
 from chalicelib.core.catalog import DocumentKind
-from chalicelib.documents import content, limits, pending
-from chalicelib.documents.disposition import content_disposition
+from chalicelib.core.disposition import content_disposition
 from chalicelib.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
 from chalicelib.settings import settings
-from chalicelib.tickets import service, store
-from chalicelib.tickets.models import TicketModel
+from chalicelib.usecases import document_content as content
+from chalicelib.usecases import document_limits as limits
+from chalicelib.usecases import tickets as service
 
 UPLOAD_SECONDS = limits.UPLOAD_SECONDS
 DOWNLOAD_SECONDS = 300

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import declared, effects, events
+from chalicelib import declared
+from chalicelib.adapters import events, store
+from chalicelib.adapters.models import OutboxModel, TicketModel
 from chalicelib.core.definition import Step
-from chalicelib.tickets import service, store
-from chalicelib.tickets.models import OutboxModel, TicketModel
+from chalicelib.usecases import effects
+from chalicelib.usecases import tickets as service
 
 
 def handle(message: dict[str, Any]) -> None:

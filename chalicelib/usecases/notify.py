@@ -7,16 +7,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib import declared, effects, events
-from chalicelib.auth.users import UserProfile
+from chalicelib import declared
+from chalicelib.adapters import events, store
+from chalicelib.adapters.models import NotificationModel, OutboxModel
+from chalicelib.adapters.store import decode_cursor, encode_cursor
+from chalicelib.adapters.users import UserProfile
 from chalicelib.clock import now_iso
+from chalicelib.container import users
 from chalicelib.core.catalog import Workflow
 from chalicelib.errors import NotFound
-from chalicelib.services import users
 from chalicelib.settings import settings
-from chalicelib.tickets import service, store
-from chalicelib.tickets.models import NotificationModel, OutboxModel
-from chalicelib.tickets.store import decode_cursor, encode_cursor
+from chalicelib.usecases import effects
+from chalicelib.usecases import tickets as service
 
 STEP_ROLE = "$step_role"  # in a recipients list: the role of the step the event is about
 SUMMARY_COLUMNS = (

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import declared
+from chalicelib.adapters.users import UserProfile, normalise_email
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import ADMIN
-from chalicelib.auth.users import UserProfile, normalise_email
+from chalicelib.container import users
 from chalicelib.errors import Forbidden, NotFound, Unprocessable
-from chalicelib.services import users
 
 
 def list_users(who: Principal, role: str | None) -> list[UserProfile]:

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from chalicelib.notifications import center
-from chalicelib.ptsp import alerts, callbacks
-from chalicelib.workflow import tasks
+from chalicelib.usecases import notify as center
+from chalicelib.usecases import ptsp_alerts as alerts
+from chalicelib.usecases import ptsp_callbacks as callbacks
+from chalicelib.usecases import workflow_messages as tasks
 
 logger = Logger()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.aws import client, single_try_client
+from chalicelib.adapters.aws import client, single_try_client
 from chalicelib.core.definition import WorkflowDefinition
 from chalicelib.errors import Conflict, ServiceUnavailable
 from chalicelib.settings import settings

@@ -7,13 +7,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib import declared, events, outbox
-from chalicelib.aws import client
-from chalicelib.notifications import email
+from chalicelib import declared
+from chalicelib.adapters import email, engine, events, outbox, store
+from chalicelib.adapters.aws import client
+from chalicelib.adapters.models import OutboxModel
 from chalicelib.settings import settings
-from chalicelib.tickets import store
-from chalicelib.tickets.models import OutboxModel
-from chalicelib.workflow import engine
 
 COMPLETE_STEP = "workflow.complete"
 START_WORKFLOW = "workflow.start"

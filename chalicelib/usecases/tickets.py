@@ -12,18 +12,17 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from chalicelib import declared, effects, geo, outbox
+from chalicelib import declared, geo
+from chalicelib.adapters import engine, index, outbox, store
+from chalicelib.adapters.models import OutboxModel, TicketModel
 from chalicelib.auth.principal import Principal
 from chalicelib.clock import now_iso, parse_iso, seconds_between
-from chalicelib.core import policy, requirements
+from chalicelib.core import currency, policy, requirements
 from chalicelib.core.catalog import Workflow
 from chalicelib.core.definition import Step, WorkflowDefinition
-from chalicelib.documents import currency
 from chalicelib.errors import Conflict, Forbidden, NotFound, Unprocessable
 from chalicelib.settings import settings
-from chalicelib.tickets import index, store
-from chalicelib.tickets.models import OutboxModel, TicketModel
-from chalicelib.workflow import engine
+from chalicelib.usecases import effects
 
 logger = Logger(child=True)
 

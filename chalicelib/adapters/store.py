@@ -20,13 +20,8 @@ from pynamodb.exceptions import (
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import declared
-from chalicelib.clock import now_iso
-from chalicelib.core import policy
-from chalicelib.core.definition import Outcome, Step
-from chalicelib.errors import BadRequest, Conflict, NotFound
-from chalicelib.paging import decode_cursor, encode_cursor
-from chalicelib.tickets import index
-from chalicelib.tickets.models import (
+from chalicelib.adapters import index
+from chalicelib.adapters.models import (
     CounterModel,
     DecidedModel,
     HistoryModel,
@@ -35,6 +30,11 @@ from chalicelib.tickets.models import (
     OutboxModel,
     TicketModel,
 )
+from chalicelib.clock import now_iso
+from chalicelib.core import policy
+from chalicelib.core.definition import Outcome, Step
+from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.paging import decode_cursor, encode_cursor
 
 IDEMPOTENCY_DAYS = 30
 

@@ -18,15 +18,15 @@ from functools import cache
 from typing import Any
 
 from chalicelib import declared
-from chalicelib.aws import client
+from chalicelib.adapters import store
+from chalicelib.adapters.aws import client
+from chalicelib.adapters.signatures import sign
 from chalicelib.clock import now_iso
-from chalicelib.documents import currency
-from chalicelib.documents.storage import download_url
+from chalicelib.core import currency
 from chalicelib.errors import Forbidden
-from chalicelib.ptsp.signatures import sign
 from chalicelib.settings import settings
-from chalicelib.tickets import store
-from chalicelib.tickets.service import document_view, status_kind
+from chalicelib.usecases.documents import download_url
+from chalicelib.usecases.tickets import document_view, status_kind
 
 MAX_DELAY_SECONDS = 43200  # SQS limit on a message's visibility timeout: 12 hours
 LINK_SECONDS = 7 * 24 * 3600  # the longest a SigV4 presigned link may live
