@@ -12,6 +12,7 @@ from typing import Any
 from chalice import Chalice, Rate
 from chalice.app import CloudWatchEvent, SQSEvent
 
+from chalicelib import container
 from chalicelib.api import (
     admin,
     auth,
@@ -27,6 +28,7 @@ from chalicelib.settings import queue_name
 
 app = Chalice(app_name="etracking")
 middleware.install(app)
+container.wire()
 
 app.register_blueprint(system.bp)
 app.register_blueprint(auth.bp)

@@ -89,7 +89,7 @@ def _run_ptsp(args: argparse.Namespace, callbacks: Any) -> int:
     if args.command == "dead-letters":
         _print_dead_letters(callbacks.dead_letters(args.limit), args.json)
     elif args.command == "redrive":
-        moved = callbacks.redrive()
+        moved = callbacks.redrive_all()
         if args.json:
             print(json.dumps({"moved": moved}))
         elif moved:
@@ -196,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.env_file:
         load_env_file(args.env_file)
+    from chalicelib import container
+
+    container.wire()
     try:
         return run(args)
     except AppError as error:

@@ -14,20 +14,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.adapters.aws import client, single_try_client
 from chalicelib.core.definition import WorkflowDefinition
-from chalicelib.errors import Conflict, ServiceUnavailable
+from chalicelib.errors import StepNoLongerWaiting, WorkflowUnavailable
 from chalicelib.settings import settings
 
 DEAD_TOKEN_ERRORS = {"InvalidToken", "TaskTimedOut", "TaskDoesNotExist"}
-
-
-class StepNoLongerWaiting(Conflict):
-    """The task token is dead: Step Functions has moved on from this step."""
-
-    code = "STEP_NO_LONGER_WAITING"
-
-
-class WorkflowUnavailable(ServiceUnavailable):
-    code = "WORKFLOW_UNAVAILABLE"
 
 
 def _error_code(error: ClientError) -> str:

@@ -8,10 +8,6 @@ from typing import Any
 from chalicelib.adapters.aws import client
 from chalicelib.settings import settings
 
-STEP_ENTERED = "ticket.step"
-STEP_OVERDUE = "ticket.overdue"
-DECIDED = "ticket.decided"
-
 
 def publish(event_type: str, payload: dict[str, Any]) -> None:
     """Publish with attributes subscriptions filter on: the type, the workflow and agency,

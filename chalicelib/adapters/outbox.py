@@ -22,16 +22,13 @@ from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.adapters.models import OutboxModel
 from chalicelib.clock import now_iso, parse_iso
+from chalicelib.errors import PermanentFailure
 from chalicelib.settings import settings
 
 logger = Logger(child=True)
 
 Effect = Callable[[dict[str, Any]], None]
 MAX_BACKOFF_SECONDS = 3600
-
-
-class Permanent(Exception):
-    """An effect that can never succeed (say, an invalid phone number): drop the entry."""
 
 
 def lease_seconds() -> int:
@@ -64,7 +61,7 @@ def _perform(item: OutboxModel, effects: dict[str, Effect]) -> bool:
     """Run the entry's effect; True when it is settled (done, or dropped for good)."""
     try:
         effects[item.kind](item.payload)
-    except Permanent as error:
+    except PermanentFailure as error:
         logger.error("outbox effect dropped", extra={"kind": item.kind, "error": str(error)})
     except Exception as error:
         logger.warning(

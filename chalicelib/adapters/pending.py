@@ -124,3 +124,8 @@ def _find(item_id: str) -> PendingUploadModel | None:
 def _connection() -> Connection:
     meta = PendingUploadModel.Meta
     return Connection(region=meta.region, host=meta.host)
+
+
+def discard(item: PendingUploadModel) -> None:
+    """Delete a stale grant (its slot was reused)."""
+    item.delete()

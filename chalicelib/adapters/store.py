@@ -33,6 +33,7 @@ from chalicelib.adapters.models import (
 from chalicelib.clock import now_iso
 from chalicelib.core import policy
 from chalicelib.core.definition import Outcome, Step
+from chalicelib.core.records import Decision, pending_of
 from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.paging import decode_cursor, encode_cursor
 
@@ -190,23 +191,6 @@ def set_execution(ticket_no: str, execution_arn: str) -> None:
 
 
 # --- steps recorded from the workflow's messages -------------------------------------------
-
-
-def pending_of(step: Step, message: dict[str, Any]) -> dict[str, Any]:
-    """The pending step as the ticket keeps it (with the task token that completes it)."""
-    return {
-        "state": step.state,
-        "step": step.step,
-        "status": step.status,
-        "role": step.role,
-        "region_scoped": step.region_scoped,
-        "options": [
-            {"action": o.action, "requires": o.requires, "result": o.result} for o in step.options
-        ],
-        "task_token": message["task_token"],
-        "execution": message.get("execution"),
-        "entered_at": message["entered_at"],
-    }
 
 
 def is_reopened(ticket: TicketModel, step: Step) -> bool:
@@ -415,20 +399,6 @@ CLAIMED_ATTRIBUTES = (
     "last_decision",
     "forms",
 )
-
-
-@dataclass(frozen=True)
-class Decision:
-    step: Step
-    action: str
-    actor_email: str
-    actor_name: str
-    actor_role: str
-    result: str | None
-    note: str | None
-    forms: dict[str, Any]
-    document_ids: list[str]
-    decided_at: str
 
 
 def claim_record(ticket: TicketModel, decision: Decision) -> dict[str, Any]:
@@ -809,3 +779,63 @@ def _batch_get(ticket_nos: list[str]) -> Iterator[TicketModel]:
     if not ticket_nos:
         return iter(())
     return TicketModel.batch_get(ticket_nos)
+
+
+# --- what the use cases read and write through the ports (chalicelib/ports.py) -------------
+
+
+def new_ticket(ticket_no: str, **attributes: Any) -> TicketModel:
+    return TicketModel(ticket_no, **attributes)
+
+
+def waiting_counts(inbox_key: str) -> dict[str, int]:
+    """Tickets waiting in an inbox, per permit type (counters, not a scan)."""
+    return index.counts(inbox_key)
+
+
+def latest(inbox_key: str, limit: int) -> list[str]:
+    return index.by_time(inbox_key, limit, None, True)[0]
+
+
+def overdue(inbox_key: str, limit: int) -> list[str]:
+    return index.overdue(inbox_key, limit)
+
+
+def overdue_count(inbox_key: str) -> int:
+    return index.overdue_count(inbox_key)
+
+
+def new_notification(email: str, notification_id: str, **attributes: Any) -> NotificationModel:
+    return NotificationModel(email, notification_id, **attributes)
+
+
+def notification(email: str, notification_id: str) -> NotificationModel | None:
+    try:
+        return NotificationModel.get(email, notification_id)
+    except DoesNotExist:
+        return None
+
+
+def notifications_page(
+    email: str, limit: int, cursor: str | None, unread_only: bool
+) -> tuple[list[NotificationModel], str | None]:
+    """Newest first; `unread_only` reads the sparse index of unread ones."""
+    source = NotificationModel.unread if unread_only else NotificationModel
+    results = source.query(
+        email,
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=decode_cursor(cursor),
+        page_size=limit,
+    )
+    found = list(results)
+    return found, encode_cursor(results.last_evaluated_key)
+
+
+def unread_notifications(email: str) -> Iterator[NotificationModel]:
+    return iter(NotificationModel.unread.query(email))
+
+
+def copy(ticket: TicketModel) -> TicketModel:
+    """A detached copy, to show what a write will leave (the event it owes)."""
+    return TicketModel.from_raw_data(ticket.serialize())

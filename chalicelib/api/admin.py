@@ -64,5 +64,4 @@ def ptsp_redrive() -> dict:
     """Send every dead letter to PTSP again (same webhook-id, so PTSP can deduplicate)."""
     from chalicelib.usecases import ptsp_callbacks as callbacks
 
-    callbacks.check_may_redrive(principal(bp.current_request).agency)
-    return {"moved": callbacks.redrive()}
+    return {"moved": callbacks.redrive(principal(bp.current_request).agency)}

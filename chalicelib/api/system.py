@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.adapters.aws import client
-from chalicelib.adapters.health import readiness
 from chalicelib.api.routing import public
-from chalicelib.settings import settings
+from chalicelib.container import readiness
 
 bp = Blueprint(__name__)
 
@@ -16,7 +14,7 @@ bp = Blueprint(__name__)
 @public
 def health() -> Response:
     """Readiness of every AWS resource the app uses (200 only when all answer)."""
-    resources = readiness(settings(), client)
+    resources = readiness()
     waiting = sorted(name for name, state in resources.items() if state != "ok")
     if waiting:
         return Response(

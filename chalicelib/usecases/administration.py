@@ -9,18 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import declared
-from chalicelib.adapters.users import UserProfile, normalise_email
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.roles import ADMIN
-from chalicelib.container import users
 from chalicelib.errors import Forbidden, NotFound, Unprocessable
+from chalicelib.ports import ports
 
 
-def list_users(who: Principal, role: str | None) -> list[UserProfile]:
-    return [p for p in users().list(role) if p.agency == who.agency]
+def list_users(who: Principal, role: str | None) -> list[Any]:
+    return [p for p in ports().users.list(role) if p.agency == who.agency]
 
 
-def create_user(who: Principal, data: dict[str, Any]) -> tuple[UserProfile, str | None]:
+def create_user(who: Principal, data: dict[str, Any]) -> tuple[Any, str | None]:
     agency = data.get("agency") or who.agency
     if agency != who.agency:
         raise Forbidden(
@@ -29,7 +28,7 @@ def create_user(who: Principal, data: dict[str, Any]) -> tuple[UserProfile, str 
             field="agency",
         )
     _check_agency_roles(who, data["roles"])
-    return users().create(
+    return ports().users.create(
         data["email"],
         data["name"],
         data["roles"],
@@ -40,13 +39,13 @@ def create_user(who: Principal, data: dict[str, Any]) -> tuple[UserProfile, str 
     )
 
 
-def update_user(who: Principal, email: str, changes: dict[str, Any]) -> UserProfile:
-    target = users().get(email)
+def update_user(who: Principal, email: str, changes: dict[str, Any]) -> Any:
+    target = ports().users.get(email)
     if target.agency != who.agency:
-        raise NotFound(f"Pengguna {normalise_email(email)} tidak ditemukan.", code="USER_NOT_FOUND")
+        raise NotFound(f"Pengguna {email.strip().lower()} tidak ditemukan.", code="USER_NOT_FOUND")
     if "roles" in changes:
         _check_agency_roles(who, changes["roles"])
-    return users().update(target.email, changes)
+    return ports().users.update(target.email, changes)
 
 
 def _check_agency_roles(who: Principal, roles: list[str]) -> None:

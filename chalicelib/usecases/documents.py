@@ -1,8 +1,8 @@
 """Documents of a ticket on S3: presigned upload, server-side check, short-lived download.
 
-An upload request only creates a grant (documents/pending.py) with its own lifetime; the
+An upload request only creates a grant (the uploads port) with its own lifetime; the
 ticket item receives the document once its bytes passed the checks, within the bounds of
-documents/limits.py — so no client can grow the ticket item towards DynamoDB's 400 KB.
+usecases/document_limits.py — so no client can grow the ticket item towards DynamoDB's 400 KB.
 """
 
 from __future__ import annotations
@@ -11,18 +11,12 @@ import hashlib
 import uuid
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from chalicelib import declared
-from chalicelib.adapters import pending, store
-from chalicelib.adapters.aws import client
-from chalicelib.adapters.models import TicketModel
 from chalicelib.auth.principal import Principal
-from chalicelib.clock import now_iso
 from chalicelib.core.catalog import DocumentKind
 from chalicelib.core.disposition import content_disposition
 from chalicelib.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
-from chalicelib.settings import settings
+from chalicelib.ports import Ticket, Upload, ports
 from chalicelib.usecases import document_content as content
 from chalicelib.usecases import document_limits as limits
 from chalicelib.usecases import tickets as service
@@ -39,7 +33,7 @@ class UploadExpired(AppError):
     code = "UPLOAD_EXPIRED"
 
 
-def _check_my_turn(ticket: TicketModel, who: Principal) -> dict[str, Any]:
+def _check_my_turn(ticket: Ticket, who: Principal) -> dict[str, Any]:
     step = service.pending_step(ticket)
     if step is None or not service.may_act(step, ticket, who):
         raise Forbidden(
@@ -49,7 +43,7 @@ def _check_my_turn(ticket: TicketModel, who: Principal) -> dict[str, Any]:
     return ticket.pending
 
 
-def _declared_kind(ticket: TicketModel, kind: str, step: str) -> DocumentKind:
+def _declared_kind(ticket: Ticket, kind: str, step: str) -> DocumentKind:
     """The workflow's document kind, if it may be uploaded at this step."""
     kinds = declared.workflow_of(ticket).documents
     found = kinds.get(kind)
@@ -92,20 +86,13 @@ def request_upload(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict
         "step": step,
         "uploaded_by": who.email,
         "uploaded_by_name": (who.name or who.email)[:NAME_CHARS],
-        "uploaded_at": now_iso(),
+        "uploaded_at": ports().clock.now_iso(),
     }
-    stale = pending.reserve(ticket_no, document)
+    stale = ports().uploads.reserve(ticket_no, document)
     if stale and stale not in (ticket.documents or {}):
         _forget(ticket_no, stale)
-    post = client("s3").generate_presigned_post(
-        Bucket=settings().documents_bucket,
-        Key=document["key"],
-        Fields={"Content-Type": data["content_type"]},
-        Conditions=[
-            {"Content-Type": data["content_type"]},
-            ["content-length-range", 1, content.MAX_BYTES],
-        ],
-        ExpiresIn=UPLOAD_SECONDS,
+    post = ports().files.presigned_upload(
+        document["key"], data["content_type"], content.MAX_BYTES, UPLOAD_SECONDS
     )
     return {"id": document_id, "upload": post, "expires_in": UPLOAD_SECONDS}
 
@@ -113,18 +100,18 @@ def request_upload(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict
 def confirm(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]:
     """Check what was really uploaded; a bad, late or surplus file is deleted with the reason."""
     ticket = service.visible_ticket(ticket_no, who)
-    grant = pending.find(ticket_no, document_id)
+    grant = ports().uploads.find(ticket_no, document_id)
     existing = (ticket.documents or {}).get(document_id)
     if existing is not None and existing.get("confirmed"):
         if grant is not None:  # a confirmation interrupted after the ticket was written
-            pending.release(grant)
+            ports().uploads.release(grant)
         return service.document_view(existing)
     if grant is None:
         raise NotFound("Dokumen tidak ditemukan.", code="DOCUMENT_NOT_FOUND")
     document = grant.document
     if document["uploaded_by"] != who.email:
         raise Forbidden("Hanya pengunggah yang dapat mengonfirmasi dokumen.", code="NOT_UPLOADER")
-    if pending.expired(grant):
+    if ports().uploads.expired(grant):
         _drop_upload(grant)
         raise UploadExpired("Izin unggah dokumen ini sudah kedaluwarsa; unggah ulang berkasnya.")
     data, detected = _checked_bytes(grant, declared.workflow_of(ticket).documents)
@@ -135,14 +122,16 @@ def confirm(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]:
         "size": len(data),
         "sha256": hashlib.sha256(data).hexdigest(),
         "confirmed": True,
-        "confirmed_at": now_iso(),
+        "confirmed_at": ports().clock.now_iso(),
     }
     _keep(document["key"], confirmed)
     try:
-        store.update_documents(ticket_no, lambda docs: limits.with_document(docs, confirmed))
+        ports().tickets.update_documents(
+            ticket_no, lambda docs: limits.with_document(docs, confirmed)
+        )
     except Conflict as error:
         if error.code == "DOCUMENT_LIMIT_REACHED":
-            client("s3").delete_object(Bucket=settings().documents_bucket, Key=confirmed["key"])
+            ports().files.delete(confirmed["key"])
             _drop_upload(grant)
         raise
     _drop_upload(grant)
@@ -158,7 +147,7 @@ def cancel(ticket_no: str, document_id: str, who: Principal) -> None:
             "sebagai riwayat tiket.",
             code="DOCUMENT_CONFIRMED",
         )
-    grant = pending.find(ticket_no, document_id)
+    grant = ports().uploads.find(ticket_no, document_id)
     if grant is None:
         raise NotFound("Dokumen tidak ditemukan.", code="DOCUMENT_NOT_FOUND")
     if grant.document["uploaded_by"] != who.email:
@@ -166,28 +155,23 @@ def cancel(ticket_no: str, document_id: str, who: Principal) -> None:
     _drop_upload(grant)
 
 
-def _checked_bytes(
-    grant: pending.PendingUploadModel, kinds: dict[str, DocumentKind]
-) -> tuple[bytes, str]:
+def _checked_bytes(grant: Upload, kinds: dict[str, DocumentKind]) -> tuple[bytes, str]:
     """The uploaded bytes and their detected type if they pass content.inspect; otherwise
     the upload is discarded."""
     document = grant.document
-    s3 = client("s3")
-    bucket = settings().documents_bucket
-    try:
-        head = s3.head_object(Bucket=bucket, Key=document["key"])
-    except ClientError:
+    uploaded = ports().files.size(document["key"])
+    if uploaded is None:
         raise Unprocessable(
             "Berkas belum diunggah; unggah berkas terlebih dahulu.", code="UPLOAD_MISSING"
-        ) from None
+        )
     try:
-        if head["ContentLength"] > content.MAX_BYTES:
-            size = f"{head['ContentLength'] / 1048576:.1f}".replace(".", ",")
+        if uploaded > content.MAX_BYTES:
+            size = f"{uploaded / 1048576:.1f}".replace(".", ",")
             raise Unprocessable(
                 f"Berkas {size} MB melebihi batas {content.MAX_BYTES // 1048576} MB.",
                 code=content.ERROR_CODE,
             )
-        data = s3.get_object(Bucket=bucket, Key=document["key"])["Body"].read()
+        data = ports().files.read(document["key"])
         detected = content.inspect(document["kind"], data, kinds)
     except Unprocessable:
         _drop_upload(grant)
@@ -198,31 +182,22 @@ def _checked_bytes(
 def _keep(pending_key: str, document: dict[str, Any]) -> None:
     """Move the checked file out of `pending/` (where S3's lifecycle rule removes abandoned
     and rejected uploads) to the ticket's documents, under its detected type."""
-    bucket = settings().documents_bucket
-    client("s3").copy_object(
-        Bucket=bucket,
-        Key=document["key"],
-        CopySource={"Bucket": bucket, "Key": pending_key},
-        ContentType=document["content_type"],
-        MetadataDirective="REPLACE",
-    )
+    ports().files.keep(pending_key, document["key"], document["content_type"])
 
 
-def _drop_upload(grant: pending.PendingUploadModel) -> None:
+def _drop_upload(grant: Upload) -> None:
     """The file under `pending/` and its grant go together, whether the upload was refused,
     expired or kept (nothing half-written)."""
-    client("s3").delete_object(Bucket=settings().documents_bucket, Key=grant.document["key"])
-    pending.release(grant)
+    ports().files.delete(grant.document["key"])
+    ports().uploads.release(grant)
 
 
 def _forget(ticket_no: str, document_id: str) -> None:
     """The leftovers of an expired grant whose slot was just reused."""
-    client("s3").delete_object(
-        Bucket=settings().documents_bucket, Key=_pending_key(ticket_no, document_id)
-    )
-    stale = pending.find(ticket_no, document_id)
+    ports().files.delete(_pending_key(ticket_no, document_id))
+    stale = ports().uploads.find(ticket_no, document_id)
     if stale is not None:
-        stale.delete()
+        ports().uploads.discard(stale)
 
 
 def _key(ticket_no: str, document_id: str) -> str:
@@ -247,15 +222,7 @@ def download(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]
 
 def download_url(document: dict[str, Any], seconds: int) -> str:
     """A presigned GET whose response names the file safely (RFC 6266) and keeps its type."""
-    return client("s3").generate_presigned_url(
-        "get_object",
-        Params={
-            "Bucket": settings().documents_bucket,
-            "Key": document["key"],
-            "ResponseContentType": document["content_type"],
-            "ResponseContentDisposition": content_disposition(
-                document["filename"], document["content_type"]
-            ),
-        },
-        ExpiresIn=seconds,
+    disposition = content_disposition(document["filename"], document["content_type"])
+    return ports().files.download_url(
+        document["key"], document["content_type"], disposition, seconds
     )

@@ -8,14 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import declared
-from chalicelib.adapters import events, store
-from chalicelib.adapters.models import NotificationModel, OutboxModel
-from chalicelib.adapters.store import decode_cursor, encode_cursor
-from chalicelib.adapters.users import UserProfile
-from chalicelib.clock import now_iso
-from chalicelib.container import users
+from chalicelib.core import events
 from chalicelib.core.catalog import Workflow
 from chalicelib.errors import NotFound
+from chalicelib.ports import Entry, Notification, ports
 from chalicelib.settings import settings
 from chalicelib.usecases import effects
 from chalicelib.usecases import tickets as service
@@ -92,11 +88,11 @@ def email_text(message: str, summary: dict[str, Any], link: str) -> str:
     return f"{message}\n\n{rows}\n\nPROSES IZIN: {link}\n"
 
 
-def recipients(event: dict[str, Any]) -> list[UserProfile]:
+def recipients(event: dict[str, Any]) -> list[Any]:
     """The people the workflow declares for this event, of its agency; a region-scoped
     role's members only of the ticket's region."""
     workflow = _workflow(event)
-    found: dict[str, UserProfile] = {}
+    found: dict[str, Any] = {}
     for wanted in _template(workflow, event).get("recipients", ()):
         role = event.get("role") if wanted == STEP_ROLE else wanted
         if not role:
@@ -105,7 +101,7 @@ def recipients(event: dict[str, Any]) -> list[UserProfile]:
         region = event.get("region") if scoped else None
         if scoped and not region:
             continue
-        for profile in users().members(role, region, agency=workflow.agency):
+        for profile in ports().users.members(role, region, agency=workflow.agency):
             found.setdefault(profile.email, profile)
     return list(found.values())
 
@@ -125,7 +121,7 @@ def deliver(event: dict[str, Any]) -> int:
     link = ticket_link(event["ticket_no"])
     created = 0
     for person in recipients(event):
-        item = NotificationModel(
+        item = ports().notifications.new_notification(
             person.email,
             notification_id(event),
             ticket_no=event["ticket_no"],
@@ -133,7 +129,7 @@ def deliver(event: dict[str, Any]) -> int:
             message=message,
             summary=summary,
             link=link,
-            created_at=now_iso(),
+            created_at=ports().clock.now_iso(),
         )
         owed = [emailed(item)]
         if person.phone:
@@ -144,7 +140,7 @@ def deliver(event: dict[str, Any]) -> int:
     return created
 
 
-def emailed(item: NotificationModel) -> OutboxModel:
+def emailed(item: Notification) -> Entry:
     """The email a stored notification owes its recipient."""
     text = email_text(item.message, item.summary, item.link)
     return effects.owe(
@@ -152,9 +148,9 @@ def emailed(item: NotificationModel) -> OutboxModel:
     )
 
 
-def store_and_send(item: NotificationModel, owed: list[OutboxModel]) -> bool:
+def store_and_send(item: Notification, owed: list[Entry]) -> bool:
     """Store a new notification with what it owes, then send that; False if stored before."""
-    if not store.save_notification(item, owed):
+    if not ports().notifications.save_notification(item, owed):
         return False
     effects.carry_out(owed)
     return True
@@ -163,7 +159,7 @@ def store_and_send(item: NotificationModel, owed: list[OutboxModel]) -> bool:
 LIVE_COLUMNS = (("status", "Status Saat Ini"), ("position", "Posisi"))
 
 
-def view(item: NotificationModel, now: dict[str, Any] | None = None) -> dict[str, Any]:
+def view(item: Notification, now: dict[str, Any] | None = None) -> dict[str, Any]:
     """`now`: the ticket's summary today, so "Status Saat Ini" is current when read, not
     frozen at sending time (the sentence keeps what happened then)."""
     summary = dict(item.summary)
@@ -183,33 +179,26 @@ def view(item: NotificationModel, now: dict[str, Any] | None = None) -> dict[str
 
 def inbox(email: str, limit: int, cursor: str | None, unread_only: bool) -> dict[str, Any]:
     """A page of notifications, newest first; the unread count is a counter, not a scan."""
-    source = NotificationModel.unread if unread_only else NotificationModel
-    results = source.query(
-        email,
-        scan_index_forward=False,
-        limit=limit,
-        last_evaluated_key=decode_cursor(cursor),
-        page_size=limit,
-    )
-    found = list(results)
-    current = {t.ticket_no: service.summary(t) for t in store.tickets({i.ticket_no for i in found})}
+    found, next_cursor = ports().notifications.notifications_page(email, limit, cursor, unread_only)
+    tickets = ports().tickets.tickets({i.ticket_no for i in found})
+    current = {t.ticket_no: service.summary(t) for t in tickets}
     return {
-        "unread": store.unread_count(email),
+        "unread": ports().notifications.unread_count(email),
         "items": [view(i, current.get(i.ticket_no)) for i in found],
-        "next_cursor": encode_cursor(results.last_evaluated_key),
+        "next_cursor": next_cursor,
     }
 
 
 def mark_read(email: str, notification_id: str) -> dict[str, Any]:
-    try:
-        item = NotificationModel.get(email, notification_id)
-    except NotificationModel.DoesNotExist:
-        raise NotFound("Notifikasi tidak ditemukan.", code="NOTIFICATION_NOT_FOUND") from None
-    store.mark_read(item)
+    item = ports().notifications.notification(email, notification_id)
+    if item is None:
+        raise NotFound("Notifikasi tidak ditemukan.", code="NOTIFICATION_NOT_FOUND")
+    ports().notifications.mark_read(item)
     item.read, item.unread_at = True, None
     return view(item)
 
 
 def mark_all_read(email: str) -> int:
     """Reads only the unread ones (a sparse index), each marked with its counter."""
-    return sum(store.mark_read(item) for item in NotificationModel.unread.query(email))
+    store = ports().notifications
+    return sum(store.mark_read(item) for item in store.unread_notifications(email))

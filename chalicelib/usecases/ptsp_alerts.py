@@ -10,9 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from chalicelib.adapters.models import NotificationModel
-from chalicelib.clock import now_iso
-from chalicelib.container import users
+from chalicelib import declared
+from chalicelib.ports import ports
 from chalicelib.usecases.notify import emailed, store_and_send, ticket_link
 
 ADMIN_ROLE = "ADMIN"
@@ -47,7 +46,8 @@ def tell_admins(
     error: str,
     first_sent_at: str | None = None,
 ) -> int:
-    """Notify every enabled ADMIN once per parked letter; returns how many were told."""
+    """Notify every enabled ADMIN of the ticket's agency once per parked letter; returns how
+    many were told."""
     title, message = compose(ticket_no, status, attempts, waited_seconds)
     summary = {
         "Nomor Ticket": ticket_no,
@@ -56,13 +56,13 @@ def tell_admins(
         "Kesalahan terakhir": error,
     }
     link = ticket_link(ticket_no)
-    now = now_iso()
+    now = ports().clock.now_iso()
     # The id comes from the letter alone: telling the admins again (a redelivered park)
     # finds the notifications stored and sends nothing twice.
     notification_id = _notification_id(first_sent_at or now, letter_id)
     told = 0
-    for admin in users().members(ADMIN_ROLE):
-        item = NotificationModel(
+    for admin in ports().users.members(ADMIN_ROLE, agency=_agency_of(ticket_no)):
+        item = ports().notifications.new_notification(
             admin.email,
             notification_id,
             ticket_no=ticket_no,
@@ -74,6 +74,12 @@ def tell_admins(
         )
         told += store_and_send(item, [emailed(item)])
     return told
+
+
+def _agency_of(ticket_no: str) -> str | None:
+    """The administrators told are those of the ticket's agency."""
+    ticket = ports().tickets.find(ticket_no)
+    return declared.workflow_of(ticket).agency if ticket else None
 
 
 def _notification_id(at: str, letter_id: str) -> str:

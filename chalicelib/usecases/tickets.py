@@ -13,37 +13,37 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from chalicelib import declared, geo
-from chalicelib.adapters import engine, index, outbox, store
-from chalicelib.adapters.models import OutboxModel, TicketModel
 from chalicelib.auth.principal import Principal
-from chalicelib.clock import now_iso, parse_iso, seconds_between
-from chalicelib.core import currency, policy, requirements
+from chalicelib.clock import parse_iso, seconds_between
+from chalicelib.core import currency, policy, requirements, views
 from chalicelib.core.catalog import Workflow
 from chalicelib.core.definition import Step, WorkflowDefinition
-from chalicelib.errors import Conflict, Forbidden, NotFound, Unprocessable
+from chalicelib.core.records import Decision
+from chalicelib.errors import Conflict, Forbidden, NotFound, StepNoLongerWaiting, Unprocessable
+from chalicelib.ports import Entry, Ticket, ports
 from chalicelib.settings import settings
 from chalicelib.usecases import effects
 
 logger = Logger(child=True)
 
 
-def definition_of(ticket: TicketModel) -> WorkflowDefinition:
-    return engine.definition(declared.workflow_of(ticket).id)
+def definition_of(ticket: Ticket) -> WorkflowDefinition:
+    return ports().runtime.definition(declared.workflow_of(ticket).id)
 
 
 # --- arrival from PTSP ----------------------------------------------------------------------
 
 
-def receive_application(data: dict[str, Any], webhook_id: str) -> tuple[TicketModel, bool]:
+def receive_application(data: dict[str, Any], webhook_id: str) -> tuple[Ticket, bool]:
     """Create the ticket and start its workflow once, however often PTSP sends it."""
-    existing = store.ticket_for_webhook(webhook_id)
+    existing = ports().tickets.ticket_for_webhook(webhook_id)
     if existing is None:
         geometry = geo.validate_geometry(data["location"])
         applicant = data["applicant"]
-        now = now_iso()
+        now = ports().clock.now_iso()
         workflow = _intake_workflow("ptsp", data["permit_type"])
-        start = engine.definition(workflow.id).start
-        ticket = TicketModel(
+        start = ports().runtime.definition(workflow.id).start
+        ticket = ports().tickets.new_ticket(
             data["ticket_no"],
             workflow=workflow.id,
             agency=workflow.agency,
@@ -55,7 +55,7 @@ def receive_application(data: dict[str, Any], webhook_id: str) -> tuple[TicketMo
             location=geometry,
             ptsp_documents=data.get("documents", []),
             documents={},
-            search_text=store.search_text(
+            search_text=ports().tickets.search_text(
                 data["ticket_no"], applicant["name"], applicant.get("company")
             ),
             status=start.status,
@@ -67,7 +67,7 @@ def receive_application(data: dict[str, Any], webhook_id: str) -> tuple[TicketMo
             updated_at=now,
         )
         owed = [effects.owe(effects.START_WORKFLOW, _start_payload(ticket))]
-        ticket, created = store.create(ticket, webhook_id, owed)
+        ticket, created = ports().tickets.create(ticket, webhook_id, owed)
         if created:
             effects.carry_out(owed)
             return ticket, created
@@ -94,7 +94,7 @@ def step_timeout_seconds(workflow: Workflow) -> int:
     return int(settings().step_timeout_seconds or workflow.service_seconds)
 
 
-def _start_payload(ticket: TicketModel) -> dict[str, Any]:
+def _start_payload(ticket: Ticket) -> dict[str, Any]:
     workflow = declared.workflow_of(ticket)
     return {
         "ticket_no": ticket.ticket_no,
@@ -112,11 +112,11 @@ def _start_payload(ticket: TicketModel) -> dict[str, Any]:
 # --- access ---------------------------------------------------------------------------------
 
 
-def visible_ticket(ticket_no: str, who: Principal) -> TicketModel:
+def visible_ticket(ticket_no: str, who: Principal) -> Ticket:
     """The ticket, if the caller may see it: 404 unknown or another agency's (the same
     answer: an agency cannot learn which numbers another one has); 403 another region's
     for a region-scoped role of the same agency."""
-    ticket = store.get(ticket_no)
+    ticket = ports().tickets.get(ticket_no)
     seen = policy.access(declared.workflow_of(ticket), ticket, who)
     if seen is policy.Access.SEE:
         return ticket
@@ -129,7 +129,7 @@ def visible_ticket(ticket_no: str, who: Principal) -> TicketModel:
     raise NotFound(f"Ticket {ticket_no} tidak ditemukan.", code="TICKET_NOT_FOUND")
 
 
-def pending_step(ticket: TicketModel) -> Step | None:
+def pending_step(ticket: Ticket) -> Step | None:
     if not ticket.pending:
         return None
     return Step.from_message(ticket.pending)
@@ -153,32 +153,42 @@ def inbox_keys(who: Principal) -> list[str]:
     return [
         key
         for workflow in workflows_of(who)
-        for key in policy.inbox_keys(workflow, engine.definition(workflow.id).steps(), who)
+        for key in policy.inbox_keys(workflow, ports().runtime.definition(workflow.id).steps(), who)
     ]
+
+
+def console(who: Principal) -> dict[str, Any]:
+    """What the console builds itself from: the caller's agency and its workflows."""
+    mine = [(w, ports().runtime.definition(w.id)) for w in workflows_of(who)]
+    agency = declared.catalog().agencies.get(who.agency or "")
+    return {
+        "agency": views.agency_view(agency),
+        "categories": views.categories_view(mine, who.roles),
+    }
 
 
 # --- views ----------------------------------------------------------------------------------
 
 
-def is_final(ticket: TicketModel) -> bool:
+def is_final(ticket: Ticket) -> bool:
     """Final once decided: the claim already shows the final status before the workflow's
     final message is recorded (a moment later), so the status itself also says it."""
     return ticket.final or ticket.status in definition_of(ticket).final_outcomes()
 
 
-def status_kind(ticket: TicketModel) -> str:
+def status_kind(ticket: Ticket) -> str:
     """in_progress, approved or rejected: the final task's declared outcome."""
     outcome = definition_of(ticket).final_outcomes().get(ticket.status)
     return outcome if outcome and is_final(ticket) else "in_progress"
 
 
-def position(ticket: TicketModel) -> str:
+def position(ticket: Ticket) -> str:
     if is_final(ticket):
         return "Selesai"
     return declared.workflow_of(ticket).role_label(ticket.role) if ticket.role else "-"
 
 
-def summary(ticket: TicketModel) -> dict[str, Any]:
+def summary(ticket: Ticket) -> dict[str, Any]:
     """A row of the list, and the table of a notification."""
     workflow = declared.workflow_of(ticket)
     return {
@@ -201,7 +211,7 @@ def summary(ticket: TicketModel) -> dict[str, Any]:
     }
 
 
-def due_at(ticket: TicketModel) -> str | None:
+def due_at(ticket: Ticket) -> str | None:
     """When the waiting step is (or was) due: from when it first waited at this step."""
     since = ticket.overdue_since or (ticket.pending or {}).get("entered_at")
     if not since or is_final(ticket):
@@ -210,14 +220,14 @@ def due_at(ticket: TicketModel) -> str | None:
     return (parse_iso(since) + timedelta(seconds=seconds)).isoformat()
 
 
-def detail(ticket: TicketModel, who: Principal) -> dict[str, Any]:
+def detail(ticket: Ticket, who: Principal) -> dict[str, Any]:
     workflow = declared.workflow_of(ticket)
     step = pending_step(ticket)
     mine = step is not None and may_act(step, ticket, who)
     # Every confirmed document, superseded ones as history (a returned rekomtek).
     documents = currency.annotate(
         (ticket.documents or {}).values(),
-        currency.attachments(store.history(ticket.ticket_no)),
+        currency.attachments(ports().tickets.history(ticket.ticket_no)),
     )
     return {
         **summary(ticket),
@@ -265,11 +275,11 @@ def document_view(document: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
-def track(ticket: TicketModel) -> list[dict[str, Any]]:
+def track(ticket: Ticket) -> list[dict[str, Any]]:
     """Every event with its duration; the step waiting now comes last, still open."""
     workflow = declared.workflow_of(ticket)
     entries = []
-    for item in store.history(ticket.ticket_no):
+    for item in ports().tickets.history(ticket.ticket_no):
         entries.append(
             {
                 "kind": item.kind,
@@ -304,13 +314,13 @@ def track(ticket: TicketModel) -> list[dict[str, Any]]:
                 "note": None,
                 "entered_at": since,
                 "left_at": None,
-                "duration_seconds": seconds_between(since, now_iso()),
+                "duration_seconds": seconds_between(since, ports().clock.now_iso()),
             }
         )
     return entries
 
 
-def map_feature(ticket: TicketModel) -> dict[str, Any]:
+def map_feature(ticket: Ticket) -> dict[str, Any]:
     lon, lat = geo.centroid(ticket.location)
     return {
         "type": "Feature",
@@ -335,9 +345,9 @@ def list_tickets(
     limit: int,
 ) -> dict[str, Any]:
     if box == "decided":
-        page = store.decided_page(who.email, permit_type, q, limit, cursor)
+        page = ports().tickets.decided_page(who.email, permit_type, q, limit, cursor)
     else:
-        page = store.pending_page(inbox_keys(who), permit_type, q, limit, cursor)
+        page = ports().tickets.pending_page(inbox_keys(who), permit_type, q, limit, cursor)
     return {
         "items": [summary(t) for t in page.tickets],
         "next_cursor": page.next_cursor,
@@ -353,13 +363,13 @@ def counts(who: Principal) -> dict[str, Any]:
     keys = inbox_keys(who)
     waiting: Counter[str] = Counter()
     for key in keys:
-        waiting.update(index.counts(key))
+        waiting.update(ports().tickets.waiting_counts(key))
     per_type = {
         permit.id: waiting[permit.id] for w in workflows_of(who) for permit in w.permit_types
     }
-    latest = [no for key in keys for no in index.by_time(key, DASHBOARD_ROWS, None, True)[0]]
-    overdue = [no for key in keys for no in index.overdue(key, DASHBOARD_ROWS)]
-    rows = {t.ticket_no: t for t in store.tickets(set(latest) | set(overdue))}
+    latest = [no for key in keys for no in ports().tickets.latest(key, DASHBOARD_ROWS)]
+    overdue = [no for key in keys for no in ports().tickets.overdue(key, DASHBOARD_ROWS)]
+    rows = {t.ticket_no: t for t in ports().tickets.tickets(set(latest) | set(overdue))}
     newest = sorted(
         (rows[n] for n in set(latest) if n in rows), key=lambda t: t.entered_at or "", reverse=True
     )
@@ -371,14 +381,14 @@ def counts(who: Principal) -> dict[str, Any]:
         "total": sum(per_type.values()),
         "latest": [summary(t) for t in newest[:DASHBOARD_ROWS]],
         "overdue": [summary(t) for t in oldest[:DASHBOARD_ROWS]],
-        "overdue_total": sum(index.overdue_count(key) for key in keys),
+        "overdue_total": sum(ports().tickets.overdue_count(key) for key in keys),
     }
 
 
 # --- decision -------------------------------------------------------------------------------
 
 
-def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> TicketModel:
+def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> Ticket:
     ticket = visible_ticket(ticket_no, who)
     step = pending_step(ticket)
     if step is None or step.step != data["step"]:
@@ -422,7 +432,7 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
         raise Unprocessable(
             unmet.message, code=unmet.code, field=unmet.field, **unmet.extra
         ) from None
-    decision = store.Decision(
+    decision = Decision(
         step=step,
         action=option.action,
         actor_email=who.email,
@@ -432,10 +442,10 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
         note=note,
         forms=forms,
         document_ids=document_ids,
-        decided_at=now_iso(),
+        decided_at=ports().clock.now_iso(),
     )
     outcome = definition_of(ticket).outcome(step.state, option.action)
-    record = store.claim_record(ticket, decision)
+    record = ports().tickets.claim_record(ticket, decision)
     sent = effects.owe(
         effects.COMPLETE_STEP,
         {
@@ -451,24 +461,24 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
             "claim": record,
         },
     )
-    claimed = store.claim(ticket, decision, outcome, [sent], not record["marker_before"])
+    claimed = ports().tickets.claim(ticket, decision, outcome, [sent], not record["marker_before"])
     _forward(sent)
     return claimed
 
 
-def _forward(sent: OutboxModel) -> None:
+def _forward(sent: Entry) -> None:
     """Send the claimed decision to the workflow now. A dead token undoes the claim (409);
     an unreachable Step Functions leaves the entry to the sweeper: the decision stands."""
     try:
         effects.complete_step(sent.payload)
-    except engine.StepNoLongerWaiting:
-        outbox.done(sent)
+    except StepNoLongerWaiting:
+        effects.done(sent)
         raise
     except Conflict as error:  # the undo met a busy ticket: the sweeper finishes it
-        raise engine.StepNoLongerWaiting(
+        raise StepNoLongerWaiting(
             "Langkah ini sudah tidak menunggu keputusan; muat ulang halaman sebentar lagi."
         ) from error
     except Exception as error:
         logger.warning("decision forwarded later", extra={"error": repr(error)})
         return
-    outbox.done(sent)
+    effects.done(sent)

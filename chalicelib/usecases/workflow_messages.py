@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import declared
-from chalicelib.adapters import events, store
-from chalicelib.adapters.models import OutboxModel, TicketModel
+from chalicelib.core import events
 from chalicelib.core.definition import Step
+from chalicelib.core.events import TicketEvent
+from chalicelib.ports import Entry, Ticket, ports
 from chalicelib.usecases import effects
 from chalicelib.usecases import tickets as service
 
@@ -32,46 +33,46 @@ def handle(message: dict[str, Any]) -> None:
 
 def _step(message: dict[str, Any]) -> None:
     step = Step.from_message(message)
-    owed: list[OutboxModel] = []
+    owed: list[Entry] = []
 
-    def owed_for(ticket: TicketModel) -> list[OutboxModel]:
+    def owed_for(ticket: Ticket) -> list[Entry]:
         owed.clear()
-        if not store.is_reopened(ticket, step):  # a reopened step was escalated already
-            after = store.with_step(ticket, step, message)
+        if not ports().tickets.is_reopened(ticket, step):  # a reopened step was escalated already
+            after = ports().tickets.with_step(ticket, step, message)
             owed.append(effects.event(events.STEP_ENTERED, _event(after, message)))
         return owed
 
-    if store.record_step(message["ticket_no"], step, message, owed_for):
+    if ports().tickets.record_step(message["ticket_no"], step, message, owed_for):
         effects.carry_out(owed)
 
 
 def _overdue(message: dict[str, Any]) -> None:
-    owed: list[OutboxModel] = []
+    owed: list[Entry] = []
 
-    def owed_for(ticket: TicketModel) -> list[OutboxModel]:
+    def owed_for(ticket: Ticket) -> list[Entry]:
         owed[:] = [effects.event(events.STEP_OVERDUE, _event(ticket, message))]
         return owed
 
-    if store.record_overdue(message["ticket_no"], message, owed_for):
+    if ports().tickets.record_overdue(message["ticket_no"], message, owed_for):
         effects.carry_out(owed)
 
 
 def _final(message: dict[str, Any]) -> None:
-    owed: list[OutboxModel] = []
+    owed: list[Entry] = []
 
-    def owed_for(ticket: TicketModel) -> list[OutboxModel]:
-        after = TicketModel.from_raw_data(ticket.serialize())
+    def owed_for(ticket: Ticket) -> list[Entry]:
+        after = ports().tickets.copy(ticket)
         after.final, after.status = True, message["status"]
-        after.decided_at = store.final_decision_time(ticket, message)
+        after.decided_at = ports().tickets.final_decision_time(ticket, message)
         event = {**_event(after, message), "status": after.status}
         owed[:] = [effects.event(events.DECIDED, event)]
         return owed
 
-    if store.finalize(message["ticket_no"], message, owed_for):
+    if ports().tickets.finalize(message["ticket_no"], message, owed_for):
         effects.carry_out(owed)
 
 
-def _event(ticket: TicketModel, message: dict[str, Any]) -> dict[str, Any]:
+def _event(ticket: Ticket, message: dict[str, Any]) -> TicketEvent:
     workflow = declared.workflow_of(ticket)
     return {
         "ticket_no": ticket.ticket_no,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.adapters import events
+from chalicelib.core import events
 from chalicelib.usecases.notify import compose, notification_id
 
 TICKET_NO = "27419"
