@@ -98,4 +98,7 @@ SCENARIOS: dict[str, Callable[[dict[str, Any]], None]] = {
 }
 
 if __name__ == "__main__":
+    from chalicelib import container
+
+    container.wire()  # as app.py does in every Lambda
     SCENARIOS[sys.argv[1]](json.loads(sys.argv[2]))
