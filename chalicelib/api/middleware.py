@@ -14,12 +14,12 @@ from chalice import Chalice, Response
 from chalice.app import Request
 
 from chalicelib import paging
+from chalicelib.adapters import sessions
+from chalicelib.adapters.tokens import bearer_token
 from chalicelib.api.routing import list_scope
-from chalicelib.auth import sessions
 from chalicelib.auth.principal import Principal
-from chalicelib.auth.tokens import bearer_token
+from chalicelib.container import token_verifier, users
 from chalicelib.errors import AppError, NotFound
-from chalicelib.services import token_verifier, users
 from chalicelib.validation import parse_json, validate
 
 logger = Logger()

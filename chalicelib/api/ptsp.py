@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
+from chalicelib.adapters.signatures import verify
 from chalicelib.api.routing import signed_webhook
-from chalicelib.ptsp.signatures import verify
 from chalicelib.settings import settings
-from chalicelib.tickets import service
+from chalicelib.usecases import tickets as service
 from chalicelib.validation import check_body_size, parse_json, validate
 
 bp = Blueprint(__name__)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
+from chalicelib.adapters.aws import client
+from chalicelib.adapters.health import readiness
 from chalicelib.api.routing import public
-from chalicelib.aws import client
-from chalicelib.health import readiness
 from chalicelib.settings import settings
 
 bp = Blueprint(__name__)

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.ptsp.callbacks import (
+from chalicelib.settings import settings
+from chalicelib.usecases.ptsp_callbacks import (
     MAX_DELAY_SECONDS,
     RETRY_SCHEDULE_SECONDS,
     backoff_seconds,
 )
-from chalicelib.settings import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SVIX = [5, 300, 1800, 7200, 18000, 36000, 36000]

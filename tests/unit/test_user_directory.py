@@ -10,8 +10,8 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from chalicelib.adapters.users import UserDirectory
 from chalicelib.auth.roles import ROLES
-from chalicelib.auth.users import UserDirectory
 from chalicelib.errors import BadRequest, Conflict, Unauthorized
 
 PASSWORD = "Rahasia#2026a"
@@ -173,7 +173,7 @@ def test_two_administrators_demoting_each_other_at_once_leave_one(
 
     # WHEN A's request finishes and finds no administrator left
     with pytest.raises(Conflict) as refused:
-        users.update(second, {"roles": ["PEMOHON"]})
+        users.update(second, {"roles": ["KEPALA_BIDANG"]})
 
     # THEN it undid its own change: an administrator remains
     assert refused.value.code == "LAST_ADMIN"

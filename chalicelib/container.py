@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from chalicelib.auth import sessions
-from chalicelib.auth.tokens import TokenVerifier
-from chalicelib.auth.users import UserDirectory
-from chalicelib.aws import client
-from chalicelib.notifications import email
+from chalicelib.adapters import email, sessions
+from chalicelib.adapters.aws import client
+from chalicelib.adapters.tokens import TokenVerifier
+from chalicelib.adapters.users import UserDirectory
 from chalicelib.settings import settings
 
 

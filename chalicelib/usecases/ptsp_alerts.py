@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 
+from chalicelib.adapters.models import NotificationModel
 from chalicelib.clock import now_iso
-from chalicelib.notifications.center import emailed, store_and_send, ticket_link
-from chalicelib.services import users
-from chalicelib.tickets.models import NotificationModel
+from chalicelib.container import users
+from chalicelib.usecases.notify import emailed, store_and_send, ticket_link
 
 ADMIN_ROLE = "ADMIN"
 

@@ -19,10 +19,14 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.documents.limits import CONFIRM_GRACE_SECONDS, MAX_PENDING_UPLOADS, UPLOAD_SECONDS
+from chalicelib.adapters.models import _meta
+from chalicelib.adapters.store import condition_failed
 from chalicelib.errors import TooManyRequests
-from chalicelib.tickets.models import _meta
-from chalicelib.tickets.store import condition_failed
+from chalicelib.usecases.document_limits import (
+    CONFIRM_GRACE_SECONDS,
+    MAX_PENDING_UPLOADS,
+    UPLOAD_SECONDS,
+)
 
 
 class PendingUploadModel(Model):

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from chalicelib.notifications import center
-from chalicelib.ptsp import alerts, callbacks
-from chalicelib.workflow import tasks
+from chalicelib.usecases import notify as center
+from chalicelib.usecases import ptsp_alerts as alerts
+from chalicelib.usecases import ptsp_callbacks as callbacks
+from chalicelib.usecases import workflow_messages as tasks
 
 logger = Logger()
 
@@ -30,6 +31,9 @@ def ptsp_callback(record: SQSRecord) -> None:
     """Deliver one decision; on failure hide it until its next try, or after the last try
     park it in the DLQ and tell the administrators (then it leaves the queue as handled)."""
     event = json.loads(record.body)
+    if not callbacks.owed_to_ptsp(event):
+        logger.warning("not a PTSP workflow: not sent", extra={"ticket_no": event.get("ticket_no")})
+        return
     try:
         status = callbacks.deliver(event)
     except callbacks.DeliveryFailed as error:

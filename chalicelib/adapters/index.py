@@ -13,7 +13,7 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.tickets.models import CounterModel, IndexModel, TicketModel
+from chalicelib.adapters.models import CounterModel, IndexModel, TicketModel
 
 Op = Callable[[TransactWrite], None]
 MAX_WORDS = 8  # a ticket is found by its number and the first words of its names

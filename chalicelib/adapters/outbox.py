@@ -20,9 +20,9 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import DeleteError, UpdateError
 
+from chalicelib.adapters.models import OutboxModel
 from chalicelib.clock import now_iso, parse_iso
 from chalicelib.settings import settings
-from chalicelib.tickets.models import OutboxModel
 
 logger = Logger(child=True)
 
