@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chalicelib.auth.users import UserDirectory
-from chalicelib.documents.content import demo_pdf
+from chalicelib.adapters.users import UserDirectory
+from chalicelib.usecases.document_content import demo_pdf
 from local.client import ApiClient, application
 from tests.stack import DEMO_PASSWORD, RunningStack
 

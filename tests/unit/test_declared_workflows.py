@@ -21,11 +21,7 @@ import jsonschema
 import pytest
 
 from chalicelib.core.catalog import Catalog, Workflow
-
-try:  # the core's home of the definition (issue 9); the old one until it has moved
-    from chalicelib.core.definition import WorkflowDefinition
-except ImportError:  # pragma: no cover
-    from chalicelib.workflow.definition import WorkflowDefinition  # type: ignore[no-redef]
+from chalicelib.core.definition import WorkflowDefinition
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_ROOT = ROOT / "chalicelib"
