@@ -20,6 +20,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from chalicelib.adapters import events
 from chalicelib.core.catalog import Catalog, Workflow
 from chalicelib.core.definition import WorkflowDefinition
 
@@ -392,6 +393,17 @@ def test_every_document_kind_is_uploadable_at_declared_steps(workflow: Workflow)
 
 
 # --- notifications --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_every_event_the_engine_notifies_is_worded(workflow: Workflow) -> None:
+    notified = {events.STEP_ENTERED, events.STEP_OVERDUE, events.DECIDED}
+    entered = workflow.notifications.get(events.STEP_ENTERED, {})
+
+    assert set(workflow.notifications) == notified
+    # a step entered at intake, and one entered after a decision, are worded apart
+    for case in ("first", "after_decision"):
+        assert {"title", "message"} <= set(entered.get(case, {})), case
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=_ids(WORKFLOWS))
