@@ -16,6 +16,11 @@ from pathlib import Path
 from typing import Any
 
 SEES = ("agency", "region", "own")
+# The events a workflow words (chalicelib/core/events.py); a step has two wordings: the
+# first step after arrival, and one after a decision.
+NOTIFIED_EVENTS = ("ticket.step", "ticket.overdue", "ticket.decided")
+STEP_WORDINGS = ("first", "after_decision")
+STEP_ROLE = "$step_role"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -222,6 +227,8 @@ def _workflow(folder: Path, asl_dir: Path) -> Workflow:
         for kind, spec in (_read(documents_file) if documents_file.exists() else {}).items()
     }
     notifications_file = folder / "notifications.json"
+    notifications = _read(notifications_file) if notifications_file.exists() else {}
+    _check_notifications(folder, notifications, roles)
     return Workflow(
         id=data["id"],
         agency=data["agency"],
@@ -241,6 +248,24 @@ def _workflow(folder: Path, asl_dir: Path) -> Workflow:
             for path in sorted((folder / "forms").glob("*.schema.json"))
         },
         documents=documents,
-        notifications=_read(notifications_file) if notifications_file.exists() else {},
+        notifications=notifications,
         asl_path=asl_dir / f"{data['id']}.asl.json",
     )
+
+
+def _check_notifications(folder: Path, spec: dict[str, Any], roles: dict[str, Role]) -> None:
+    """Every event worded, nothing else: a misspelt key would silently notify nobody."""
+    if set(spec) != set(NOTIFIED_EVENTS):
+        raise DeclarationError(
+            f"{folder}/notifications.json: words {sorted(spec)}, must word {NOTIFIED_EVENTS}"
+        )
+    step = spec["ticket.step"]
+    wordings = [step.get(w) for w in STEP_WORDINGS] + [spec[e] for e in NOTIFIED_EVENTS[1:]]
+    if not all(w and w.get("title") and w.get("message") for w in wordings):
+        raise DeclarationError(f"{folder}/notifications.json: a title or message is missing")
+    for event in NOTIFIED_EVENTS:
+        for recipient in spec[event].get("recipients", ()):
+            if recipient != STEP_ROLE and recipient not in roles:
+                raise DeclarationError(
+                    f"{folder}/notifications.json: {event} tells {recipient}, not a declared role"
+                )

@@ -9,14 +9,13 @@ from typing import Any
 
 from chalicelib import declared
 from chalicelib.core import events
-from chalicelib.core.catalog import Workflow
+from chalicelib.core.catalog import STEP_ROLE, Workflow
 from chalicelib.errors import NotFound
 from chalicelib.ports import Entry, Notification, ports
 from chalicelib.settings import settings
 from chalicelib.usecases import effects
 from chalicelib.usecases import tickets as service
 
-STEP_ROLE = "$step_role"  # in a recipients list: the role of the step the event is about
 SUMMARY_COLUMNS = (
     ("ticket_no", "Nomor Ticket"),
     ("applicant_name", "Nama Pemohon"),

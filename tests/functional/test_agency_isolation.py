@@ -21,6 +21,7 @@ import pytest
 
 from app import app
 from local.client import ApiClient
+from tests.functional.other_agency import AGENCY, client, uji_accounts
 from tests.functional.test_andesit_journeys import (
     CABDIN,
     KABID,
@@ -31,13 +32,10 @@ from tests.functional.test_andesit_journeys import (
 )
 from tests.functional.test_ptsp_callbacks import deliveries, reject_at_once
 from tests.functional.test_third_workflow import (
-    AGENCY,
     FORWARD,
     PEMERIKSAAN,
-    client,
     forwarded_to_kepala,
     new_uji_ticket,
-    uji_accounts,
     upload_berita_acara,
 )
 from tests.stack import RunningStack, eventually

@@ -12,10 +12,12 @@ import pytest
 
 from chalicelib.usecases.document_content import demo_pdf
 from local.client import ApiClient, application
+from tests.functional.other_agency import uji_accounts
 from tests.stack import RunningStack
 
 KADIS = "kadis@esdm.demo"
 KABID = "kabid@esdm.demo"
+ANOTHER_AGENCY = "an official of another agency (created on the stack)"
 CABDIN = "cabdin.semarang@esdm.demo"
 REKOMTEK = json.loads(Path(__file__).with_name("andesit_rekomtek.json").read_text())
 
@@ -210,13 +212,13 @@ def test_a_stale_screen_cannot_decide_again(stack: RunningStack) -> None:
         (KADIS, {"step": "A1", "action": "TERIMA"}, 400, "VALIDATION_ERROR"),
         (KADIS, {"step": "A2", "action": "TERIMA", "checked": True}, 409, "STEP_NOT_PENDING"),
         (
-            "pemohon@blitar.demo",
+            ANOTHER_AGENCY,
             {"step": "A1", "action": "TERIMA", "checked": True},
-            403,
-            "ROLE_NOT_ALLOWED",
+            404,
+            "TICKET_NOT_FOUND",
         ),
     ],
-    ids=["wrong-role", "not-an-option", "not-checked", "no-checked", "not-pending", "applicant"],
+    ids=["wrong-role", "not-an-option", "not-checked", "no-checked", "not-pending", "other-agency"],
 )
 def test_refused_decisions_change_nothing(
     stack: RunningStack, who: str, body: dict, status: int, code: str
@@ -224,6 +226,8 @@ def test_refused_decisions_change_nothing(
     c = stack.client
     no = new_ticket(stack)
     c.wait_for_step(no, KADIS, "A1")
+    if who == ANOTHER_AGENCY:
+        who = uji_accounts(stack).petugas
 
     response = c.call("POST", f"/tickets/{no}/decision", who, json=body)
 

@@ -232,12 +232,6 @@ def test_map_is_a_geojson_feature_of_the_location(stack: RunningStack) -> None:
     assert abs(lon - 110.5) < 1e-9 and abs(lat + 6.9) < 1e-9
 
 
-def test_blitar_roles_cannot_read_andesit_tickets(stack: RunningStack) -> None:
-    response = stack.client.call("GET", "/tickets", "pemeriksa@blitar.demo")
-
-    assert response.status_code == 403
-
-
 def test_officials_are_emailed_through_sns_filtered_to_their_own_address(
     stack: RunningStack,
 ) -> None:

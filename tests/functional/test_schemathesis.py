@@ -16,19 +16,21 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.functional.other_agency import uji_accounts
 from tests.stack import RunningStack, start_stack, stop_stack
 
 # Who the fuzzer is, and the ticket its ticket routes aim at (one waiting for that role,
 # so decisions and uploads reach their business rules instead of stopping at 403/404).
-IDENTITIES: dict[str, tuple[str | None, str | None]] = {
+IDENTITIES: dict[str, tuple[str | Callable[[RunningStack], str] | None, str | None]] = {
     "anonim": (None, None),
-    "pemohon": ("pemohon@blitar.demo", None),
+    # an official of another agency: every Andesit ticket is unknown to them
+    "petugas-instansi-lain": (lambda stack: uji_accounts(stack).petugas, "27420"),
     "kepala-dinas": ("kadis@esdm.demo", "27420"),
     "cabang-dinas-semarang": ("cabdin.semarang@esdm.demo", "27422"),
     "admin": ("admin@demo.local", "27425"),
@@ -87,7 +89,8 @@ def config_file(where: Path, ticket_no: str | None) -> Path:
 
 def command_for(stack: RunningStack, name: str, where: Path) -> list[str]:
     """One derandomized run of every check over every operation, as identity `name`."""
-    email, ticket_no = IDENTITIES[name]
+    who, ticket_no = IDENTITIES[name]
+    email = who(stack) if callable(who) else who
     command = [
         sys.executable,
         "-m",

@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from chalicelib.adapters import events
+from chalicelib.core import events
 from chalicelib.core.catalog import Catalog, Workflow
 from chalicelib.core.definition import WorkflowDefinition
 
