@@ -8,14 +8,17 @@ from pathlib import Path
 from typing import Protocol
 
 from chalicelib.core.catalog import Catalog, Workflow
-from chalicelib.settings import settings
+from chalicelib.settings import Settings
 
 BUNDLED = Path(__file__).resolve().parent
 
 
 @cache
 def catalog() -> Catalog:
-    extra = [Path(p) for p in settings().extra_declarations.split(os.pathsep) if p]
+    # Read from the environment itself, not the cached settings: the roles are read at
+    # import time, before the CLI loads its --env-file.
+    roots = Settings.from_env().extra_declarations
+    extra = [Path(p) for p in roots.split(os.pathsep) if p]
     return Catalog.load([BUNDLED, *extra])
 
 

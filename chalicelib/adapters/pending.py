@@ -21,12 +21,12 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.models import _meta
 from chalicelib.adapters.store import condition_failed
-from chalicelib.errors import TooManyRequests
-from chalicelib.usecases.document_limits import (
+from chalicelib.core.limits import (
     CONFIRM_GRACE_SECONDS,
     MAX_PENDING_UPLOADS,
     UPLOAD_SECONDS,
 )
+from chalicelib.errors import TooManyRequests
 
 
 class PendingUploadModel(Model):

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from chalicelib.core.limits import (  # noqa: F401  (the upload limits, by their old names)
+    CONFIRM_GRACE_SECONDS,
+    MAX_PENDING_UPLOADS,
+    UPLOAD_SECONDS,
+)
 from chalicelib.errors import Conflict
-
-# Upload grants not yet confirmed, per ticket, step and official; each lives its own item.
-MAX_PENDING_UPLOADS = 5
-# A grant's presigned POST lives UPLOAD_SECONDS; confirming may take a little longer.
-UPLOAD_SECONDS = 900
-CONFIRM_GRACE_SECONDS = 300
 
 # Confirmed documents on the ticket item itself.
 MAX_DOCUMENTS_PER_STEP = 10

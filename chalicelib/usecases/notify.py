@@ -31,8 +31,8 @@ def ticket_link(ticket_no: str) -> str:
 
 
 def _reason(decision: dict[str, Any] | None) -> str:
-    note = (decision or {}).get("note")
-    return f" Alasan: {note}." if note else ""
+    note = ((decision or {}).get("note") or "").rstrip(" .")
+    return f" Alasan: {note}." if note else ""  # one full stop, whether the note had one
 
 
 def _what_happened(workflow: Workflow, decision: dict[str, Any]) -> str:

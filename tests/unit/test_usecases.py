@@ -1,0 +1,411 @@
+"""The use cases on in-memory fakes of their ports: intake, decision, inboxes, visibility and
+who is notified — for Andesit and for the test-only workflow of another agency, in
+milliseconds (no moto, no network: tests/unit/conftest.py refuses sockets).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib import declared
+from chalicelib.auth.principal import Principal
+from chalicelib.core import events, policy
+from chalicelib.core.catalog import Catalog, DeclarationError
+from chalicelib.errors import (
+    AppError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    StepNoLongerWaiting,
+    Unprocessable,
+)
+from chalicelib.ports import use
+from chalicelib.usecases import effects, notify, workflow_messages
+from chalicelib.usecases import tickets as service
+from tests.unit.fakes import FIXTURES, ROOT, World, world
+
+ESDM, UJI = "esdm-jateng", "uji-kota"
+SEMARANG, KENDENG = "SEMARANG DEMAK", "KENDENG MURIA"
+REKOMTEK = {
+    "nomor": "625/REKOM/WIUP/09/2019",
+    "tanggal_surat": "2019-09-05",
+    "berlaku_sampai": "2020-09-05",
+    "jangka_waktu": "1 Tahun",
+}
+
+
+def person(email: str, roles: set[str], agency: str, region: str | None = None) -> Principal:
+    return Principal(
+        email=email,
+        subject=email,
+        roles=frozenset(roles),
+        region=region,
+        agency=agency,
+        name=email.split("@")[0].title(),
+    )
+
+
+KADIS = person("kadis@esdm.demo", {"KEPALA_DINAS"}, ESDM)
+KABID = person("kabid@esdm.demo", {"KEPALA_BIDANG"}, ESDM)
+CABDIN_SEMARANG = person("cabdin.semarang@esdm.demo", {"CABANG_DINAS"}, ESDM, SEMARANG)
+CABDIN_KENDENG = person("cabdin.kendeng@esdm.demo", {"CABANG_DINAS"}, ESDM, KENDENG)
+PETUGAS_UJI = person("petugas@uji.test", {"PETUGAS_UJI"}, UJI)
+# Another agency's official whose role is named like Andesit's: the agency decides.
+KADIS_UJI = person("kadis@uji.test", {"KEPALA_DINAS"}, UJI)
+
+
+@pytest.fixture
+def w(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    """Andesit and the test-only workflow `izin-uji` (another agency), on fresh fakes."""
+    both = Catalog.load([ROOT / "chalicelib", FIXTURES])
+    monkeypatch.setattr(declared, "catalog", lambda: both)
+    fake = world(both)
+    use(fake.ports())
+    for who in (KADIS, KABID, CABDIN_SEMARANG, CABDIN_KENDENG, PETUGAS_UJI, KADIS_UJI):
+        fake.users.add(who.email, sorted(who.roles), who.agency, who.region, phone="+62812")
+    yield fake
+
+
+def application(no: str, permit_type: str = "WIUP", region: str = SEMARANG) -> dict[str, Any]:
+    return {
+        "ticket_no": no,
+        "permit_type": permit_type,
+        "applicant": {"name": "Aceng Sudegdo", "email": "aceng@contoh.id"},
+        "submitted_at": "2026-11-20",
+        "region": region,
+        "location": {"type": "Point", "coordinates": [110.42, -6.99]},
+    }
+
+
+def arrive(w: World, no: str, permit_type: str = "WIUP", region: str = SEMARANG) -> None:
+    """PTSP sends the application; the workflow's first step starts waiting."""
+    ticket, created = service.receive_application(application(no, permit_type, region), f"wh-{no}")
+    assert created
+    waits(w, no, w.runtime.definition(ticket.workflow).start.state)
+
+
+def waits(w: World, no: str, state: str) -> None:
+    """The state machine's message that a human step now waits (as SQS delivers it)."""
+    workflow = w.tickets.rows[no].workflow
+    step = w.runtime.definition(workflow).step(state)
+    message = {
+        "type": "step",
+        "ticket_no": no,
+        "state": state,
+        "execution": f"arn:exec:{no}",
+        "entered_at": w.clock.now_iso(),
+        "task_token": f"token-{no}-{state}-{len(w.runtime.completed)}",
+        "step": step.step,
+        "status": step.status,
+        "role": step.role,
+        "region_scoped": step.region_scoped,
+        "options": [
+            {"action": o.action, "requires": o.requires, "result": o.result} for o in step.options
+        ],
+    }
+    workflow_messages.handle(json.loads(json.dumps(message)))
+
+
+def decide(no: str, who: Principal, step: str, action: str, **extra: Any) -> Any:
+    body = {"step": step, "action": action, "checked": True, **extra}
+    return service.decide(no, who, body, who.name)
+
+
+def refused(call: Any) -> AppError:
+    with pytest.raises(AppError) as error:
+        call()
+    return error.value
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+def test_an_application_becomes_a_ticket_of_its_workflow_and_starts_that_machine_once(
+    w: World,
+) -> None:
+    first, created = service.receive_application(application("T1"), "wh-1")
+    again, repeated = service.receive_application(application("T1"), "wh-1")
+
+    assert (created, repeated) == (True, False)
+    assert (first.workflow, first.agency) == ("andesit", ESDM)
+    assert [(wf, no) for wf, no, _ in w.runtime.started] == [("andesit", "T1")]
+    assert w.runtime.started[0][2]["step_timeout_seconds"] == 172800  # declared: 2 days
+    assert first.status == "MENUNGGU PERSETUJUAN KEPALA DINAS"
+
+
+def test_the_permit_type_chooses_the_workflow(w: World) -> None:
+    ticket, _ = service.receive_application(application("U1", "UJI_REKLAME"), "wh-u1")
+
+    assert (ticket.workflow, ticket.agency) == ("izin-uji", UJI)
+    assert w.runtime.started[0][0] == "izin-uji"
+
+
+def test_a_permit_type_no_workflow_takes_is_refused(w: World) -> None:
+    error = refused(lambda: service.receive_application(application("X1", "SIUP"), "wh-x"))
+
+    assert (error.status, error.code) == (422, "UNKNOWN_PERMIT_TYPE")
+    assert w.tickets.rows == {} and w.runtime.started == []
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+
+def test_a_decision_reaches_the_workflow_once_and_a_second_one_is_refused(w: World) -> None:
+    arrive(w, "T2")
+
+    after = decide("T2", KADIS, "A1", "TERIMA")
+    second = refused(lambda: decide("T2", KADIS, "A1", "TERIMA"))
+
+    assert after.status == "DITERIMA KEPALA BIDANG"
+    assert [d["action"] for _, d in w.runtime.completed] == ["TERIMA"]
+    assert isinstance(second, Conflict) and second.code == "STEP_NOT_PENDING"
+    assert w.outbox.pending == []  # the completion was carried out and its entry deleted
+
+
+def test_a_dead_task_token_undoes_the_claim(w: World) -> None:
+    arrive(w, "T3")
+    w.runtime.dead_tokens.add(w.tickets.rows["T3"].pending["task_token"])
+
+    error = refused(lambda: decide("T3", KADIS, "A1", "TERIMA"))
+
+    assert isinstance(error, StepNoLongerWaiting)
+    assert w.tickets.rows["T3"].pending is not None  # back in Kepala Dinas' inbox
+    assert w.tickets.rows["T3"].status == "MENUNGGU PERSETUJUAN KEPALA DINAS"
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "code"),
+    [
+        (KABID, 403, "NOT_YOUR_TURN"),
+        (KADIS_UJI, 404, "TICKET_NOT_FOUND"),
+        (PETUGAS_UJI, 404, "TICKET_NOT_FOUND"),
+    ],
+    ids=["other-role", "same-role-name-other-agency", "other-agency"],
+)
+def test_only_the_role_whose_turn_it_is_decides(
+    w: World, who: Principal, status: int, code: str
+) -> None:
+    arrive(w, "T4")
+
+    error = refused(lambda: decide("T4", who, "A1", "TERIMA"))
+
+    assert (error.status, error.code) == (status, code)
+    assert w.runtime.completed == []
+
+
+def at_cabang_dinas(w: World, no: str) -> None:
+    arrive(w, no)
+    decide(no, KADIS, "A1", "TERIMA")
+    waits(w, no, "A2")
+    decide(no, KABID, "A2", "TERIMA")
+    waits(w, no, "A4")
+
+
+def test_the_options_requirements_come_from_the_declaration(w: World) -> None:
+    at_cabang_dinas(w, "T5")
+    letter = {"id": "d" * 32, "kind": "REKOMTEK", "confirmed": True}
+    w.tickets.rows["T5"].documents = {letter["id"]: letter}
+    backwards = {**REKOMTEK, "berlaku_sampai": "2019-01-01"}
+
+    no_form = refused(lambda: decide("T5", CABDIN_SEMARANG, "A4", "SETUJUI"))
+    bad_rule = refused(lambda: decide("T5", CABDIN_SEMARANG, "A4", "SETUJUI", rekomtek=backwards))
+    no_letter = refused(lambda: decide("T5", CABDIN_SEMARANG, "A4", "SETUJUI", rekomtek=REKOMTEK))
+    no_reason = refused(lambda: decide("T5", CABDIN_SEMARANG, "A4", "TOLAK"))
+    approved = decide(
+        "T5", CABDIN_SEMARANG, "A4", "SETUJUI", rekomtek=REKOMTEK, document_ids=[letter["id"]]
+    )
+
+    assert [e.code for e in (no_form, bad_rule, no_letter, no_reason)] == [
+        "REKOMTEK_REQUIRED",
+        "INVALID_REKOMTEK",
+        "DOCUMENT_REQUIRED",
+        "NOTE_REQUIRED",
+    ]
+    assert all(isinstance(e, Unprocessable) for e in (no_form, bad_rule, no_letter, no_reason))
+    assert "Nomor Rekomtek" in no_form.message  # the form's own field titles
+    assert no_letter.message.endswith("lampiran peta (PDF).")
+    assert approved.forms == {"rekomtek": REKOMTEK}
+
+
+def test_a_region_scoped_role_sees_its_region_only(w: World) -> None:
+    at_cabang_dinas(w, "T6")
+
+    other = refused(lambda: service.visible_ticket("T6", CABDIN_KENDENG))
+
+    assert isinstance(other, Forbidden) and other.code == "REGION_NOT_ALLOWED"
+    assert service.visible_ticket("T6", CABDIN_SEMARANG).ticket_no == "T6"
+
+
+# --- inboxes and dashboard -------------------------------------------------------------------
+
+
+def numbers(who: Principal, box: str = "pending") -> list[str]:
+    return [t["ticket_no"] for t in service.list_tickets(who, box, None, None, None, 20)["items"]]
+
+
+def test_inboxes_are_per_workflow_role_region_and_agency(w: World) -> None:
+    at_cabang_dinas(w, "T7")
+    arrive(w, "U7", "UJI_KERAMAIAN")
+
+    assert numbers(CABDIN_SEMARANG) == ["T7"]
+    assert numbers(CABDIN_KENDENG) == []
+    assert numbers(PETUGAS_UJI) == ["U7"]
+    assert numbers(KADIS_UJI) == []  # KEPALA_DINAS of another agency: no Andesit inbox
+    assert numbers(KADIS, "decided") == ["T7"]
+
+
+def test_the_dashboard_counts_the_agencys_own_permit_types(w: World) -> None:
+    arrive(w, "T8")
+    arrive(w, "U8", "UJI_REKLAME")
+
+    mine, theirs = service.counts(KADIS), service.counts(PETUGAS_UJI)
+
+    assert mine["total"] == 1 and mine["pending"]["WIUP"] == 1
+    assert "UJI_REKLAME" not in mine["pending"]
+    assert theirs["pending"] == {"UJI_REKLAME": 1, "UJI_KERAMAIAN": 0}
+    assert [t["ticket_no"] for t in theirs["latest"]] == ["U8"]
+
+
+def test_the_console_offers_only_the_callers_workflows(w: World) -> None:
+    mine = service.console(KADIS)
+    theirs = service.console(PETUGAS_UJI)
+
+    assert [wf["id"] for c in mine["categories"] for wf in c["workflows"]] == ["andesit"]
+    assert [wf["id"] for c in theirs["categories"] for wf in c["workflows"]] == ["izin-uji"]
+    assert mine["agency"]["name"] == "DINAS ESDM PROVINSI JAWA TENGAH"
+    andesit = mine["categories"][0]["workflows"][0]
+    assert andesit["final_statuses"] == {
+        "DISETUJUI DINAS ESDM": "approved",
+        "DITOLAK DINAS ESDM": "rejected",
+    }
+    assert andesit["roles"]["CABANG_DINAS"] == {"label": "Cabang Dinas Wilayah", "sees": "region"}
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+def test_the_next_role_of_the_tickets_region_and_agency_is_notified(w: World) -> None:
+    at_cabang_dinas(w, "T9")
+    entered = [p for t, p in w.events.published if t == events.STEP_ENTERED]
+
+    told = {p.email for p in notify.recipients({**entered[-1], "type": events.STEP_ENTERED})}
+
+    assert told == {CABDIN_SEMARANG.email}  # not Kendeng Muria's, not another agency's
+
+
+def test_a_final_decision_tells_the_declared_roles_and_is_worded_from_the_declaration(
+    w: World,
+) -> None:
+    arrive(w, "TA")
+    decide("TA", KADIS, "A1", "TOLAK", note="Berkas tidak lengkap.")
+    workflow_messages.handle(
+        {"type": "final", "ticket_no": "TA", "status": "DITOLAK DINAS ESDM", "entered_at": "x"}
+    )
+    decided = next(p for t, p in w.events.published if t == events.DECIDED)
+    event = {**decided, "type": events.DECIDED}
+
+    told = {p.email for p in notify.recipients(event)}
+    title, message = notify.compose(event)
+
+    assert told == {KADIS.email, KABID.email, CABDIN_SEMARANG.email}
+    assert title == "Keputusan akhir, no. ticket : TA"
+    assert message == (
+        "Pengajuan WIUP dengan no ticket TA, DITOLAK DINAS ESDM. Alasan: Berkas tidak lengkap. "
+        "Keputusan telah dikirim ke PTSP."
+    )
+    assert decided["integrations"] == ["ptsp_callback"]
+
+
+def test_delivering_a_notification_stores_it_once_and_sends_its_sms_and_email(w: World) -> None:
+    arrive(w, "TB")
+    entered = next(p for t, p in w.events.published if t == events.STEP_ENTERED)
+    event = {**entered, "type": events.STEP_ENTERED}
+
+    first, again = notify.deliver(event), notify.deliver(event)
+
+    assert (first, again) == (1, 0)
+    assert [phone for phone, _ in w.channels.sms] == ["+62812"]
+    assert [address for address, _, _ in w.channels.emails] == [KADIS.email]
+    assert w.channels.sms[0][1].endswith("/#/tiket/TB")
+
+
+def test_events_of_a_workflow_without_the_ptsp_integration_do_not_name_it(w: World) -> None:
+    arrive(w, "UC", "UJI_REKLAME")
+
+    published = [p for _, p in w.events.published]
+
+    assert published and all(p["integrations"] == [] for p in published)
+    assert all((p["workflow"], p["agency"]) == ("izin-uji", UJI) for p in published)
+
+
+# --- the outbox ------------------------------------------------------------------------------
+
+
+def test_what_fails_now_stays_owed_and_the_sweeper_delivers_it(w: World) -> None:
+    calls: list[str] = []
+
+    def flaky(phone: str, text: str) -> None:
+        calls.append(phone)
+        if len(calls) == 1:
+            raise OSError("SNS unreachable")
+
+    w.channels.send_sms = flaky  # type: ignore[method-assign]
+    owed = [effects.owe(effects.SEND_SMS, {"phone": "+62811", "text": "x"})]
+    with pytest.raises(OSError):
+        effects.carry_out(owed)
+
+    assert len(w.outbox.pending) == 1
+    assert effects.sweep() == 1 and w.outbox.pending == [] and calls == ["+62811", "+62811"]
+
+
+# --- the catalog -----------------------------------------------------------------------------
+
+
+def test_policy_gives_the_widest_view_of_the_callers_roles() -> None:
+    both = Catalog.load([ROOT / "chalicelib", FIXTURES])
+    andesit = both.workflow("andesit")
+    ticket = type("T", (), {"region": SEMARANG, "applicant_email": None})()
+
+    assert policy.access(andesit, ticket, KADIS) is policy.Access.SEE
+    assert policy.access(andesit, ticket, CABDIN_KENDENG) is policy.Access.OTHER_REGION
+    assert policy.access(andesit, ticket, KADIS_UJI) is policy.Access.NONE
+    assert policy.access(andesit, ticket, PETUGAS_UJI) is policy.Access.NONE
+
+
+def test_a_misspelt_notification_event_is_refused_when_the_catalog_loads(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "declarations"
+    (root / "workflows").mkdir(parents=True)
+    (root / "agencies").mkdir()
+    (root / "statemachine").mkdir()
+    source = FIXTURES / "workflows" / "izin-uji"
+    target = root / "workflows" / "izin-uji"
+    target.mkdir()
+    for name in ("workflow.json", "documents.json"):
+        (target / name).write_text((source / name).read_text())
+    spec = json.loads((source / "notifications.json").read_text())
+    spec["step.entered"] = spec.pop("ticket.step")
+    (target / "notifications.json").write_text(json.dumps(spec))
+    (root / "agencies" / "uji-kota.json").write_text(
+        (FIXTURES / "agencies" / "uji-kota.json").read_text()
+    )
+
+    with pytest.raises(DeclarationError, match="must word"):
+        Catalog.load([root])
+
+
+def test_an_unknown_ticket_and_another_agencys_ticket_read_the_same(w: World) -> None:
+    arrive(w, "TD")
+
+    unknown = refused(lambda: service.visible_ticket("NOPE", PETUGAS_UJI))
+    foreign = refused(lambda: service.visible_ticket("TD", PETUGAS_UJI))
+
+    assert isinstance(foreign, NotFound)
+    assert (foreign.status, foreign.code) == (unknown.status, unknown.code)
+    assert foreign.message == unknown.message.replace("NOPE", "TD")
