@@ -2,10 +2,11 @@
 
 import { get } from "../api.js";
 import { html, render, $ } from "../html.js";
-import { formatDate, formatDateLong, formatDateTime, formatDateTimeLong, roleLabel } from "../format.js";
-import { statusBadge, statusKind, ticketButtons, wireGo } from "../ui.js";
+import { formatDate, formatDateLong, formatDateTime, formatDateTimeLong } from "../format.js";
+import { documentLabel, formSchema, outcome, roleLabel, roleSees, statusClass } from "../catalog.js";
+import { statusBadge, ticketButtons, wireGo } from "../ui.js";
 import { decisionForm, wireDecision } from "./decision.js";
-import { documentsTable, openDocument, rekomtekLetters } from "./documents.js";
+import { documentsOfKind, documentsTable, openDocument } from "./documents.js";
 
 export async function show(ctx) {
   const [no] = ctx.params;
@@ -41,7 +42,7 @@ function paint(view, t) {
   const docs = t.documents || [];
   const last = t.last_decision;
   // right after the last decision the ticket shows its final status before it is marked final
-  const isFinal = t.final || (!p && /^(DISETUJUI|DITOLAK) DINAS ESDM$/.test(t.status || ""));
+  const isFinal = t.final || (!p && outcome(t.status, t) !== "in_progress");
 
   render(
     ctx.el,
@@ -52,7 +53,7 @@ function paint(view, t) {
     </div>
 
     ${isFinal
-      ? html`<div class="final-banner final-${statusKind(t.status)}" id="status-akhir">
+      ? html`<div class="final-banner final-${statusClass(t.status, t)}" id="status-akhir">
           <span class="final-label">Keputusan akhir</span>
           <strong class="final-status">${t.status}</strong>
           <span>${t.decided_at ? `Diputuskan ${formatDateTime(t.decided_at)} · ` : ""}${
@@ -60,7 +61,7 @@ function paint(view, t) {
           }</span>
         </div>`
       : html`<div class="status-strip" id="status-strip">
-          <div><span class="muted">Status Saat Ini</span> ${statusBadge(t.status)}</div>
+          <div><span class="muted">Status Saat Ini</span> ${statusBadge(t.status, t)}</div>
           <div><span class="muted">Posisi</span> <strong>${t.position}</strong></div>
           <div class="${p && p.my_turn ? "turn-mine" : "turn-other"}" id="giliran">${
             p && p.my_turn
@@ -89,7 +90,7 @@ function paint(view, t) {
           ${row("Jenis Izin", t.permit_label)}
           ${row("Tanggal Pengajuan", formatDate(t.submitted_at))}
           ${row("Wilayah", t.region)}
-          ${row("Status Saat Ini", statusBadge(t.status))}
+          ${row("Status Saat Ini", statusBadge(t.status, t))}
           ${row("Posisi", t.position)}
           ${p ? row("Menunggu sejak", formatDateTime(p.entered_at)) : ""}
           ${last && !last.note
@@ -112,25 +113,11 @@ function paint(view, t) {
         : html`<p class="muted">Tidak ada dokumen dari PTSP.</p>`}
     </section>
 
-    ${t.rekomtek
-      ? html`<section class="panel rekomtek" aria-labelledby="h-rekomtek" id="rekomtek">
-          <h2 id="h-rekomtek">Rekomendasi Teknis</h2>
-          ${p && p.my_turn && ["KEPALA_BIDANG", "KEPALA_DINAS"].includes(p.role)
-            ? html`<p class="hint">Tinjau data rekomendasi teknis dari Cabang Dinas Wilayah berikut sebelum memutuskan.</p>`
-            : ""}
-          <table class="kv"><tbody>
-            ${row("Nomor Rekomtek", t.rekomtek.nomor)}
-            ${row("Tanggal Surat Rekomendasi Teknis", formatDateLong(t.rekomtek.tanggal_surat))}
-            ${row("Masa Berlaku", formatDateLong(t.rekomtek.berlaku_sampai))}
-            ${row("Jangka Waktu Izin", t.rekomtek.jangka_waktu)}
-            ${row("Surat rekomendasi teknis lampiran peta", rekomtekLetters(docs))}
-          </tbody></table>
-        </section>`
-      : ""}
+    ${formPanels(t)}
 
     <section class="panel" aria-labelledby="h-dokumen">
       <h2 id="h-dokumen">Dokumen Unggahan</h2>
-      <div id="doc-table">${documentsTable(docs)}</div>
+      <div id="doc-table">${documentsTable(docs, t)}</div>
       <div id="doc-msg" class="form-msg" role="status" aria-live="polite"></div>
     </section>
 
@@ -165,8 +152,39 @@ function paint(view, t) {
   }
 }
 
+/** The saved forms of the ticket (e.g. Rekomendasi Teknis), each with its documents. */
+function formPanels(t) {
+  return Object.entries(t.forms || {}).map(([name, data]) => {
+    const schema = formSchema(name, t);
+    return schema && data ? formPanel(t, name, schema, data) : "";
+  });
+}
+
+/** One form's panel: a row per property (dates written long), then its declared documents. */
+function formPanel(t, name, schema, data) {
+  const p = t.pending;
+  const fillsIt = p && (p.options || []).some((o) => ((o.requires || {}).forms || []).includes(name));
+  const title = schema.title || name;
+  return html`<section class="panel form-data" aria-labelledby="h-form-${name}" id="panel-${name}">
+    <h2 id="h-form-${name}">${title}</h2>
+    ${p && p.my_turn && !fillsIt
+      ? html`<p class="hint">Tinjau data ${inTitle(title)} berikut sebelum memutuskan.</p>`
+      : ""}
+    <table class="kv"><tbody>
+      ${Object.entries(schema.properties || {}).map(([k, prop]) =>
+        row(prop.title || k, prop.format === "date" ? formatDateLong(data[k]) : data[k])
+      )}
+      ${(schema["x-documents"] || []).map((kind) =>
+        row(documentLabel(kind, t), documentsOfKind(t.documents || [], kind))
+      )}
+    </tbody></table>
+  </section>`;
+}
+
+const inTitle = (text) => String(text).toLowerCase();
+
 function waitingFor(p, t) {
-  return p.role === "CABANG_DINAS" && t.region ? `${p.role_label} (${t.region})` : p.role_label;
+  return roleSees(p.role) === "region" && t.region ? `${p.role_label} (${t.region})` : p.role_label;
 }
 
 function safeUrl(u) {

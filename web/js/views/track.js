@@ -35,7 +35,7 @@ export async function show(ctx) {
         <div><dt>Jenis Izin</dt><dd>${t.permit_label}</dd></div>
         <div><dt>Tanggal Pengajuan</dt><dd>${formatDate(t.submitted_at)}</dd></div>
         <div><dt>Wilayah</dt><dd>${t.region}</dd></div>
-        <div><dt>Status Saat Ini</dt><dd>${statusBadge(t.status)}</dd></div>
+        <div><dt>Status Saat Ini</dt><dd>${statusBadge(t.status, t)}</dd></div>
         <div><dt>Posisi</dt><dd>${t.position}</dd></div>
       </dl>
     </section>
