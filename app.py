@@ -12,7 +12,17 @@ from typing import Any
 from chalice import Chalice, Rate
 from chalice.app import CloudWatchEvent, SQSEvent
 
-from chalicelib.api import admin, auth, documents, middleware, notifications, ptsp, system, tickets
+from chalicelib.api import (
+    admin,
+    auth,
+    documents,
+    middleware,
+    notifications,
+    ptsp,
+    system,
+    tickets,
+    workflows,
+)
 from chalicelib.settings import queue_name
 
 app = Chalice(app_name="etracking")
@@ -25,6 +35,7 @@ app.register_blueprint(tickets.bp)
 app.register_blueprint(documents.bp)
 app.register_blueprint(notifications.bp)
 app.register_blueprint(ptsp.bp)
+app.register_blueprint(workflows.bp)
 
 
 def _batch(event: SQSEvent, context: object, handler: Callable[[Any], Any]) -> dict:

@@ -65,7 +65,7 @@ def _create_tables() -> None:
         definition=(ROOT / "statemachine" / "andesit.asl.json").read_text(),
         roleArn="arn:aws:iam::123456789012:role/bench",
     )
-    os.environ["ANDESIT_STATE_MACHINE_ARN"] = machine["stateMachineArn"]
+    os.environ["STATE_MACHINE_ARN_PREFIX"] = machine["stateMachineArn"].removesuffix("andesit")
 
 
 class ReadCounter:

@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib import events, outbox
+from chalicelib import declared, events, outbox
 from chalicelib.aws import client
 from chalicelib.notifications import email
 from chalicelib.settings import settings
@@ -46,8 +46,13 @@ def _complete_step_later(payload: dict[str, Any]) -> None:
 
 
 def start_workflow(payload: dict[str, Any]) -> None:
-    arn = engine.start(payload["ticket_no"], payload["input"])
+    arn = engine.start(_workflow(payload), payload["ticket_no"], payload["input"])
     store.set_execution(payload["ticket_no"], arn)
+
+
+def _workflow(payload: dict[str, Any]) -> str:
+    """Entries owed before workflows were declared do not name theirs: the ticket does."""
+    return payload.get("workflow") or declared.workflow_of(store.get(payload["ticket_no"])).id
 
 
 def publish_event(payload: dict[str, Any]) -> None:

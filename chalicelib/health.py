@@ -9,6 +9,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib import declared
 from chalicelib.settings import Settings
 
 
@@ -26,10 +27,11 @@ def _checks(s: Settings, client: Callable[[str], Any]) -> dict[str, Callable[[],
             checks[name] = lambda v=value: client("sqs").get_queue_attributes(
                 QueueUrl=v, AttributeNames=["QueueArn"]
             )
-        elif name.endswith("_state_machine_arn"):
-            checks[name] = lambda v=value: client("stepfunctions").describe_state_machine(
-                stateMachineArn=v
-            )
+        elif name == "state_machine_arn_prefix":
+            for workflow in declared.catalog().workflows:
+                checks[f"state_machine:{workflow}"] = lambda v=value + workflow: client(
+                    "stepfunctions"
+                ).describe_state_machine(stateMachineArn=v)
         elif name == "user_pool_id":
             checks[name] = lambda v=value: client("cognito-idp").describe_user_pool(UserPoolId=v)
         elif name == "user_pool_client_id":

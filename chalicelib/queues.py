@@ -30,6 +30,9 @@ def ptsp_callback(record: SQSRecord) -> None:
     """Deliver one decision; on failure hide it until its next try, or after the last try
     park it in the DLQ and tell the administrators (then it leaves the queue as handled)."""
     event = json.loads(record.body)
+    if not callbacks.owed_to_ptsp(event):
+        logger.warning("not a PTSP workflow: not sent", extra={"ticket_no": event.get("ticket_no")})
+        return
     try:
         status = callbacks.deliver(event)
     except callbacks.DeliveryFailed as error:

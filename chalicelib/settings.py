@@ -32,7 +32,8 @@ class Settings:
     user_pool_client_id: str
     web_base_url: str
     cognito_jwks_url: str
-    andesit_state_machine_arn: str
+    state_machine_arn_prefix: str  # + workflow id = that workflow's state machine
+    extra_declarations: str  # more declaration roots (os.pathsep-separated); empty on AWS
     ptsp_webhook_secret: str
     ptsp_callback_url: str
     ptsp_callback_secret: str

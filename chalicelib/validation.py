@@ -35,8 +35,45 @@ def load_schema(name: str) -> dict[str, Any]:
 
     path = SCHEMA_DIR / f"{name}.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
+    if schema.pop("x-declared-forms", False):
+        schema["properties"] = {**schema["properties"], **_declared_forms()}
+    role = schema.get("$defs", {}).get("role", {})
+    if role.pop("x-declared-roles", False):
+        from chalicelib.auth.roles import ROLES
+
+        role["enum"] = list(ROLES)
+    for spec in schema.get("properties", {}).values():
+        channel = spec.pop("x-permit-types-of", None) if isinstance(spec, dict) else None
+        if channel:
+            spec["enum"] = _declared_permit_types(channel)
+        if isinstance(spec, dict) and spec.pop("x-declared-document-kinds", False):
+            spec["enum"] = _declared_document_kinds()
     Draft202012Validator.check_schema(schema)
     return schema
+
+
+def _declared_permit_types(channel: str) -> list[str]:
+    """The permit types the workflows taking applications from `channel` declare."""
+    from chalicelib.declared import catalog
+
+    return catalog().permit_types(channel)
+
+
+def _declared_document_kinds() -> list[str]:
+    from chalicelib.declared import catalog
+
+    return list(dict.fromkeys(k for w in catalog().workflows.values() for k in w.documents))
+
+
+def _declared_forms() -> dict[str, Any]:
+    """Every form a workflow declares, by name: a decision carries a form under its name."""
+    from chalicelib.declared import catalog
+
+    forms: dict[str, Any] = {}
+    for workflow in catalog().workflows.values():
+        for name, form in workflow.forms.items():
+            forms[name] = {k: v for k, v in form.items() if k != "$schema"}
+    return forms
 
 
 # JSON Schema patterns are ECMA-262 regular expressions; Python's `re` reads `\s` more widely

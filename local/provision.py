@@ -10,8 +10,9 @@ provisioning, so nothing declared is silently missing.
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ import boto3
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "infra" / "resources.json"
 ACCOUNT_ID = "123456789012"  # moto's default account
+# The template's state machine every declared workflow's machine is created like.
+MODEL_STATE_MACHINE = "AndesitStateMachine"
 
 # Enforced or served only by AWS itself; the local stack has no counterpart to configure.
 NO_LOCAL_EFFECT = {
@@ -142,7 +145,7 @@ def creation_order(resources: dict[str, Any]) -> list[str]:
 class Provisioner:
     def __init__(
         self,
-        endpoint: str,
+        endpoint: str | None,
         region: str,
         parameters: dict[str, str] | None = None,
         template: dict[str, Any] | None = None,
@@ -192,6 +195,48 @@ class Provisioner:
             .get("Variables", {})
         )
         return {k: str(self.state.resolve(v)) for k, v in variables.items()}
+
+    def provision_workflows(self, roots: Iterable[Path]) -> list[str]:
+        """State machines and Cognito groups of the workflows declared in extra declaration
+        roots (EXTRA_DECLARATIONS: test or trial workflows, outside chalicelib/), for a stack
+        whose template resources `run()` has created. Each machine is created like the
+        template's model machine (`${ResourcePrefix}-<id>`, the root's ASL, the same
+        substitutions); each role that is not a group yet becomes one. Returns the ids of
+        the workflows whose machine was created here."""
+        from chalicelib.core.catalog import Catalog
+
+        resources = self.template["Resources"]
+        model = resources[MODEL_STATE_MACHINE]
+        declared_machines = {
+            self.state.resolve(r["Properties"]["Name"])
+            for r in resources.values()
+            if r["Type"] == "AWS::Serverless::StateMachine"
+        }
+        cognito = self.client("cognito-idp")
+        pool_id = self.state.refs["UserPool"]
+        groups = {
+            g["GroupName"]
+            for page in cognito.get_paginator("list_groups").paginate(UserPoolId=pool_id)
+            for g in page["Groups"]
+        }
+        created = []
+        for root in roots:
+            for workflow in Catalog.load([root]).workflows.values():
+                name = self.state.resolve({"Fn::Sub": "${ResourcePrefix}-" + workflow.id})
+                if name not in declared_machines:
+                    properties = self.state.resolve(model["Properties"])
+                    properties["Name"] = name
+                    properties["DefinitionUri"] = str(workflow.asl_path)
+                    self._state_machine(f"{workflow.id}:StateMachine", properties)
+                    declared_machines.add(name)
+                    created.append(workflow.id)
+                for role in workflow.roles.values():
+                    if role.id not in groups:
+                        cognito.create_group(
+                            UserPoolId=pool_id, GroupName=role.id, Description=role.label
+                        )
+                        groups.add(role.id)
+        return created
 
     # --- one creator per resource type ---------------------------------------------------
 
@@ -298,6 +343,8 @@ class Provisioner:
         self.state.refs[name] = arn
 
     def _state_machine(self, name: str, p: dict[str, Any]) -> None:
+        # A relative DefinitionUri is the template's (from the repository); an absolute one
+        # is an extra root's ASL file.
         definition = (self.root / p["DefinitionUri"]).read_text(encoding="utf-8")
         for key, value in p.get("DefinitionSubstitutions", {}).items():
             definition = definition.replace("${" + key + "}", str(value))
@@ -361,3 +408,8 @@ class Provisioner:
             UserPoolId=p["UserPoolId"], GroupName=p["GroupName"], **args
         )
         self.state.refs[name] = p["GroupName"]
+
+
+def extra_roots(value: str | None) -> list[Path]:
+    """The declaration roots named by EXTRA_DECLARATIONS (os.pathsep-separated), absolute."""
+    return [Path(part).resolve() for part in (value or "").split(os.pathsep) if part.strip()]

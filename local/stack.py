@@ -31,7 +31,7 @@ from chalicelib.auth.users import UserDirectory
 from chalicelib.notifications import email
 from local.client import ApiClient
 from local.gateway import SEEDING_CODE, SEEDING_MARKER_ENV
-from local.provision import ROOT, Provisioner
+from local.provision import ROOT, Provisioner, extra_roots
 from local.seed import DEFAULT_DEMO_PASSWORD, demo_tickets, seed_tickets, seed_users
 
 DEFAULT_REGION = "ap-southeast-3"
@@ -151,6 +151,7 @@ class Stack:
         demo_password: str,
         log_dir: Path,
         seed: bool = True,
+        extra_declarations: list[Path] | None = None,
     ) -> None:
         self.host = host
         self.requested_port = port
@@ -160,6 +161,8 @@ class Stack:
         self.demo_password = demo_password
         self.log_dir = log_dir
         self.seed = seed
+        # Declaration roots besides chalicelib/ (EXTRA_DECLARATIONS), e.g. the tests' fixtures.
+        self.extra_declarations = list(extra_declarations or [])
         self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
         # How each child was started, so that a dead worker can be started again.
         self.specs: dict[str, tuple[list[str], dict[str, str], tuple[int, ...]]] = {}
@@ -216,6 +219,12 @@ class Stack:
         self.progress("sumber daya dari infra/resources.json (tabel, bucket, antrean, Cognito)")
         provisioner = Provisioner(self.aws_endpoint, self.region, template_parameters(self.url))
         state = provisioner.run()
+        if self.extra_declarations:
+            self.progress("alur kerja tambahan (EXTRA_DECLARATIONS)")
+            for root in self.extra_declarations:
+                if not root.is_dir():
+                    print(f"EXTRA_DECLARATIONS: {root} tidak ada; dilewati.", flush=True)
+            provisioner.provision_workflows(r for r in self.extra_declarations if r.is_dir())
         allow_both_local_origins(provisioner.client("s3"), self.url)
         self.app_env = self._app_env(base_env, provisioner, state.refs["UserPool"])
         if self.seed:
@@ -282,6 +291,8 @@ class Stack:
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
             "PTSP_SINK_DIR": str(self.log_dir.parent),
+            # The template's value is "" (AWS reads chalicelib/ only); locally it may name more.
+            "EXTRA_DECLARATIONS": os.pathsep.join(str(r) for r in self.extra_declarations),
         }
 
     def _seed_users(self, provisioner: Provisioner, refs: dict[str, str]) -> None:
@@ -323,9 +334,11 @@ class Stack:
             for k in self.app_env
             if k.isupper()
             and (
-                k.endswith(("_TABLE", "_BUCKET", "_ARN", "_URL", "_ID", "_SECRET", "_SECONDS"))
+                k.endswith(
+                    ("_TABLE", "_BUCKET", "_ARN", "_URL", "_ID", "_SECRET", "_SECONDS", "_PREFIX")
+                )
                 or k.startswith("AWS_")
-                or k in ("RESOURCE_PREFIX",)
+                or k == "EXTRA_DECLARATIONS"
             )
         ]
         return {
@@ -407,9 +420,14 @@ def banner(stack: Stack, password: str) -> str:
     if stack.seed:
         lines += ["", *start_here(stack.url, password)]
     lines += ["", f"Akun demo (password untuk semua: {password}):"]
+    by_agency: dict[str, list[dict[str, Any]]] = {}
     for user in demo_users():
-        region = f" — {user['region']}" if user.get("region") else ""
-        lines.append(f"  {user['email']:<28} {', '.join(user['roles'])}{region}")
+        by_agency.setdefault(user.get("agency") or "", []).append(user)
+    for agency, users in sorted(by_agency.items(), key=lambda item: not item[0]):
+        lines.append(f"  Instansi {agency}:" if agency else "  Tanpa instansi (pemohon):")
+        for user in users:
+            region = f" — {user['region']}" if user.get("region") else ""
+            lines.append(f"    {user['email']:<28} {', '.join(user['roles'])}{region}")
     env = stack.app_env
     lines += [
         "",
@@ -488,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
         password,
         log_dir,
         seed=not args.no_seed,
+        extra_declarations=extra_roots(os.environ.get("EXTRA_DECLARATIONS")),
     )
     code = 0
     try:

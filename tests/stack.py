@@ -20,6 +20,8 @@ from local.client import ApiClient
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "Demo#2026!"
+# Test-only workflows and agencies, declared beside chalicelib/'s (`make run` has none of them).
+FIXTURE_DECLARATIONS = ROOT / "tests" / "fixtures" / "declarations"
 
 
 def eventually(check: Callable[[], Any], what: str, timeout: float = 30) -> Any:
@@ -121,10 +123,19 @@ class RunningStack:
 
 
 def start_stack(
-    workdir: Path, extra_args: tuple[str, ...] = (), timeout: float = 180
+    workdir: Path,
+    extra_args: tuple[str, ...] = (),
+    timeout: float = 180,
+    declarations: tuple[Path, ...] = (FIXTURE_DECLARATIONS,),
 ) -> RunningStack:
+    """`make run` plus the test-only declarations (EXTRA_DECLARATIONS; a root that does not
+    exist is skipped by the stack)."""
     state_file = workdir / "stack.json"
-    env = {**os.environ, "DEMO_PASSWORD": DEMO_PASSWORD}
+    env = {
+        **os.environ,
+        "DEMO_PASSWORD": DEMO_PASSWORD,
+        "EXTRA_DECLARATIONS": os.pathsep.join(str(root) for root in declarations),
+    }
     log = (workdir / "stack.out").open("wb")
     process = subprocess.Popen(
         [

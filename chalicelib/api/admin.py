@@ -6,8 +6,8 @@ from urllib.parse import unquote
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.routing import accepts, body, query, roles
-from chalicelib.services import users
+from chalicelib.api.routing import accepts, body, principal, query, roles
+from chalicelib.auth import administration
 
 bp = Blueprint(__name__)
 
@@ -16,7 +16,8 @@ bp = Blueprint(__name__)
 @roles("ADMIN")
 def list_users() -> dict:
     """List users, optionally only those with `role`."""
-    found = users().list(query(bp.current_request, "role"))
+    request = bp.current_request
+    found = administration.list_users(principal(request), query(request, "role"))
     return {"items": [p.to_dict() for p in found], "count": len(found)}
 
 
@@ -28,16 +29,8 @@ list_users.query_params = {"role": "Only users with this role."}  # type: ignore
 @accepts("user_create")
 def create_user() -> Response:
     """Create a user; without `password`, a temporary one is returned to hand over."""
-    data = body(bp.current_request)
-    profile, temporary = users().create(
-        data["email"],
-        data["name"],
-        data["roles"],
-        region=data.get("region"),
-        agency=data.get("agency"),
-        phone=data.get("phone"),
-        password=data.get("password"),
-    )
+    request = bp.current_request
+    profile, temporary = administration.create_user(principal(request), body(request))
     payload = {"user": profile.to_dict()}
     if temporary:
         payload["temporary_password"] = temporary
@@ -49,7 +42,8 @@ def create_user() -> Response:
 @accepts("user_update")
 def update_user(email: str) -> dict:
     """Change a user's roles, region or enabled state."""
-    return users().update(unquote(email), body(bp.current_request)).to_dict()
+    request = bp.current_request
+    return administration.update_user(principal(request), unquote(email), body(request)).to_dict()
 
 
 @bp.route("/admin/ptsp/dead-letters", methods=["GET"])
@@ -58,7 +52,7 @@ def ptsp_dead_letters() -> dict:
     """Decisions PTSP did not accept after every retry."""
     from chalicelib.ptsp import callbacks  # admin-only: not on every cold start
 
-    items = callbacks.dead_letters()
+    items = callbacks.dead_letters_of(principal(bp.current_request).agency)
     return {"items": items, "count": len(items)}
 
 
@@ -68,4 +62,5 @@ def ptsp_redrive() -> dict:
     """Send every dead letter to PTSP again (same webhook-id, so PTSP can deduplicate)."""
     from chalicelib.ptsp import callbacks
 
+    callbacks.check_may_redrive(principal(bp.current_request).agency)
     return {"moved": callbacks.redrive()}

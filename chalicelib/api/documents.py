@@ -5,8 +5,8 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import accepts, body, principal, roles
+from chalicelib.auth.roles import OFFICIALS
 from chalicelib.documents import storage
-from chalicelib.tickets.service import OFFICIALS
 
 bp = Blueprint(__name__)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.auth.roles import ROLES
-from chalicelib.tickets.permits import PERMIT_TYPES
+from chalicelib.declared import catalog
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,10 @@ _TICKET_SUMMARY = {
     "applicant_name": STRING,
     "permit_type": STRING,
     "permit_label": STRING,
+    "permit_short": STRING,
+    "workflow": STRING,
+    "workflow_title": STRING,
+    "status_kind": {"enum": ["in_progress", "approved", "rejected"]},
     "submitted_at": STRING,
     "status": STRING,
     "position": STRING,
@@ -124,16 +128,25 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "items": {
                 "type": "array",
                 "items": _obj(
-                    {"code": {"enum": list(PERMIT_TYPES)}, "short": STRING, "label": STRING}
+                    {
+                        "code": {"enum": catalog().all_permit_types()},
+                        "short": STRING,
+                        "label": STRING,
+                        "workflow": STRING,
+                    }
                 ),
             }
         }
+    ),
+    "Agencies": _obj({"items": {"type": "array", "items": OBJECT}}),
+    "Workflows": _obj(
+        {"agency": _nullable("object"), "categories": {"type": "array", "items": OBJECT}}
     ),
     "TicketSummary": _obj(_TICKET_SUMMARY),
     "TicketPage": _obj({"items": _list_of("TicketSummary"), "next_cursor": _nullable("string")}),
     "TicketCounts": _obj(
         {
-            "pending": _obj({code: INTEGER for code in PERMIT_TYPES}),
+            "pending": {"type": "object", "additionalProperties": INTEGER},
             "total": INTEGER,
         }
     ),
@@ -145,7 +158,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "location": OBJECT,
             "ptsp_documents": {"type": "array"},
             "documents": _list_of("Document"),
-            "rekomtek": _nullable("object"),
+            "forms": {"type": "object", "additionalProperties": OBJECT},
             "last_decision": _nullable("object"),
             "decided_at": _nullable("string"),
             "created_at": STRING,
@@ -265,7 +278,7 @@ QUERY_SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {
     "GET /admin/users": {"role": {"enum": list(ROLES)}},
     "GET /tickets": {
         "box": {"enum": ["pending", "decided"], "default": "pending"},
-        "permit_type": {"enum": list(PERMIT_TYPES)},
+        "permit_type": {"enum": catalog().all_permit_types()},
         "limit": _LIMIT,
     },
     # `unread`: any value other than "true" means all (the route does not reject others).
@@ -329,7 +342,9 @@ RESPONSES: dict[str, dict[int, Reply]] = {
     "POST /admin/ptsp/dead-letters/redrive": {
         200: Reply("Jumlah keputusan yang dikirim ulang.", "Redriven")
     },
-    "GET /permit-types": {200: Reply("Delapan jenis izin Andesit.", "PermitTypes")},
+    "GET /permit-types": {200: Reply("Jenis izin semua alur yang dideklarasikan.", "PermitTypes")},
+    "GET /agencies": {200: Reply("Instansi yang memiliki alur perizinan.", "Agencies")},
+    "GET /workflows": {200: Reply("Alur perizinan instansi pengguna yang login.", "Workflows")},
     "GET /tickets": {
         200: Reply("Satu halaman tiket.", "TicketPage"),
         400: Reply("Parameter box, permit_type, limit atau cursor tidak valid."),

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
+from chalicelib import declared
 from chalicelib.api.routing import accepts, body, page_size, principal, query, roles
+from chalicelib.auth.roles import OFFICIALS
 from chalicelib.errors import BadRequest
-from chalicelib.tickets import permits, service
+from chalicelib.tickets import service
 
 bp = Blueprint(__name__)
-OFFICIALS = service.OFFICIALS
 MAX_QUERY_CHARS = 100
 MAX_QUERY_WORDS = 5
 
 
 @bp.route("/permit-types", methods=["GET"])
 def permit_types() -> dict:
-    """The eight Andesit permit types, in the sidebar's order."""
-    return {"items": [{"code": code, **names} for code, names in permits.PERMIT_TYPES.items()]}
+    """Every declared workflow's permit types, in its sidebar's order."""
+    return {
+        "items": [
+            {"code": p.id, "short": p.short, "label": p.label, "workflow": w.id}
+            for w in declared.catalog().workflows.values()
+            for p in w.permit_types
+        ]
+    }
 
 
 @bp.route("/tickets", methods=["GET"])
@@ -29,7 +36,7 @@ def list_tickets() -> dict:
     permit_type = query(request, "permit_type")
     if box not in ("pending", "decided"):
         raise BadRequest("Parameter box harus pending atau decided.", code="INVALID_BOX")
-    if permit_type and permit_type not in permits.PERMIT_TYPES:
+    if permit_type and permit_type not in declared.catalog().all_permit_types():
         raise BadRequest("Jenis izin tidak dikenal.", code="INVALID_PERMIT_TYPE")
     q = query(request, "q")
     if q and (len(q) > MAX_QUERY_CHARS or len(q.split()) > MAX_QUERY_WORDS):

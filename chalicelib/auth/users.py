@@ -10,6 +10,7 @@ import secrets
 import string
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -320,7 +321,8 @@ class UserDirectory:
     def update(self, email: str, changes: dict[str, Any]) -> UserProfile:
         """Apply roles / region / enabled together; the resulting combination is checked first.
 
-        The last enabled administrator is never disabled nor demoted (409 LAST_ADMIN).
+        The last enabled administrator of an agency is never disabled nor demoted (409
+        LAST_ADMIN).
         Any change signs the user out everywhere (refresh tokens revoked) and is reported
         to `on_changed` before and after it is applied: before, so that old tokens stop at
         once even if a step fails halfway; after, for tokens issued while it was applied.
@@ -335,7 +337,8 @@ class UserDirectory:
         losing_admin = (
             current.enabled and "ADMIN" in current.roles and not (enabled and "ADMIN" in roles)
         )
-        if losing_admin and not [p for p in self.members("ADMIN") if p.email != current.email]:
+        admins = partial(self.members, "ADMIN", agency=current.agency)
+        if losing_admin and not [p for p in admins() if p.email != current.email]:
             raise _last_admin(current)
         self._changed(current.email)
         if region != current.region:
@@ -344,7 +347,7 @@ class UserDirectory:
         self._idp.admin_user_global_sign_out(UserPoolId=self._pool, Username=current.email)
         self._set_enabled(current.email, enabled, current.enabled)
         self._changed(current.email)
-        if losing_admin and not self.members("ADMIN"):
+        if losing_admin and not admins():
             # Two administrators demoting each other at the same moment both passed the
             # check above; the one that finds nobody left undoes its own change.
             self._set_roles(current.email, roles, current.roles)
@@ -387,9 +390,11 @@ class UserDirectory:
         profiles = [self.get(_username(user)) for user in self._iter_users(role)]
         return sorted(profiles, key=lambda p: p.email)
 
-    def members(self, role: str, region: str | None = None) -> list[UserProfile]:
-        """Enabled users who act for `role` (and `region`, for region-scoped roles)."""
-        wanted = normalise_region(region) if role in REGION_SCOPED else None
+    def members(
+        self, role: str, region: str | None = None, agency: str | None = None
+    ) -> list[UserProfile]:
+        """Enabled users who act for `role` (of `region` and `agency`, when given)."""
+        wanted = normalise_region(region) if region else None
         found = []
         for user in self._iter_users(role):
             if not user.get("Enabled", True):
@@ -402,6 +407,8 @@ class UserDirectory:
                 user.get("UserStatus", ""),
             )
             if wanted and normalise_region(profile.region) != wanted:
+                continue
+            if agency and profile.agency != agency:
                 continue
             found.append(profile)
         return sorted(found, key=lambda p: p.email)

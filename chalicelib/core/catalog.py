@@ -154,8 +154,14 @@ class Catalog:
 
     def permit_types(self, channel: str) -> list[str]:
         return [
-            p.id for w in self.workflows.values() if w.accepts_channel(channel) for p in w.permit_types
+            p.id
+            for w in self.workflows.values()
+            if w.accepts_channel(channel)
+            for p in w.permit_types
         ]
+
+    def all_permit_types(self) -> list[str]:
+        return [p.id for w in self.workflows.values() for p in w.permit_types]
 
     def roles(self) -> list[str]:
         """Every declared role (each a Cognito group), in declaration order."""
@@ -222,7 +228,9 @@ def _workflow(folder: Path, asl_dir: Path) -> Workflow:
         title=data["title"],
         description=data.get("description", ""),
         category=data.get("category") or {"id": data["id"], "title": data["title"]},
-        permit_types=tuple(PermitType(p["id"], p["short"], p["label"]) for p in data["permit_types"]),
+        permit_types=tuple(
+            PermitType(p["id"], p["short"], p["label"]) for p in data["permit_types"]
+        ),
         roles=roles,
         intake=data.get("intake", {}),
         service_seconds=int(data.get("service_time", {}).get("default_seconds", 172800)),

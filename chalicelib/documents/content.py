@@ -12,11 +12,13 @@ import math
 import struct
 import textwrap
 import zlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:  # pypdf loads at the first PDF checked, not at every cold start
     from pypdf import PdfReader
 
+from chalicelib.core.catalog import DocumentKind
 from chalicelib.errors import BadRequest, Unprocessable
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -30,17 +32,13 @@ PDF = "application/pdf"
 PNG = "image/png"
 JPEG = "image/jpeg"
 
-KINDS: dict[str, tuple[str, ...]] = {
-    "REKOMTEK": (PDF,),
-    "LAMPIRAN": (PDF,),
-    "PETA": (PNG, JPEG),
-}
 
-KIND_LABELS: dict[str, str] = {
-    "REKOMTEK": "Surat Rekomendasi Teknis (PDF) lampiran peta",
-    "LAMPIRAN": "Lampiran (PDF)",
-    "PETA": "Gambar peta (PNG/JPEG)",
-}
+def declared_kinds() -> dict[str, DocumentKind]:
+    """Every document kind some workflow declares (a kind's id means the same everywhere)."""
+    from chalicelib.declared import catalog
+
+    return {k: d for w in catalog().workflows.values() for k, d in w.documents.items()}
+
 
 _TYPE_NAMES = {PDF: "PDF", PNG: "gambar PNG", JPEG: "gambar JPEG"}
 
@@ -49,18 +47,20 @@ _JPEG_START = b"\xff\xd8\xff"
 _JPEG_END = b"\xff\xd9"
 
 
-def inspect(kind: str, data: bytes) -> str:
-    """Return the content type detected from `data` if it is acceptable for document `kind`.
+def inspect(kind: str, data: bytes, kinds: Mapping[str, DocumentKind] | None = None) -> str:
+    """Return the content type detected from `data` if it is acceptable for document `kind`
+    (of `kinds`: the ticket's workflow's; by default every declared kind).
 
     Raises Unprocessable(code="INVALID_DOCUMENT") saying why not, in Bahasa Indonesia, and
-    BadRequest(code="INVALID_DOCUMENT_KIND") for a kind not in KINDS.
+    BadRequest(code="INVALID_DOCUMENT_KIND") for a kind not declared.
     """
-    if kind not in KINDS:
+    kinds = declared_kinds() if kinds is None else kinds
+    if kind not in kinds:
         raise BadRequest(
-            f"Jenis dokumen '{kind}' tidak dikenal; gunakan salah satu dari: {', '.join(KINDS)}.",
+            f"Jenis dokumen '{kind}' tidak dikenal; gunakan salah satu dari: {', '.join(kinds)}.",
             code="INVALID_DOCUMENT_KIND",
         )
-    label = KIND_LABELS[kind]
+    label = kinds[kind].label
     if not data:
         _fail(kind, f"Berkas untuk {label} kosong (0 byte); unggah ulang berkasnya.")
     if len(data) > MAX_BYTES:
@@ -74,7 +74,7 @@ def inspect(kind: str, data: bytes) -> str:
             f"Ukuran berkas {shown} MB melebihi batas maksimum {MAX_BYTES // (1024 * 1024)} MB.",
         )
     detected = _sniff(data)
-    allowed = KINDS[kind]
+    allowed = kinds[kind].formats
     if detected is None:
         if allowed == (PDF,):
             _fail(

@@ -13,9 +13,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib import declared
 from chalicelib.auth.principal import Principal
 from chalicelib.aws import client
 from chalicelib.clock import now_iso
+from chalicelib.core.catalog import DocumentKind
 from chalicelib.documents import content, limits, pending
 from chalicelib.documents.disposition import content_disposition
 from chalicelib.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
@@ -45,14 +47,34 @@ def _check_my_turn(ticket: TicketModel, who: Principal) -> dict[str, Any]:
     return ticket.pending
 
 
+def _declared_kind(ticket: TicketModel, kind: str, step: str) -> DocumentKind:
+    """The workflow's document kind, if it may be uploaded at this step."""
+    kinds = declared.workflow_of(ticket).documents
+    found = kinds.get(kind)
+    if found is None:
+        raise Unprocessable(
+            f"Jenis dokumen '{kind}' tidak dikenal pada alur ini; gunakan salah satu dari: "
+            f"{', '.join(kinds)}.",
+            code="INVALID_DOCUMENT_KIND",
+            field="kind",
+        )
+    if found.steps and step not in found.steps:
+        raise Unprocessable(
+            f"{found.label} tidak diunggah pada langkah ini.",
+            code="DOCUMENT_NOT_AT_THIS_STEP",
+            field="kind",
+        )
+    return found
+
+
 def request_upload(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict[str, Any]:
     """A presigned POST for one file, granted within the pending and confirmed bounds."""
     ticket = service.visible_ticket(ticket_no, who)
     step = _check_my_turn(ticket, who)["step"]
-    allowed = content.KINDS[data["kind"]]
-    if data["content_type"] not in allowed:
+    kind = _declared_kind(ticket, data["kind"], step)
+    if data["content_type"] not in kind.formats:
         raise Unprocessable(
-            f"{content.KIND_LABELS[data['kind']]} harus berjenis {', '.join(allowed)}.",
+            f"{kind.label} harus berjenis {', '.join(kind.formats)}.",
             code="INVALID_CONTENT_TYPE",
             field="content_type",
         )
@@ -103,7 +125,7 @@ def confirm(ticket_no: str, document_id: str, who: Principal) -> dict[str, Any]:
     if pending.expired(grant):
         _drop_upload(grant)
         raise UploadExpired("Izin unggah dokumen ini sudah kedaluwarsa; unggah ulang berkasnya.")
-    data, detected = _checked_bytes(grant)
+    data, detected = _checked_bytes(grant, declared.workflow_of(ticket).documents)
     confirmed = {
         **{k: v for k, v in document.items() if k != "slot"},
         "key": _key(ticket_no, document_id),
@@ -142,7 +164,9 @@ def cancel(ticket_no: str, document_id: str, who: Principal) -> None:
     _drop_upload(grant)
 
 
-def _checked_bytes(grant: pending.PendingUploadModel) -> tuple[bytes, str]:
+def _checked_bytes(
+    grant: pending.PendingUploadModel, kinds: dict[str, DocumentKind]
+) -> tuple[bytes, str]:
     """The uploaded bytes and their detected type if they pass content.inspect; otherwise
     the upload is discarded."""
     document = grant.document
@@ -162,7 +186,7 @@ def _checked_bytes(grant: pending.PendingUploadModel) -> tuple[bytes, str]:
                 code=content.ERROR_CODE,
             )
         data = s3.get_object(Bucket=bucket, Key=document["key"])["Body"].read()
-        detected = content.inspect(document["kind"], data)
+        detected = content.inspect(document["kind"], data, kinds)
     except Unprocessable:
         _drop_upload(grant)
         raise

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from chalicelib import effects, events
-from chalicelib.auth.roles import ROLE_LABELS
+from chalicelib import declared, effects, events
 from chalicelib.auth.users import UserProfile
 from chalicelib.clock import now_iso
+from chalicelib.core.catalog import Workflow
 from chalicelib.errors import NotFound
 from chalicelib.services import users
 from chalicelib.settings import settings
-from chalicelib.tickets import permits, service, store
+from chalicelib.tickets import service, store
 from chalicelib.tickets.models import NotificationModel, OutboxModel
 from chalicelib.tickets.store import decode_cursor, encode_cursor
 
+STEP_ROLE = "$step_role"  # in a recipients list: the role of the step the event is about
 SUMMARY_COLUMNS = (
     ("ticket_no", "Nomor Ticket"),
     ("applicant_name", "Nama Pemohon"),
@@ -31,50 +33,56 @@ def ticket_link(ticket_no: str) -> str:
     return f"{settings().web_base_url.rstrip('/')}/#/tiket/{ticket_no}"
 
 
-def _upper_role(role: str | None) -> str:
-    return ROLE_LABELS.get(role or "", role or "-").upper()
-
-
 def _reason(decision: dict[str, Any] | None) -> str:
     note = (decision or {}).get("note")
     return f" Alasan: {note}." if note else ""
 
 
-def _what_happened(decision: dict[str, Any]) -> str:
+def _what_happened(workflow: Workflow, decision: dict[str, Any]) -> str:
     """The decision as the seed words it ("DISETUJUI KEPALA BIDANG"); the ASL option's
     `result` says it, older decisions without one fall back to the action and the role."""
-    return decision.get("result") or f"{decision['action']} oleh {_upper_role(decision['role'])}"
+    role = workflow.role_label(decision["role"]).upper()
+    return decision.get("result") or f"{decision['action']} oleh {role}"
+
+
+def _workflow(event: dict[str, Any]) -> Workflow:
+    return declared.workflow_of(
+        _Named(
+            event.get("workflow") or event["ticket"].get("workflow"), event["ticket"]["permit_type"]
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _Named:
+    workflow: str | None
+    permit_type: str
+
+
+def _template(workflow: Workflow, event: dict[str, Any]) -> dict[str, Any]:
+    """The workflow's wording for this event (notifications.json)."""
+    spec = workflow.notifications[event["type"]]
+    if event["type"] == events.STEP_ENTERED:
+        return {**spec, **spec["after_decision" if event.get("last_decision") else "first"]}
+    return spec
 
 
 def compose(event: dict[str, Any]) -> tuple[str, str]:
-    """Title and sentence, worded as the seed's notification page."""
-    no = event["ticket_no"]
-    kind = permits.short_label(event["ticket"]["permit_type"])
+    """Title and sentence, worded as the workflow declares (the seed's notification page)."""
+    workflow = _workflow(event)
     last = event.get("last_decision")
-    if event["type"] == events.STEP_OVERDUE:
-        return (
-            f"Eskalasi {event['ticket']['status']}, no. ticket : {no}",
-            f"Pengajuan {kind} dengan no ticket {no} belum diputuskan oleh "
-            f"{_upper_role(event['role'])} dalam batas waktu. Mohon segera diproses.",
-        )
-    if event["type"] == events.DECIDED:
-        return (
-            f"Keputusan akhir, no. ticket : {no}",
-            f"Pengajuan {kind} dengan no ticket {no}, {event['status']}.{_reason(last)} "
-            "Keputusan telah dikirim ke PTSP.",
-        )
-    nxt = _upper_role(event["role"])
-    if not last:
-        return (
-            f"Pengajuan baru dari PTSP, no. ticket : {no}",
-            f"Pengajuan {kind} dengan no ticket {no} diterima dari PTSP. Izin dapat diproses "
-            f"oleh {nxt} untuk approval selanjutnya.",
-        )
-    return (
-        f"Approval {ROLE_LABELS.get(last['role'], last['role'])}, no. ticket : {no}",
-        f"Pengajuan {kind} dengan no ticket {no}, {_what_happened(last)}.{_reason(last)} "
-        f"Izin dapat diproses oleh {nxt} untuk approval selanjutnya.",
-    )
+    values = {
+        "ticket_no": event["ticket_no"],
+        "permit": workflow.permit_short(event["ticket"]["permit_type"]),
+        "status": event.get("status") or event["ticket"]["status"],
+        "step_role": workflow.role_label(event.get("role")).upper(),
+        "next_role": workflow.role_label(event.get("role")).upper(),
+        "decided_by": workflow.role_label(last["role"]) if last else "",
+        "what_happened": _what_happened(workflow, last) if last else "",
+        "reason": _reason(last),
+    }
+    spec = _template(workflow, event)
+    return spec["title"].format(**values), spec["message"].format(**values)
 
 
 def email_text(message: str, summary: dict[str, Any], link: str) -> str:
@@ -83,16 +91,19 @@ def email_text(message: str, summary: dict[str, Any], link: str) -> str:
 
 
 def recipients(event: dict[str, Any]) -> list[UserProfile]:
-    region = event.get("region")
-    if event["type"] == events.DECIDED:
-        wanted = [("KEPALA_DINAS", None), ("KEPALA_BIDANG", None), ("CABANG_DINAS", region)]
-    elif event["type"] == events.STEP_OVERDUE:
-        wanted = [(event["role"], region), ("KEPALA_DINAS", None)]
-    else:
-        wanted = [(event["role"], region)]
+    """The people the workflow declares for this event, of its agency; a region-scoped
+    role's members only of the ticket's region."""
+    workflow = _workflow(event)
     found: dict[str, UserProfile] = {}
-    for role, where in wanted:
-        for profile in users().members(role, where):
+    for wanted in _template(workflow, event).get("recipients", ()):
+        role = event.get("role") if wanted == STEP_ROLE else wanted
+        if not role:
+            continue
+        scoped = workflow.sees(role) == "region"
+        region = event.get("region") if scoped else None
+        if scoped and not region:
+            continue
+        for profile in users().members(role, region, agency=workflow.agency):
             found.setdefault(profile.email, profile)
     return list(found.values())
 

@@ -17,14 +17,16 @@ import urllib.request
 from functools import cache
 from typing import Any
 
+from chalicelib import declared
 from chalicelib.aws import client
 from chalicelib.clock import now_iso
 from chalicelib.documents import currency
 from chalicelib.documents.storage import download_url
+from chalicelib.errors import Forbidden
 from chalicelib.ptsp.signatures import sign
 from chalicelib.settings import settings
 from chalicelib.tickets import store
-from chalicelib.tickets.service import document_view
+from chalicelib.tickets.service import document_view, status_kind
 
 MAX_DELAY_SECONDS = 43200  # SQS limit on a message's visibility timeout: 12 hours
 LINK_SECONDS = 7 * 24 * 3600  # the longest a SigV4 presigned link may live
@@ -39,6 +41,9 @@ REFERENCE_BASE_SECONDS = 30.0
 DELIVERY_TIMEOUT_SECONDS = 10
 
 
+INTEGRATION = "ptsp_callback"
+
+
 class DeliveryFailed(Exception):
     """PTSP did not accept the decision (an error status, no answer, or no connection)."""
 
@@ -48,6 +53,8 @@ def webhook_id(ticket_no: str) -> str:
 
 
 def payload(event: dict[str, Any]) -> dict[str, Any]:
+    """The decision as PTSP receives it: a refusal with its reason; an approval with the
+    forms the decisions carried (each under its name) and the current documents."""
     ticket = store.get(event["ticket_no"])
     data: dict[str, Any] = {
         "ticket_no": ticket.ticket_no,
@@ -55,11 +62,12 @@ def payload(event: dict[str, Any]) -> dict[str, Any]:
         "status": ticket.status,
         "decided_at": ticket.decided_at,
     }
+    approved = status_kind(ticket) == "approved"
     reason = (ticket.last_decision or {}).get("note")
-    if reason and ticket.status != "DISETUJUI DINAS ESDM":
+    if reason and not approved:
         data["reason"] = reason
-    if ticket.rekomtek and ticket.status == "DISETUJUI DINAS ESDM":
-        data["rekomtek"] = ticket.rekomtek
+    if ticket.forms and approved:
+        data.update(ticket.forms)
         # Only the current letters: those sent back and replaced are not PTSP's business.
         documents = currency.annotate(
             (ticket.documents or {}).values(),
@@ -71,6 +79,14 @@ def payload(event: dict[str, Any]) -> dict[str, Any]:
             if d["current"]
         ]
     return {"type": "izin.diputuskan", "timestamp": now_iso(), "data": data}
+
+
+def owed_to_ptsp(event: dict[str, Any]) -> bool:
+    """Only workflows declaring the PTSP callback report to PTSP (the subscription filters
+    on the same declaration; this holds should a message arrive unfiltered)."""
+    return (
+        declared.workflow(event["workflow"]).declares(INTEGRATION) if "workflow" in event else True
+    )
 
 
 def deliver(event: dict[str, Any]) -> int:
@@ -152,6 +168,33 @@ def dead_letters(limit: int = 100) -> list[dict[str, Any]]:
         for m in fresh:
             found[m["MessageId"]] = _letter_view(m)
     return list(found.values())
+
+
+def reports_to_ptsp(agency: str | None) -> bool:
+    return any(w.declares(INTEGRATION) for w in declared.catalog().of_agency(agency))
+
+
+def dead_letters_of(agency: str | None) -> list[dict[str, Any]]:
+    """The parked letters of the agency's tickets (PTSP letters exist only for agencies
+    whose workflows report to PTSP)."""
+    if not reports_to_ptsp(agency):
+        return []
+    return [letter for letter in dead_letters() if _agency_of(letter) == agency]
+
+
+def _agency_of(letter: dict[str, Any]) -> str | None:
+    ticket = store.find(letter.get("ticket_no") or "")
+    return declared.workflow_of(ticket).agency if ticket else None
+
+
+def check_may_redrive(agency: str | None) -> None:
+    """The callbacks DLQ holds PTSP letters only: its redrive is for the agencies that
+    report to PTSP."""
+    if not reports_to_ptsp(agency):
+        raise Forbidden(
+            "Instansi Anda tidak mengirim keputusan ke PTSP; tidak ada surat untuk dikirim ulang.",
+            code="NO_PTSP_INTEGRATION",
+        )
 
 
 def _letter_view(message: dict[str, Any]) -> dict[str, Any]:

@@ -41,7 +41,8 @@ class TicketModel(Model):
     Meta = _meta("TICKETS_TABLE", "etracking-tickets")
 
     ticket_no = UnicodeAttribute(hash_key=True)
-    workflow = UnicodeAttribute(default="andesit")
+    workflow = UnicodeAttribute(null=True)  # the declared workflow (older tickets: by intake)
+    agency = UnicodeAttribute(null=True)
     permit_type = UnicodeAttribute()
     region = UnicodeAttribute()
     applicant = JSONAttribute()
@@ -50,7 +51,7 @@ class TicketModel(Model):
     location = JSONAttribute()
     ptsp_documents = JSONAttribute(default=list)
     documents = JSONAttribute(default=dict)
-    rekomtek = JSONAttribute(null=True)
+    forms = JSONAttribute(null=True)  # the forms decisions carried, by form name
     last_decision = JSONAttribute(null=True)
     search_text = UnicodeAttribute()
 
@@ -73,6 +74,10 @@ class TicketModel(Model):
     updated_at = UnicodeAttribute()
     decided_at = UnicodeAttribute(null=True)
     version = NumberAttribute(default=0)
+
+    @property
+    def applicant_email(self) -> str | None:
+        return (self.applicant or {}).get("email")
 
 
 class HistoryModel(Model):

@@ -1,4 +1,8 @@
-"""Use cases of Andesit tickets: arrival from PTSP, officials' lists, detail, decision."""
+"""Use cases of tickets of any declared workflow: arrival, officials' lists, detail, decision.
+
+What differs between workflows (roles and who sees what, forms, document kinds, permit
+types, service time) is read from the workflow's declaration and ASL, never named here.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +12,24 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from chalicelib import effects, geo, outbox
+from chalicelib import declared, effects, geo, outbox
 from chalicelib.auth.principal import Principal
-from chalicelib.auth.roles import REGION_SCOPED, ROLE_LABELS
 from chalicelib.clock import now_iso, parse_iso, seconds_between
+from chalicelib.core import policy, requirements
+from chalicelib.core.catalog import Workflow
+from chalicelib.core.definition import Step, WorkflowDefinition
 from chalicelib.documents import currency
-from chalicelib.errors import Conflict, Forbidden, Unprocessable
+from chalicelib.errors import Conflict, Forbidden, NotFound, Unprocessable
 from chalicelib.settings import settings
-from chalicelib.tickets import index, permits, store
+from chalicelib.tickets import index, store
 from chalicelib.tickets.models import OutboxModel, TicketModel
 from chalicelib.workflow import engine
-from chalicelib.workflow.definition import Option, Step
 
-# Officials who see every ticket; region-scoped roles see their region's only.
-SEE_ALL = ("KEPALA_DINAS", "KEPALA_BIDANG", "ADMIN")
-OFFICIALS = (*SEE_ALL, "CABANG_DINAS")
-ARRIVAL_STATUS = "DITERIMA DARI PTSP"
 logger = Logger(child=True)
+
+
+def definition_of(ticket: TicketModel) -> WorkflowDefinition:
+    return engine.definition(declared.workflow_of(ticket).id)
 
 
 # --- arrival from PTSP ----------------------------------------------------------------------
@@ -37,9 +42,12 @@ def receive_application(data: dict[str, Any], webhook_id: str) -> tuple[TicketMo
         geometry = geo.validate_geometry(data["location"])
         applicant = data["applicant"]
         now = now_iso()
-        start = engine.definition().start
+        workflow = _intake_workflow("ptsp", data["permit_type"])
+        start = engine.definition(workflow.id).start
         ticket = TicketModel(
             data["ticket_no"],
+            workflow=workflow.id,
+            agency=workflow.agency,
             permit_type=data["permit_type"],
             region=" ".join(data["region"].split()).upper(),
             applicant=applicant,
@@ -71,14 +79,33 @@ def receive_application(data: dict[str, Any], webhook_id: str) -> tuple[TicketMo
     return ticket, created
 
 
+def _intake_workflow(channel: str, permit_type: str) -> Workflow:
+    workflow = declared.catalog().for_intake(channel, permit_type)
+    if workflow is None:  # the request schema lists the declared types: only a race gets here
+        raise Unprocessable(
+            f"Jenis izin {permit_type} tidak diterima lewat saluran ini.",
+            code="UNKNOWN_PERMIT_TYPE",
+            field="permit_type",
+        )
+    return workflow
+
+
+def step_timeout_seconds(workflow: Workflow) -> int:
+    """The declared service time of a step; the deployment may set a shorter one (tests)."""
+    return int(settings().step_timeout_seconds or workflow.service_seconds)
+
+
 def _start_payload(ticket: TicketModel) -> dict[str, Any]:
+    workflow = declared.workflow_of(ticket)
     return {
         "ticket_no": ticket.ticket_no,
+        "workflow": workflow.id,
         "input": {
             "ticket_no": ticket.ticket_no,
+            "workflow": workflow.id,
             "permit_type": ticket.permit_type,
             "region": ticket.region,
-            "step_timeout_seconds": int(settings().step_timeout_seconds or 172800),
+            "step_timeout_seconds": step_timeout_seconds(workflow),
         },
     }
 
@@ -87,18 +114,20 @@ def _start_payload(ticket: TicketModel) -> dict[str, Any]:
 
 
 def visible_ticket(ticket_no: str, who: Principal) -> TicketModel:
-    """The ticket, if the caller may see it: 404 unknown; 403 another region's for a
-    region-scoped role."""
+    """The ticket, if the caller may see it: 404 unknown or another agency's (the same
+    answer: an agency cannot learn which numbers another one has); 403 another region's
+    for a region-scoped role of the same agency."""
     ticket = store.get(ticket_no)
-    if who.has_any(*SEE_ALL):
+    seen = policy.access(declared.workflow_of(ticket), ticket, who)
+    if seen is policy.Access.SEE:
         return ticket
-    if who.has_any(*REGION_SCOPED) and who.region and who.region == ticket.region:
-        return ticket
-    raise Forbidden(
-        f"Ticket {ticket.ticket_no} berada di wilayah lain; Anda hanya dapat melihat ticket "
-        "wilayah Anda.",
-        code="REGION_NOT_ALLOWED",
-    )
+    if seen is policy.Access.OTHER_REGION:
+        raise Forbidden(
+            f"Ticket {ticket.ticket_no} berada di wilayah lain; Anda hanya dapat melihat ticket "
+            "wilayah Anda.",
+            code="REGION_NOT_ALLOWED",
+        )
+    raise NotFound(f"Ticket {ticket_no} tidak ditemukan.", code="TICKET_NOT_FOUND")
 
 
 def pending_step(ticket: TicketModel) -> Step | None:
@@ -107,21 +136,26 @@ def pending_step(ticket: TicketModel) -> Step | None:
     return Step.from_message(ticket.pending)
 
 
-def may_act(step: Step, ticket: TicketModel, who: Principal) -> bool:
-    if step.role not in who.roles:
-        return False
-    return not step.region_scoped or who.region == ticket.region
+may_act = policy.may_act
+
+
+def workflows_of(who: Principal) -> list[Workflow]:
+    """The workflows of the caller's agency in which the caller holds a role."""
+    return [
+        w
+        for w in declared.catalog().of_agency(who.agency)
+        if policy.visibility(w, who.roles) is not None
+    ]
 
 
 def inbox_keys(who: Principal) -> list[str]:
-    """The inboxes the caller reads: one per workflow role held (region-scoped: own region)."""
-    keys = []
-    for step in engine.definition().steps():
-        if step.role in who.roles:
-            key = store.inbox_key(step.role, who.region, step.region_scoped)
-            if key not in keys and (not step.region_scoped or who.region):
-                keys.append(key)
-    return keys
+    """The inboxes the caller reads: per workflow of the agency, one per role held at a step
+    (region-scoped: the caller's own region)."""
+    return [
+        key
+        for workflow in workflows_of(who)
+        for key in policy.inbox_keys(workflow, engine.definition(workflow.id).steps(), who)
+    ]
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -130,24 +164,35 @@ def inbox_keys(who: Principal) -> list[str]:
 def is_final(ticket: TicketModel) -> bool:
     """Final once decided: the claim already shows the final status before the workflow's
     final message is recorded (a moment later), so the status itself also says it."""
-    return ticket.final or ticket.status in engine.definition().final_statuses()
+    return ticket.final or ticket.status in definition_of(ticket).final_outcomes()
+
+
+def status_kind(ticket: TicketModel) -> str:
+    """in_progress, approved or rejected: the final task's declared outcome."""
+    outcome = definition_of(ticket).final_outcomes().get(ticket.status)
+    return outcome if outcome and is_final(ticket) else "in_progress"
 
 
 def position(ticket: TicketModel) -> str:
     if is_final(ticket):
         return "Selesai"
-    return ROLE_LABELS.get(ticket.role or "", "-")
+    return declared.workflow_of(ticket).role_label(ticket.role) if ticket.role else "-"
 
 
 def summary(ticket: TicketModel) -> dict[str, Any]:
     """A row of the list, and the table of a notification."""
+    workflow = declared.workflow_of(ticket)
     return {
         "ticket_no": ticket.ticket_no,
+        "workflow": workflow.id,
+        "workflow_title": workflow.title,
         "applicant_name": ticket.applicant_name,
         "permit_type": ticket.permit_type,
-        "permit_label": permits.label(ticket.permit_type),
+        "permit_label": workflow.permit_label(ticket.permit_type),
+        "permit_short": workflow.permit_short(ticket.permit_type),
         "submitted_at": ticket.submitted_at,
         "status": ticket.status,
+        "status_kind": status_kind(ticket),
         "position": position(ticket),
         "region": ticket.region,
         "final": is_final(ticket),
@@ -162,11 +207,12 @@ def due_at(ticket: TicketModel) -> str | None:
     since = ticket.overdue_since or (ticket.pending or {}).get("entered_at")
     if not since or is_final(ticket):
         return None
-    seconds = int(settings().step_timeout_seconds or 172800)
+    seconds = step_timeout_seconds(declared.workflow_of(ticket))
     return (parse_iso(since) + timedelta(seconds=seconds)).isoformat()
 
 
 def detail(ticket: TicketModel, who: Principal) -> dict[str, Any]:
+    workflow = declared.workflow_of(ticket)
     step = pending_step(ticket)
     mine = step is not None and may_act(step, ticket, who)
     # Every confirmed document, superseded ones as history (a returned rekomtek).
@@ -183,7 +229,7 @@ def detail(ticket: TicketModel, who: Principal) -> dict[str, Any]:
             {**document_view(d), "current": d["current"], "superseded_at": d["superseded_at"]}
             for d in documents
         ],
-        "rekomtek": ticket.rekomtek,
+        "forms": ticket.forms or {},
         "last_decision": ticket.last_decision,
         "decided_at": ticket.decided_at
         or ((ticket.last_decision or {}).get("decided_at") if is_final(ticket) else None),
@@ -195,7 +241,7 @@ def detail(ticket: TicketModel, who: Principal) -> dict[str, Any]:
                 "step": step.step,
                 "status": step.status,
                 "role": step.role,
-                "role_label": ROLE_LABELS.get(step.role, step.role),
+                "role_label": workflow.role_label(step.role),
                 "entered_at": ticket.pending["entered_at"],
                 "my_turn": mine,
                 "options": [
@@ -222,6 +268,7 @@ def document_view(document: dict[str, Any]) -> dict[str, Any]:
 
 def track(ticket: TicketModel) -> list[dict[str, Any]]:
     """Every event with its duration; the step waiting now comes last, still open."""
+    workflow = declared.workflow_of(ticket)
     entries = []
     for item in store.history(ticket.ticket_no):
         entries.append(
@@ -230,7 +277,9 @@ def track(ticket: TicketModel) -> list[dict[str, Any]]:
                 "step": item.step,
                 "status": item.status,
                 "role": item.role,
-                "role_label": ROLE_LABELS.get(item.role or "", item.actor_name or "-"),
+                "role_label": workflow.role_label(item.role)
+                if item.role
+                else (item.actor_name or "-"),
                 "actor": item.actor_key,
                 "actor_name": item.actor_name,
                 "action": item.action,
@@ -249,7 +298,7 @@ def track(ticket: TicketModel) -> list[dict[str, Any]]:
                 "step": step.step,
                 "status": step.status,
                 "role": step.role,
-                "role_label": ROLE_LABELS.get(step.role, step.role),
+                "role_label": workflow.role_label(step.role),
                 "actor": None,
                 "actor_name": None,
                 "action": None,
@@ -306,7 +355,9 @@ def counts(who: Principal) -> dict[str, Any]:
     waiting: Counter[str] = Counter()
     for key in keys:
         waiting.update(index.counts(key))
-    per_type = {permit_type: waiting[permit_type] for permit_type in permits.PERMIT_TYPES}
+    per_type = {
+        permit.id: waiting[permit.id] for w in workflows_of(who) for permit in w.permit_types
+    }
     latest = [no for key in keys for no in index.by_time(key, DASHBOARD_ROWS, None, True)[0]]
     overdue = [no for key in keys for no in index.overdue(key, DASHBOARD_ROWS)]
     rows = {t.ticket_no: t for t in store.tickets(set(latest) | set(overdue))}
@@ -339,9 +390,10 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
             current_status=ticket.status,
             current_step=step.step if step else None,
         )
+    workflow = declared.workflow_of(ticket)
     if not may_act(step, ticket, who):
         raise Forbidden(
-            f"Langkah ini menunggu {ROLE_LABELS.get(step.role, step.role)}"
+            f"Langkah ini menunggu {workflow.role_label(step.role)}"
             + (" wilayah ticket ini" if step.region_scoped else "")
             + "; peran Anda tidak dapat memutuskannya.",
             code="NOT_YOUR_TURN",
@@ -361,11 +413,16 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
             code="CHECK_REQUIRED",
             field="checked",
         )
-    note = _required_note(option, data.get("note"))
-    rekomtek = _required_rekomtek(option.required_fields, data.get("rekomtek"))
-    document_ids = _required_documents(
-        ticket, option.required_documents, data.get("document_ids") or []
-    )
+    try:
+        note = requirements.note(option, data.get("note"))
+        forms = requirements.forms(workflow, option, data)
+        document_ids = requirements.documents(
+            workflow, option, ticket.documents or {}, data.get("document_ids") or []
+        )
+    except requirements.NotMet as unmet:
+        raise Unprocessable(
+            unmet.message, code=unmet.code, field=unmet.field, **unmet.extra
+        ) from None
     decision = store.Decision(
         step=step,
         action=option.action,
@@ -374,11 +431,11 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
         actor_role=step.role,
         result=option.result,
         note=note,
-        rekomtek=rekomtek,
+        forms=forms,
         document_ids=document_ids,
         decided_at=now_iso(),
     )
-    outcome = engine.definition().outcome(step.state, option.action)
+    outcome = definition_of(ticket).outcome(step.state, option.action)
     record = store.claim_record(ticket, decision)
     sent = effects.owe(
         effects.COMPLETE_STEP,
@@ -416,58 +473,3 @@ def _forward(sent: OutboxModel) -> None:
         logger.warning("decision forwarded later", extra={"error": repr(error)})
         return
     outbox.done(sent)
-
-
-def _required_note(option: Option, note: str | None) -> str | None:
-    """A refusal or a return says why: the next official and PTSP read it."""
-    text = " ".join((note or "").split()) or None
-    if option.requires_note and not text:
-        raise Unprocessable(
-            f"Alasan wajib diisi untuk pilihan {option.action}: tuliskan alasan penolakan atau "
-            "pengembalian agar pejabat berikutnya dapat menindaklanjutinya.",
-            code="NOTE_REQUIRED",
-            field="note",
-        )
-    return text
-
-
-def _required_rekomtek(fields: str | None, rekomtek: dict[str, Any] | None) -> dict | None:
-    if fields != "rekomtek":
-        return rekomtek if fields else None
-    if not rekomtek:
-        raise Unprocessable(
-            "Pilihan ini memerlukan data rekomtek: Nomor Rekomtek, Tanggal Surat Rekomendasi "
-            "Teknis, Masa Berlaku dan Jangka Waktu Izin.",
-            code="REKOMTEK_REQUIRED",
-            field="rekomtek",
-        )
-    if rekomtek["berlaku_sampai"] < rekomtek["tanggal_surat"]:
-        raise Unprocessable(
-            "Masa berlaku rekomtek tidak boleh sebelum Tanggal Surat Rekomendasi Teknis.",
-            code="INVALID_REKOMTEK",
-            field="rekomtek.berlaku_sampai",
-        )
-    return rekomtek
-
-
-def _required_documents(
-    ticket: TicketModel, kinds: tuple[str, ...], document_ids: list[str]
-) -> list[str]:
-    documents = ticket.documents or {}
-    for document_id in document_ids:
-        found = documents.get(document_id)
-        if not found or not found.get("confirmed"):
-            raise Unprocessable(
-                f"Dokumen {document_id} tidak ditemukan atau belum selesai diunggah.",
-                code="DOCUMENT_NOT_FOUND",
-                field="document_ids",
-            )
-    for kind in kinds:
-        if not any(documents[d]["kind"] == kind for d in document_ids):
-            raise Unprocessable(
-                "Pilihan ini memerlukan unggahan surat rekomendasi teknis lampiran peta (PDF).",
-                code="DOCUMENT_REQUIRED",
-                field="document_ids",
-                kind=kind,
-            )
-    return document_ids

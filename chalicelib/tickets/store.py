@@ -19,7 +19,10 @@ from pynamodb.exceptions import (
 )
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import declared
 from chalicelib.clock import now_iso
+from chalicelib.core import policy
+from chalicelib.core.definition import Outcome, Step
 from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.paging import decode_cursor, encode_cursor
 from chalicelib.tickets import index
@@ -32,7 +35,6 @@ from chalicelib.tickets.models import (
     OutboxModel,
     TicketModel,
 )
-from chalicelib.workflow.definition import Outcome, Step
 
 IDEMPOTENCY_DAYS = 30
 
@@ -103,8 +105,9 @@ def search_term(q: str | None) -> str | None:
     return term if term.strip() else None
 
 
-def inbox_key(role: str, region: str | None, region_scoped: bool) -> str:
-    return f"{role}#{region}" if region_scoped else role
+def inbox_key(ticket: TicketModel, step: Step) -> str:
+    workflow = declared.workflow_of(ticket).id
+    return policy.inbox_key(workflow, step.role, ticket.region, step.region_scoped)
 
 
 def get(ticket_no: str, consistent: bool = True) -> TicketModel:
@@ -268,7 +271,7 @@ def record_step(ticket_no: str, step: Step, message: dict[str, Any], owed_for: O
     def build(ticket: TicketModel) -> Write | None:
         if ticket.final or (ticket.entered_at and ticket.entered_at >= entered_at):
             return None
-        new_key = inbox_key(step.role, ticket.region, step.region_scoped)
+        new_key = inbox_key(ticket, step)
         moved = ticket.inbox_key != new_key
         actions = [
             TicketModel.pending.set(pending_of(step, message)),
@@ -410,7 +413,7 @@ CLAIMED_ATTRIBUTES = (
     "inbox_key",
     "inbox_at",
     "last_decision",
-    "rekomtek",
+    "forms",
 )
 
 
@@ -423,7 +426,7 @@ class Decision:
     actor_role: str
     result: str | None
     note: str | None
-    rekomtek: dict[str, Any] | None
+    forms: dict[str, Any]
     document_ids: list[str]
     decided_at: str
 
@@ -481,8 +484,8 @@ def claim(
         ]
     else:
         actions += [TicketModel.role.remove()]
-    if decision.rekomtek:
-        actions.append(TicketModel.rekomtek.set(decision.rekomtek))
+    if decision.forms:
+        actions.append(TicketModel.forms.set({**(ticket.forms or {}), **decision.forms}))
     history = HistoryModel(
         ticket.ticket_no,
         f"{decision.decided_at}#DECISION",
@@ -499,7 +502,7 @@ def claim(
         decided_at=decision.decided_at,
         details={
             k: v
-            for k, v in (("rekomtek", decision.rekomtek), ("document_ids", decision.document_ids))
+            for k, v in (("forms", decision.forms), ("document_ids", decision.document_ids))
             if v
         }
         or None,
@@ -564,7 +567,7 @@ def undo_claim(record: dict[str, Any]) -> bool:
             names: tuple[str, ...] = CLAIMED_ATTRIBUTES
             ops = _back_in_inbox(ticket, restore)
         elif not ticket.final and _still_last(ticket, record):
-            names, ops = ("last_decision", "rekomtek"), []
+            names, ops = ("last_decision", "forms"), []
             if ticket.inbox_key and restore.get("overdue_since") and not ticket.overdue_since:
                 names += ("overdue_since",)
                 ops.append(index.put_overdue(ticket.inbox_key, ticket, restore["overdue_since"]))

@@ -13,9 +13,9 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.aws import client, single_try_client
+from chalicelib.core.definition import WorkflowDefinition
 from chalicelib.errors import Conflict, ServiceUnavailable
 from chalicelib.settings import settings
-from chalicelib.workflow.definition import WorkflowDefinition
 
 DEAD_TOKEN_ERRORS = {"InvalidToken", "TaskTimedOut", "TaskDoesNotExist"}
 
@@ -34,12 +34,17 @@ def _error_code(error: ClientError) -> str:
     return error.response.get("Error", {}).get("Code", "")
 
 
+def state_machine_arn(workflow: str) -> str:
+    """Each workflow has its own state machine, named `<prefix>-<workflow id>`."""
+    return settings().state_machine_arn_prefix + workflow
+
+
 @cache
-def definition() -> WorkflowDefinition:
+def definition(workflow: str) -> WorkflowDefinition:
     """The deployed definition itself (one call per cold start), not a copy of the file."""
     try:
         described = client("stepfunctions").describe_state_machine(
-            stateMachineArn=settings().andesit_state_machine_arn
+            stateMachineArn=state_machine_arn(workflow)
         )
     except (BotoCoreError, ClientError) as error:
         raise WorkflowUnavailable(
@@ -48,9 +53,9 @@ def definition() -> WorkflowDefinition:
     return WorkflowDefinition.from_json(described["definition"])
 
 
-def start(ticket_no: str, payload: dict[str, Any]) -> str:
+def start(workflow: str, ticket_no: str, payload: dict[str, Any]) -> str:
     """Start the ticket's execution, named by the ticket: a second start is the same one."""
-    machine = settings().andesit_state_machine_arn
+    machine = state_machine_arn(workflow)
     try:
         return client("stepfunctions").start_execution(
             stateMachineArn=machine, name=ticket_no, input=json.dumps(payload)

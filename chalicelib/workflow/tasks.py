@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import effects, events
+from chalicelib import declared, effects, events
+from chalicelib.core.definition import Step
 from chalicelib.tickets import service, store
 from chalicelib.tickets.models import OutboxModel, TicketModel
-from chalicelib.workflow.definition import Step
 
 
 def handle(message: dict[str, Any]) -> None:
@@ -70,8 +70,12 @@ def _final(message: dict[str, Any]) -> None:
 
 
 def _event(ticket: TicketModel, message: dict[str, Any]) -> dict[str, Any]:
+    workflow = declared.workflow_of(ticket)
     return {
         "ticket_no": ticket.ticket_no,
+        "workflow": workflow.id,
+        "agency": workflow.agency,
+        "integrations": sorted(workflow.integrations),
         "step": message.get("step"),
         "role": message.get("role"),
         "region_scoped": bool(message.get("region_scoped")),

@@ -48,7 +48,7 @@ def decide(args: dict[str, Any]) -> None:
         engine.complete = send_then_die
     if args.get("step_functions") == "unreachable":
         # A warm worker (definition read at its cold start) that loses Step Functions.
-        engine.definition()
+        engine.definition(args.get("workflow", "andesit"))
         aws.client.cache_clear()
         os.environ["AWS_ENDPOINT_URL_SFN"] = "http://127.0.0.1:9"
     who = Principal(
@@ -56,7 +56,7 @@ def decide(args: dict[str, Any]) -> None:
         subject=args["email"],
         roles=frozenset(args["roles"]),
         region=None,
-        agency=None,
+        agency=args.get("agency", "esdm-jateng"),
         name=args["name"],
     )
     body = {"step": args["step"], "action": args["action"], "checked": True}

@@ -15,7 +15,7 @@ def shorten_step_timeout(stack: RunningStack, no: str, seconds: int = 2) -> str:
     """Restart the ticket's execution with a short step timeout; returns its ARN. Stop it
     when done (the `short_steps` fixture does): it escalates every few seconds forever."""
     sfn = stack.boto3_client("stepfunctions")
-    machine = stack.env["ANDESIT_STATE_MACHINE_ARN"]
+    machine = stack.env["STATE_MACHINE_ARN_PREFIX"] + "andesit"
     original = next(
         e for e in sfn.list_executions(stateMachineArn=machine)["executions"] if e["name"] == no
     )

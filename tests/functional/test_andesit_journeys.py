@@ -82,7 +82,7 @@ def test_the_issue_loop_ends_approved_and_ptsp_receives_the_rekomtek(stack: Runn
     final = c.wait_for_final(no, KADIS)
     assert final["status"] == "DISETUJUI DINAS ESDM"
     assert final["position"] == "Selesai"
-    assert final["rekomtek"] == REKOMTEK
+    assert final["forms"]["rekomtek"] == REKOMTEK
     assert final["pending"] is None
     # … and PTSP received one signed izin.diputuskan with the rekomtek and a document link
     (delivery,) = delivered(stack, no)

@@ -137,7 +137,7 @@ def test_missing_or_malformed_authorization_gets_401(
 
 
 @pytest.mark.parametrize(
-    "email", ["kadis@esdm.demo", "pemohon@blitar.demo", "cabdin.semarang@esdm.demo"]
+    "email", ["kadis@esdm.demo", "kabid@esdm.demo", "cabdin.semarang@esdm.demo"]
 )
 def test_admin_routes_refuse_other_roles_with_403(stack: RunningStack, email: str) -> None:
     token = stack.login(email)

@@ -22,7 +22,7 @@ def fresh_no() -> str:
 
 def executions_named(stack: RunningStack, ticket_no: str) -> list[dict]:
     sfn = stack.boto3_client("stepfunctions")
-    arn = stack.env["ANDESIT_STATE_MACHINE_ARN"]
+    arn = stack.env["STATE_MACHINE_ARN_PREFIX"] + "andesit"
     found = sfn.list_executions(stateMachineArn=arn)["executions"]
     return [e for e in found if e["name"] == ticket_no]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.workflow.definition import (
+from chalicelib.core.definition import (
     DECISION_PATH,
     WAIT_FOR_TOKEN,
     Step,
@@ -44,7 +44,7 @@ WORKFLOW: dict[str, Any] = json.loads(
 ROWS: list[dict[str, Any]] = WORKFLOW["steps"]
 OPTION_CASES = [(row, option) for row in ROWS for option in row["options"]]
 
-REKOMTEK = {"fields": "rekomtek", "documents": ["REKOMTEK"]}
+REKOMTEK = {"forms": ["rekomtek"], "documents": ["REKOMTEK"]}
 SEND_MESSAGE = "arn:aws:states:::sqs:sendMessage"
 PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 # State types whose transitions are all in Next / Choices / Default / Catch. Parallel and Map
@@ -239,14 +239,14 @@ def test_no_choice_rule_names_an_action_that_is_not_an_option(step: Step) -> Non
 
 
 def test_only_a4_setujui_and_a10_setujui_dan_teruskan_require_rekomtek() -> None:
-    requiring = {(s.step, o.action) for s in HUMAN_STEPS for o in s.options if o.required_fields}
+    requiring = {(s.step, o.action) for s in HUMAN_STEPS for o in s.options if o.required_forms}
 
     assert requiring == {("A4", "SETUJUI"), ("A10", "SETUJUI DAN TERUSKAN KE KEPALA BIDANG")}
     for step in HUMAN_STEPS:
         for option in step.options:
-            if option.required_fields:
+            if option.required_forms:
                 assert option.requires == REKOMTEK
-                assert option.required_fields == "rekomtek"
+                assert option.required_forms == ("rekomtek",)
                 assert option.required_documents == ("REKOMTEK",)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from chalicelib.auth.roles import REGION_SCOPED, ROLE_LABELS, ROLES
+from chalicelib.core.catalog import Catalog, Workflow
 from chalicelib.settings import Settings
 from chalicelib.validation import load_schema
 
@@ -93,6 +94,71 @@ def test_every_role_has_a_label_and_no_label_is_orphaned() -> None:
 
 def test_region_scoped_roles_are_roles() -> None:
     assert set(REGION_SCOPED) <= set(ROLES)
+
+
+# --- declared workflows <-> template ---------------------------------------------------------
+
+WORKFLOWS: list[Workflow] = list(Catalog.load([ROOT / "chalicelib"]).workflows.values())
+MACHINE_PREFIX = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:"
+
+
+def _resources_of_type(template: dict[str, Any], rtype: str) -> dict[str, dict[str, Any]]:
+    return {n: r for n, r in template["Resources"].items() if r["Type"] == rtype}
+
+
+def test_chalicelib_declares_workflows() -> None:
+    assert "andesit" in {w.id for w in WORKFLOWS}
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda w: w.id)
+def test_every_role_of_a_workflow_is_a_cognito_group(
+    template: dict[str, Any], workflow: Workflow
+) -> None:
+    assert set(workflow.roles) - set(_cognito_groups(template)) == set()
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda w: w.id)
+def test_every_workflow_has_its_state_machine_named_after_it(
+    template: dict[str, Any], workflow: Workflow
+) -> None:
+    machines = _resources_of_type(template, "AWS::Serverless::StateMachine").values()
+    named = [
+        m["Properties"]
+        for m in machines
+        if m["Properties"]["Name"] == {"Fn::Sub": "${ResourcePrefix}-" + workflow.id}
+    ]
+
+    assert len(named) == 1, (
+        f"one AWS::Serverless::StateMachine named ${{ResourcePrefix}}-{workflow.id}"
+    )
+    assert named[0]["DefinitionUri"] == f"statemachine/{workflow.id}.asl.json"
+    assert (ROOT / named[0]["DefinitionUri"]).resolve() == workflow.asl_path.resolve()
+    assert workflow.asl_path.is_file()
+    assert set(named[0].get("DefinitionSubstitutions", {})) == {"WorkflowTasksQueueUrl"}
+
+
+def test_every_state_machine_is_found_by_the_prefix_and_allowed_by_iam(
+    template: dict[str, Any], function_variables: dict[str, Any]
+) -> None:
+    # The Lambda finds a workflow's machine as STATE_MACHINE_ARN_PREFIX + its id, and IAM
+    # allows this stack's machines by the same prefix (no Ref to one machine).
+    prefix = function_variables["STATE_MACHINE_ARN_PREFIX"]
+    statements = {
+        s["Sid"]: s
+        for s in template["Resources"]["AppDataAccessPolicy"]["Properties"]["PolicyDocument"][
+            "Statement"
+        ]
+    }
+
+    assert prefix == {"Fn::Sub": MACHINE_PREFIX + "${ResourcePrefix}-"}
+    assert statements["Workflows"]["Resource"] == {
+        "Fn::Sub": MACHINE_PREFIX + "${ResourcePrefix}-*"
+    }
+    assert statements["WorkflowExecutions"]["Resource"] == {
+        "Fn::Sub": MACHINE_PREFIX.replace(":stateMachine:", ":execution:") + "${ResourcePrefix}-*:*"
+    }
+    for name, machine in _resources_of_type(template, "AWS::Serverless::StateMachine").items():
+        assert machine["Properties"]["Name"]["Fn::Sub"].startswith("${ResourcePrefix}-"), name
 
 
 # --- resource prefix -----------------------------------------------------------------------

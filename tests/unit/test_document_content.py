@@ -11,11 +11,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from chalicelib.documents.content import (
-    KIND_LABELS,
-    KINDS,
     MAX_BYTES,
     MAX_PIXELS,
     demo_pdf,
+    declared_kinds,
     demo_png,
     inspect,
 )
@@ -62,9 +61,11 @@ def _rejection(kind: str, data: bytes) -> Unprocessable:
 
 
 def test_every_kind_has_a_label_and_accepted_types() -> None:
-    assert set(KINDS) == set(KIND_LABELS) == {"REKOMTEK", "LAMPIRAN", "PETA"}
-    assert KINDS["REKOMTEK"] == KINDS["LAMPIRAN"] == ("application/pdf",)
-    assert KINDS["PETA"] == ("image/png", "image/jpeg")
+    kinds = declared_kinds()
+    assert set(kinds) == {"REKOMTEK", "LAMPIRAN", "PETA"}
+    assert all(kind.label for kind in kinds.values())
+    assert kinds["REKOMTEK"].formats == kinds["LAMPIRAN"].formats == ("application/pdf",)
+    assert kinds["PETA"].formats == ("image/png", "image/jpeg")
     assert MAX_BYTES == 10 * 1024 * 1024
 
 
@@ -94,7 +95,7 @@ def test_file_of_exactly_the_limit_is_not_refused_for_its_size(pdf: bytes) -> No
 # --- refused files -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("kind", sorted(declared_kinds()))
 def test_empty_file_is_refused(kind: str) -> None:
     error = _rejection(kind, b"")
     assert "kosong" in error.message

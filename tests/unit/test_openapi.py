@@ -20,12 +20,12 @@ from chalicelib.api.openapi import UndeclaredRoute, build
 from chalicelib.api.responses import RESPONSES, SCHEMAS
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.users import UserProfile
+from chalicelib.core.definition import WorkflowDefinition
 from chalicelib.notifications import center
 from chalicelib.tickets import service
 from chalicelib.tickets.models import NotificationModel, TicketModel
 from chalicelib.validation import load_schema, schema_names
 from chalicelib.workflow import engine
-from chalicelib.workflow.definition import WorkflowDefinition
 
 ROOT = Path(__file__).resolve().parents[2]
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
@@ -332,7 +332,7 @@ def ticket(monkeypatch: pytest.MonkeyPatch) -> TicketModel:
     """The demo ticket 27419 waiting for Kepala Dinas; the workflow read from its ASL file."""
     asl = ROOT / "statemachine" / "andesit.asl.json"
     andesit = WorkflowDefinition.from_json(asl.read_text(encoding="utf-8"))
-    monkeypatch.setattr(engine, "definition", lambda: andesit)
+    monkeypatch.setattr(engine, "definition", lambda workflow: andesit)
     data = json.loads((Path(__file__).parent / "openapi_ticket.json").read_text())
     return TicketModel(data.pop("ticket_no"), **data)
 

@@ -7,7 +7,9 @@ when a resource is actually created, which none of these tests reaches.
 from __future__ import annotations
 
 import copy
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from local.provision import (
     Provisioned,
     Provisioner,
     creation_order,
+    extra_roots,
     load_template,
 )
 
@@ -376,6 +379,18 @@ def test_function_environment_of_the_real_template(template: dict[str, Any]) -> 
     assert env["PTSP_CALLBACK_SECRET"] == parameters["PtspCallbackSecret"]
     assert env["PTSP_CALLBACK_URL"] == parameters["PtspCallbackUrl"]
     assert env["CURSOR_SECRET"] == parameters["CursorSecret"]
+    # … every workflow's machine is found by its id after this prefix (`etracking-andesit`)
+    assert env["STATE_MACHINE_ARN_PREFIX"] == (
+        f"arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:etracking-"
+    )
+    assert env["STATE_MACHINE_ARN_PREFIX"] + "andesit" == (
+        f"arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:"
+        + provisioner.state.resolve(
+            template["Resources"]["AndesitStateMachine"]["Properties"]["Name"]
+        )
+    )
+    # … and on AWS only chalicelib/'s declarations are read (the local stack may add roots)
+    assert env.pop("EXTRA_DECLARATIONS") == ""
     assert all(isinstance(v, str) and v for v in env.values())
 
 
@@ -383,3 +398,20 @@ def test_function_environment_without_globals_is_empty() -> None:
     provisioner = Provisioner(UNREACHABLE, REGION, template={"Resources": {}})
 
     assert provisioner.function_environment() == {}
+
+
+# --- extra declaration roots ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [None, "", os.pathsep, f" {os.pathsep} "])
+def test_no_extra_roots_when_the_setting_is_empty(value: str | None) -> None:
+    assert extra_roots(value) == []
+
+
+def test_extra_roots_are_split_on_the_path_separator_and_made_absolute(tmp_path: Path) -> None:
+    value = os.pathsep.join([str(tmp_path / "satu"), "", "relatif/dua"])
+
+    roots = extra_roots(value)
+
+    assert roots == [tmp_path / "satu", Path("relatif/dua").resolve()]
+    assert all(root.is_absolute() for root in roots)

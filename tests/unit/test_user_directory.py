@@ -173,7 +173,7 @@ def test_two_administrators_demoting_each_other_at_once_leave_one(
 
     # WHEN A's request finishes and finds no administrator left
     with pytest.raises(Conflict) as refused:
-        users.update(second, {"roles": ["PEMOHON"]})
+        users.update(second, {"roles": ["KEPALA_BIDANG"]})
 
     # THEN it undid its own change: an administrator remains
     assert refused.value.code == "LAST_ADMIN"

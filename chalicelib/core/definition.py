@@ -27,8 +27,11 @@ class Option:
         return bool(self.requires.get("note"))
 
     @property
-    def required_fields(self) -> str | None:
-        return self.requires.get("fields")
+    def required_forms(self) -> tuple[str, ...]:
+        """Forms (by name, `forms/<name>.schema.json` of the workflow) the decision carries.
+        Messages written before forms were named say `fields: "<name>"`."""
+        legacy = self.requires.get("fields")
+        return tuple(self.requires.get("forms", ())) + ((legacy,) if legacy else ())
 
     @property
     def required_documents(self) -> tuple[str, ...]:
@@ -106,11 +109,20 @@ class WorkflowDefinition:
         return self.step(self.asl["StartAt"])
 
     def final_statuses(self) -> list[str]:
-        return [
-            self._message(name)["status"]
+        return list(self.final_outcomes())
+
+    def final_outcomes(self) -> dict[str, str]:
+        """Each final status with its kind: `approved` or `rejected` (the final task's
+        `outcome`), so a console colours a status without a copy of the list."""
+        return {
+            self._message(name)["status"]: self._message(name).get("outcome", "approved")
             for name, state in self.states.items()
             if state.get("Type") == "Task" and self._message(name).get("type") == "final"
-        ]
+        }
+
+    def roles(self) -> list[str]:
+        """The roles that act at some step, in the order they first act."""
+        return list(dict.fromkeys(step.role for step in self.steps()))
 
     def outcome(self, state: str, action: str) -> Outcome:
         """Follow the states after `action` is chosen at `state` to the next stop."""
