@@ -147,7 +147,13 @@ function renderShell() {
     </div>`
   );
   state.shell = true;
+  wireShell();
+  paintCounts();
+  paintNotifications();
+}
 
+/** The shell's buttons: skip link, menu, sub-menus, logout, bell. */
+function wireShell() {
   $("#skip-link").addEventListener("click", (e) => {
     e.preventDefault();
     $("#konten").focus();
@@ -175,8 +181,6 @@ function renderShell() {
   $("#notif-menu").addEventListener("click", (e) => {
     if (e.target.closest("a")) toggleBell(false);
   });
-  paintCounts();
-  paintNotifications();
 }
 
 /** The agency's application name and title (top bar, page titles). */
@@ -418,11 +422,13 @@ async function route() {
       return;
     }
     if (state.shell) leaveShell();
-    state.cleanup =
-      (await landing.show(app(), {
-        flash: takeFlash(),
-        afterLogin: () => navigate(takeNext()),
-      })) || null;
+    const cleanup = await landing.show(app(), {
+      flash: takeFlash(),
+      afterLogin: () => navigate(takeNext()),
+      isCurrent: () => id === state.renderId,
+    });
+    if (id === state.renderId) state.cleanup = cleanup || null;
+    else if (cleanup) cleanup();
     return;
   }
 

@@ -5,12 +5,16 @@ import { html, render, $$ } from "../html.js";
 import { loginDialog } from "../loginform.js";
 import { appName, emblem, titleCase } from "../ui.js";
 
+let known = null; // read once per page load: the landing page shows again after Logout
+
 async function agencies() {
+  if (known) return known;
   try {
-    return (await api("GET", "/agencies", { auth: false })).items || [];
+    known = (await api("GET", "/agencies", { auth: false })).items || [];
   } catch {
-    return null;
+    known = null;
   }
+  return known;
 }
 
 function downloads(list, prefix) {
@@ -58,8 +62,10 @@ function page(items, flash) {
     </div>`;
 }
 
-export async function show(root, { flash, afterLogin }) {
+/** isCurrent(): false when another screen was asked for while the agencies loaded. */
+export async function show(root, { flash, afterLogin, isCurrent = () => true }) {
   const items = (await agencies()) || [];
+  if (!isCurrent()) return null;
   render(root, page(items, flash));
   const first = (items[0] && items[0].landing) || {};
   document.title = first.app ? `${appName(first.app)} — ${titleCase(first.title)}` : "E-Tracking";
