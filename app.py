@@ -12,6 +12,7 @@ from typing import Any
 from chalice import Chalice, Rate
 from chalice.app import CloudWatchEvent, SQSEvent
 
+from chalicelib import container
 from chalicelib.api import (
     admin,
     auth,
@@ -27,6 +28,7 @@ from chalicelib.settings import queue_name
 
 app = Chalice(app_name="etracking")
 middleware.install(app)
+container.wire()
 
 app.register_blueprint(system.bp)
 app.register_blueprint(auth.bp)
@@ -56,7 +58,7 @@ def _batch(event: SQSEvent, context: object, handler: Callable[[Any], Any]) -> d
 @app.on_sqs_message(queue=queue_name("workflow-tasks"), batch_size=10)
 def workflow_tasks(event: SQSEvent) -> dict:
     """Steps the state machine waits on, overdue notices and final statuses."""
-    from chalicelib import queues
+    from chalicelib.api import queues
 
     return _batch(event, event.context, queues.workflow_task)
 
@@ -64,7 +66,7 @@ def workflow_tasks(event: SQSEvent) -> dict:
 @app.on_sqs_message(queue=queue_name("notifications"), batch_size=10)
 def notification_fanout(event: SQSEvent) -> dict:
     """Ticket events → in-app notifications and SMS to whoever acts next."""
-    from chalicelib import queues
+    from chalicelib.api import queues
 
     return _batch(event, event.context, queues.notification)
 
@@ -79,7 +81,7 @@ def ptsp_callbacks(event: SQSEvent) -> dict:
         async_process_partial_response,
     )
 
-    from chalicelib import queues
+    from chalicelib.api import queues
 
     return async_process_partial_response(
         event=event.to_dict(),
@@ -92,6 +94,6 @@ def ptsp_callbacks(event: SQSEvent) -> dict:
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def outbox_sweeper(event: CloudWatchEvent) -> dict:
     """What a crashed or cut-off writer still owed (decisions, events, texts), carried out."""
-    from chalicelib import effects
+    from chalicelib.usecases import effects
 
     return {"done": effects.sweep()}

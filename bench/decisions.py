@@ -45,7 +45,7 @@ def main() -> None:
 
 
 def _run(stack, tickets: int, burst: int) -> None:
-    from chalicelib.auth.users import UserDirectory
+    from chalicelib.adapters.users import UserDirectory
     from local.seed import seed_users
 
     idp = stack.boto3_client("cognito-idp")

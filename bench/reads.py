@@ -106,13 +106,10 @@ def _items_read(operation: str, data: dict) -> int:
 def _seed(count: int) -> None:
     """`count` tickets waiting for Kepala Dinas (index items and counters included), and as
     many notifications for Kepala Dinas, most of them unread."""
-    from chalicelib.tickets import index, permits, store
-    from chalicelib.tickets.models import (
-        CounterModel,
-        IndexModel,
-        NotificationModel,
-        TicketModel,
-    )
+    from chalicelib.tickets import permits
+
+    from chalicelib.adapters import index, store
+    from chalicelib.adapters.models import CounterModel, IndexModel, NotificationModel, TicketModel
 
     rng = random.Random(count)
     types = list(permits.PERMIT_TYPES)
@@ -171,8 +168,8 @@ def _seed(count: int) -> None:
 
 def _requests() -> dict[str, Callable[[], Any]]:
     from chalicelib.auth.principal import Principal
-    from chalicelib.notifications import center
-    from chalicelib.tickets import service
+    from chalicelib.usecases import notify as center
+    from chalicelib.usecases import tickets as service
 
     kadis = Principal(
         "kadis@esdm.demo", "kadis", frozenset({"KEPALA_DINAS"}), None, None, "Kepala Dinas"
@@ -197,9 +194,9 @@ def run(count: int) -> dict[str, int]:
 
     with mock_aws():
         _create_tables()
-        from chalicelib.aws import client
+        from chalicelib.adapters import engine
+        from chalicelib.adapters.aws import client
         from chalicelib.settings import settings
-        from chalicelib.workflow import engine
 
         for cached in (settings, client, engine.definition):
             cached.cache_clear()

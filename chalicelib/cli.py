@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from chalicelib.adapters.users import UserProfile
 from chalicelib.auth.roles import ROLES
-from chalicelib.auth.users import UserProfile
 from chalicelib.errors import AppError
 
 
@@ -64,8 +64,8 @@ def _print_dead_letters(letters: list[dict[str, Any]], as_json: bool) -> None:
 def run_ptsp(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from chalicelib.ptsp import callbacks
     from chalicelib.settings import settings
+    from chalicelib.usecases import ptsp_callbacks as callbacks
 
     missing = [
         name
@@ -89,7 +89,7 @@ def _run_ptsp(args: argparse.Namespace, callbacks: Any) -> int:
     if args.command == "dead-letters":
         _print_dead_letters(callbacks.dead_letters(args.limit), args.json)
     elif args.command == "redrive":
-        moved = callbacks.redrive()
+        moved = callbacks.redrive_all()
         if args.json:
             print(json.dumps({"moved": moved}))
         elif moved:
@@ -102,7 +102,7 @@ def _run_ptsp(args: argparse.Namespace, callbacks: Any) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.group == "ptsp":
         return run_ptsp(args)
-    from chalicelib.services import users
+    from chalicelib.container import users
 
     directory = users()
     if args.command == "list":
@@ -196,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.env_file:
         load_env_file(args.env_file)
+    from chalicelib import container
+
+    container.wire()
     try:
         return run(args)
     except AppError as error:

@@ -65,6 +65,25 @@ class TooManyRequests(AppError):
     code = "TOO_MANY_REQUESTS"
 
 
+class StepNoLongerWaiting(Conflict):
+    """The task token is dead: the workflow has moved on from this step."""
+
+    status = 409
+    code = "STEP_NO_LONGER_WAITING"
+
+
+class DeliveryFailed(Exception):
+    """PTSP did not accept the decision (an error status, no answer, or no connection)."""
+
+
+class PermanentFailure(Exception):
+    """An owed effect that can never succeed (say, an invalid phone number): drop it."""
+
+
 class ServiceUnavailable(AppError):
     status = 503
     code = "SERVICE_UNAVAILABLE"
+
+
+class WorkflowUnavailable(ServiceUnavailable):
+    code = "WORKFLOW_UNAVAILABLE"

@@ -11,7 +11,7 @@ from typing import Any
 
 import requests
 
-from chalicelib.ptsp.signatures import sign
+from chalicelib.adapters.signatures import sign
 
 
 class ApiError(Exception):

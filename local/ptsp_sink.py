@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from chalicelib.adapters.signatures import verify
 from chalicelib.errors import Unauthorized
-from chalicelib.ptsp.signatures import verify
 
 PREFIX = "/ptsp-sink"
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from chalicelib.auth.users import UserDirectory
-from chalicelib.documents.content import demo_pdf
+from chalicelib.adapters.users import UserDirectory
 from chalicelib.errors import Conflict
+from chalicelib.usecases.document_content import demo_pdf
 from local.client import ApiClient, ApiError
 
 DEMO_USERS = Path(__file__).with_name("demo_users.json")

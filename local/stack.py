@@ -27,8 +27,8 @@ from typing import IO, Any
 
 from chalice.cli.factory import CLIFactory
 
-from chalicelib.auth.users import UserDirectory
-from chalicelib.notifications import email
+from chalicelib.adapters import email
+from chalicelib.adapters.users import UserDirectory
 from local.client import ApiClient
 from local.gateway import SEEDING_CODE, SEEDING_MARKER_ENV
 from local.provision import ROOT, Provisioner, extra_roots

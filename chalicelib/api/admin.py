@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import accepts, body, principal, query, roles
-from chalicelib.auth import administration
+from chalicelib.usecases import administration
 
 bp = Blueprint(__name__)
 
@@ -50,7 +50,9 @@ def update_user(email: str) -> dict:
 @roles("ADMIN")
 def ptsp_dead_letters() -> dict:
     """Decisions PTSP did not accept after every retry."""
-    from chalicelib.ptsp import callbacks  # admin-only: not on every cold start
+    from chalicelib.usecases import (
+        ptsp_callbacks as callbacks,  # admin-only: not on every cold start
+    )
 
     items = callbacks.dead_letters_of(principal(bp.current_request).agency)
     return {"items": items, "count": len(items)}
@@ -60,7 +62,6 @@ def ptsp_dead_letters() -> dict:
 @roles("ADMIN")
 def ptsp_redrive() -> dict:
     """Send every dead letter to PTSP again (same webhook-id, so PTSP can deduplicate)."""
-    from chalicelib.ptsp import callbacks
+    from chalicelib.usecases import ptsp_callbacks as callbacks
 
-    callbacks.check_may_redrive(principal(bp.current_request).agency)
-    return {"moved": callbacks.redrive()}
+    return {"moved": callbacks.redrive(principal(bp.current_request).agency)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.routing import accepts, body, principal, public
-from chalicelib.services import users
+from chalicelib.container import users
 
 bp = Blueprint(__name__)
 

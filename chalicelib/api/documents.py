@@ -6,7 +6,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.api.routing import accepts, body, principal, roles
 from chalicelib.auth.roles import OFFICIALS
-from chalicelib.documents import storage
+from chalicelib.usecases import documents as storage
 
 bp = Blueprint(__name__)
 

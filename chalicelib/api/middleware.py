@@ -15,11 +15,9 @@ from chalice.app import Request
 
 from chalicelib import paging
 from chalicelib.api.routing import list_scope
-from chalicelib.auth import sessions
 from chalicelib.auth.principal import Principal
-from chalicelib.auth.tokens import bearer_token
+from chalicelib.container import ensure_current_session, users, verified_claims
 from chalicelib.errors import AppError, NotFound
-from chalicelib.services import token_verifier, users
 from chalicelib.validation import parse_json, validate
 
 logger = Logger()
@@ -142,12 +140,12 @@ def install(app: Chalice) -> None:
 
 def _caller(event: Request) -> Principal:
     """The verified caller; on a state-changing route, also as the account stands now."""
-    claims = token_verifier().verify(bearer_token(event.headers.get("authorization")))
+    claims = verified_claims(event.headers.get("authorization"))
     who = Principal.from_claims(claims)
     event.context["principal"] = who
     logger.append_keys(user=who.email)
     if event.method not in READ_ONLY_METHODS:
-        sessions.ensure_current(who, claims, _current_principal)
+        ensure_current_session(who, claims, _current_principal)
     return who
 
 

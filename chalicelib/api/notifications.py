@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.routing import page_size, principal, query
-from chalicelib.notifications import center
+from chalicelib.usecases import notify as center
 
 bp = Blueprint(__name__)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import signed_webhook
-from chalicelib.ptsp.signatures import verify
-from chalicelib.settings import settings
-from chalicelib.tickets import service
+from chalicelib.container import verified_ptsp_webhook
+from chalicelib.usecases import tickets as service
 from chalicelib.validation import check_body_size, parse_json, validate
 
 bp = Blueprint(__name__)
@@ -22,7 +21,7 @@ def receive_application() -> Response:
     PTSP must learn at once that retrying cannot help."""
     request = bp.current_request
     check_body_size(request.raw_body)
-    webhook_id = verify(settings().ptsp_webhook_secret, request.raw_body, request.headers)
+    webhook_id = verified_ptsp_webhook(request.raw_body, request.headers)
     data = validate("ptsp_application", parse_json(request.raw_body))
     ticket, created = service.receive_application(data, webhook_id)
     return Response(

@@ -5,9 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import public
-from chalicelib.aws import client
-from chalicelib.health import readiness
-from chalicelib.settings import settings
+from chalicelib.container import readiness
 
 bp = Blueprint(__name__)
 
@@ -16,7 +14,7 @@ bp = Blueprint(__name__)
 @public
 def health() -> Response:
     """Readiness of every AWS resource the app uses (200 only when all answer)."""
-    resources = readiness(settings(), client)
+    resources = readiness()
     waiting = sorted(name for name, state in resources.items() if state != "ok")
     if waiting:
         return Response(

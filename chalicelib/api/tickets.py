@@ -8,7 +8,7 @@ from chalicelib import declared
 from chalicelib.api.routing import accepts, body, page_size, principal, query, roles
 from chalicelib.auth.roles import OFFICIALS
 from chalicelib.errors import BadRequest
-from chalicelib.tickets import service
+from chalicelib.usecases import tickets as service
 
 bp = Blueprint(__name__)
 MAX_QUERY_CHARS = 100

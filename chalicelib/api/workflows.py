@@ -6,9 +6,7 @@ from chalice import Blueprint
 
 from chalicelib import declared
 from chalicelib.api.routing import principal, public
-from chalicelib.core import views
-from chalicelib.tickets import service
-from chalicelib.workflow import engine
+from chalicelib.usecases import tickets as service
 
 bp = Blueprint(__name__)
 
@@ -24,10 +22,4 @@ def agencies() -> dict:
 def workflows() -> dict:
     """The caller's agency and the workflows in which the caller holds a role: categories,
     permit types, role labels, statuses, forms and document kinds."""
-    who = principal(bp.current_request)
-    mine = [(w, engine.definition(w.id)) for w in service.workflows_of(who)]
-    agency = declared.catalog().agencies.get(who.agency or "")
-    return {
-        "agency": views.agency_view(agency),
-        "categories": views.categories_view(mine, who.roles),
-    }
+    return service.console(principal(bp.current_request))

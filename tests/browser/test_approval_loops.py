@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from chalicelib.documents.content import demo_pdf
+from chalicelib.usecases.document_content import demo_pdf
 from local.client import application
 from tests.browser.console import (
     check_and_save,

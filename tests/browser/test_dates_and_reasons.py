@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, Request, Route, expect
 
-from chalicelib.documents.content import demo_pdf
+from chalicelib.usecases.document_content import demo_pdf
 from local.client import application
 from tests.browser.console import check_and_save, choose, login, open_detail_to_decide
 from tests.stack import RunningStack

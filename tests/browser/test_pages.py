@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from chalicelib.documents.content import demo_pdf
+from chalicelib.usecases.document_content import demo_pdf
 from local.client import application
 from tests.browser.conftest import PHONE
 from tests.browser.console import find_row, login, logout

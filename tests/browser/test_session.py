@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, Request, expect
 
-from chalicelib.documents.content import demo_pdf
+from chalicelib.usecases.document_content import demo_pdf
 from local.client import application
 from tests.browser.console import PASSWORD, check_and_save, choose, login, open_detail_to_decide
 from tests.stack import RunningStack

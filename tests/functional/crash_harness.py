@@ -31,10 +31,9 @@ def die_when_called(module: Any, name: str) -> None:
 
 def decide(args: dict[str, Any]) -> None:
     """An official's decision; the process dies where `args["die_at"]` says."""
-    from chalicelib import aws
+    from chalicelib.adapters import aws, engine
     from chalicelib.auth.principal import Principal
-    from chalicelib.tickets import service
-    from chalicelib.workflow import engine
+    from chalicelib.usecases import tickets as service
 
     if args.get("die_at") == "before SendTaskSuccess":
         die_when_called(engine, "complete")
@@ -66,8 +65,8 @@ def decide(args: dict[str, Any]) -> None:
 
 def record_step(args: dict[str, Any]) -> None:
     """The workflow's step message, handled by a worker that dies before publishing."""
-    from chalicelib import events
-    from chalicelib.workflow import tasks
+    from chalicelib.adapters import events
+    from chalicelib.usecases import workflow_messages as tasks
 
     die_when_called(events, "publish")
     tasks.handle(args["message"])
@@ -75,8 +74,8 @@ def record_step(args: dict[str, Any]) -> None:
 
 def notify(args: dict[str, Any]) -> None:
     """A notification delivered by a worker that dies before its text message goes out."""
-    from chalicelib import effects
-    from chalicelib.notifications import center
+    from chalicelib.usecases import effects
+    from chalicelib.usecases import notify as center
 
     effects.EFFECTS[effects.SEND_SMS] = killed
     center.deliver(args["event"])
@@ -84,8 +83,8 @@ def notify(args: dict[str, Any]) -> None:
 
 def intake(args: dict[str, Any]) -> None:
     """PTSP's application, received by a worker that dies before starting the workflow."""
-    from chalicelib.tickets import service
-    from chalicelib.workflow import engine
+    from chalicelib.adapters import engine
+    from chalicelib.usecases import tickets as service
 
     die_when_called(engine, "start")
     service.receive_application(args["application"], args["webhook_id"])
@@ -99,4 +98,7 @@ SCENARIOS: dict[str, Callable[[dict[str, Any]], None]] = {
 }
 
 if __name__ == "__main__":
+    from chalicelib import container
+
+    container.wire()  # as app.py does in every Lambda
     SCENARIOS[sys.argv[1]](json.loads(sys.argv[2]))

@@ -16,7 +16,7 @@ from typing import Any
 import requests
 import schemathesis
 
-from chalicelib.ptsp.signatures import sign
+from chalicelib.adapters.signatures import sign
 
 WEBHOOK_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
 

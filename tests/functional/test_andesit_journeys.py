@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.documents.content import demo_pdf
+from chalicelib.usecases.document_content import demo_pdf
 from local.client import ApiClient, application
 from tests.stack import RunningStack
 

@@ -9,7 +9,7 @@ import uuid
 import pytest
 import requests
 
-from chalicelib.documents.content import demo_pdf, demo_png
+from chalicelib.usecases.document_content import demo_pdf, demo_png
 from local.client import application
 from tests.stack import RunningStack
 

@@ -23,7 +23,7 @@ def test_health_is_ok_and_checks_every_configured_resource(stack: RunningStack) 
 
 def test_health_says_which_resource_is_missing(stack: RunningStack) -> None:
     # GIVEN a resource that disappeared  WHEN health is asked  THEN 503 names it
-    from chalicelib.health import readiness
+    from chalicelib.adapters.health import readiness
 
     settings = Settings.from_env({**stack.env, "SEARCH_TABLE": "etracking-hilang"})
     states = readiness(settings, stack.boto3_client)

@@ -15,9 +15,9 @@ import requests
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from chalicelib.documents.content import demo_pdf
-from chalicelib.documents.limits import MAX_DOCUMENTS_PER_STEP, MAX_PENDING_UPLOADS
-from chalicelib.documents.pending import grant_id
+from chalicelib.adapters.pending import grant_id
+from chalicelib.usecases.document_content import demo_pdf
+from chalicelib.usecases.document_limits import MAX_DOCUMENTS_PER_STEP, MAX_PENDING_UPLOADS
 from tests.functional.test_andesit_journeys import (
     CABDIN,
     KABID,

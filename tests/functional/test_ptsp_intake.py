@@ -9,7 +9,7 @@ import uuid
 import pytest
 import requests
 
-from chalicelib.ptsp.signatures import sign
+from chalicelib.adapters.signatures import sign
 from local.client import application
 from tests.stack import RunningStack
 

@@ -203,7 +203,7 @@ def test_an_empty_or_missing_root_provisions_nothing(
 def test_the_seed_writes_each_demo_accounts_agency(
     provisioned: tuple[Provisioner, Provisioned],
 ) -> None:
-    from chalicelib.auth.users import UserDirectory
+    from chalicelib.adapters.users import UserDirectory
     from local.seed import demo_users, seed_users
 
     provisioner, state = provisioned

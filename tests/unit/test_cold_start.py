@@ -41,7 +41,7 @@ def test_importing_the_app_leaves_out_what_an_api_request_does_not_need() -> Non
         "import app",
         [
             "aws_xray_sdk.core",  # the X-Ray SDK (its recorder builds botocore clients)
-            "chalicelib.queues",  # the SQS consumers (API functions never run them)
+            "chalicelib.api.queues",  # the SQS consumers (API functions never run them)
             "aws_lambda_powertools.utilities.batch",
             "chalicelib.api.openapi",  # only GET /openapi.json builds the document
         ],

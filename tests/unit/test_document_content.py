@@ -10,15 +10,15 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from chalicelib.documents.content import (
+from chalicelib.errors import BadRequest, Unprocessable
+from chalicelib.usecases.document_content import (
     MAX_BYTES,
     MAX_PIXELS,
-    demo_pdf,
     declared_kinds,
+    demo_pdf,
     demo_png,
     inspect,
 )
-from chalicelib.errors import BadRequest, Unprocessable
 
 TITLE = "Surat Rekomendasi Teknis No. 12/REKOMTEK/2026"
 LINES = ["Pemohon: PT Contoh Sejahtera", "Lokasi: Kota Semarang (110.42, -6.99)"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.documents.currency import annotate, attachments
+from chalicelib.core.currency import annotate, attachments
 
 
 @dataclass

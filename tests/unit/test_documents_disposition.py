@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from chalicelib.documents.disposition import ascii_fallback, content_disposition
+from chalicelib.core.disposition import ascii_fallback, content_disposition
 
 PDF = "application/pdf"
 

@@ -7,15 +7,15 @@ from typing import Any
 
 import pytest
 
-from chalicelib.documents.limits import (
+from chalicelib.adapters.models import TicketModel
+from chalicelib.errors import Conflict
+from chalicelib.usecases.document_limits import (
     MAX_DOCUMENTS_BYTES,
     MAX_DOCUMENTS_PER_STEP,
     MAX_DOCUMENTS_PER_TICKET,
     check_room,
     with_document,
 )
-from chalicelib.errors import Conflict
-from chalicelib.tickets.models import TicketModel
 
 # The longest filename the upload schema allows, in characters that JSON escapes the most.
 WORST_NAME = "😀" * 200

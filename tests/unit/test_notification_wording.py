@@ -1,7 +1,8 @@
 """Notification title and sentence, worded as the seed's notification page, and their ids.
 
-The events are the ones `chalicelib.workflow.tasks` publishes (after a JSON round trip through
-SNS/SQS). Only the pure parts are exercised: nothing here stores or sends a notification.
+The events are the ones `chalicelib.usecases.workflow_messages` publishes (after a JSON round
+trip through SNS/SQS).
+Only the pure parts are exercised: nothing here stores or sends a notification.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib import events
-from chalicelib.notifications.center import compose, notification_id
+from chalicelib.core import events
+from chalicelib.usecases.notify import compose, notification_id
 
 TICKET_NO = "27419"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.ptsp.callbacks import (
+from chalicelib.adapters.ptsp import (
     MAX_DELAY_SECONDS,
     RETRY_SCHEDULE_SECONDS,
     backoff_seconds,

@@ -14,8 +14,8 @@ import time
 
 import pytest
 
+from chalicelib.adapters.signatures import sign, verify
 from chalicelib.errors import Unauthorized
-from chalicelib.ptsp.signatures import sign, verify
 
 # The secret and vector published with the Standard Webhooks / Svix reference libraries.
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

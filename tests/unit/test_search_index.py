@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from chalicelib.tickets import index, store
+from chalicelib.adapters import index, store
 
 
 def test_a_word_that_begins_another_is_not_indexed_so_one_search_finds_a_ticket_once() -> None:

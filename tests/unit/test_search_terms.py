@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.tickets.store import search_term, search_text
+from chalicelib.adapters.store import search_term, search_text
 
 TICKET_NO, APPLICANT, COMPANY = "27419", "Aceng Sudegdo", "CV. Batu-Andesit Jaya"
 TEXT = search_text(TICKET_NO, APPLICANT, COMPANY)

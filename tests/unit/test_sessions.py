@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.adapters.sessions import ensure_current
 from chalicelib.auth.principal import Principal
-from chalicelib.auth.sessions import ensure_current
 from chalicelib.errors import Unauthorized
 
 CHANGED = 1_800_000_000.4  # the administrator's change, 0.4 s into a second

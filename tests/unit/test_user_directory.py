@@ -10,8 +10,8 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from chalicelib.adapters.users import UserDirectory
 from chalicelib.auth.roles import ROLES
-from chalicelib.auth.users import UserDirectory
 from chalicelib.errors import BadRequest, Conflict, Unauthorized
 
 PASSWORD = "Rahasia#2026a"

@@ -1,0 +1,41 @@
+"""Records the use cases hand to the repository."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.core.definition import Step
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An official's decision on a waiting step, as it will be recorded."""
+
+    step: Step
+    action: str
+    actor_email: str
+    actor_name: str
+    actor_role: str
+    result: str | None
+    note: str | None
+    forms: dict[str, Any]
+    document_ids: list[str]
+    decided_at: str
+
+
+def pending_of(step: Step, message: dict[str, Any]) -> dict[str, Any]:
+    """The pending step as the ticket keeps it (with the task token that completes it)."""
+    return {
+        "state": step.state,
+        "step": step.step,
+        "status": step.status,
+        "role": step.role,
+        "region_scoped": step.region_scoped,
+        "options": [
+            {"action": o.action, "requires": o.requires, "result": o.result} for o in step.options
+        ],
+        "task_token": message["task_token"],
+        "execution": message.get("execution"),
+        "entered_at": message["entered_at"],
+    }

@@ -1,0 +1,204 @@
+"""In-app notifications in the seed's form, plus SMS through SNS with a link back."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib import declared
+from chalicelib.core import events
+from chalicelib.core.catalog import Workflow
+from chalicelib.errors import NotFound
+from chalicelib.ports import Entry, Notification, ports
+from chalicelib.settings import settings
+from chalicelib.usecases import effects
+from chalicelib.usecases import tickets as service
+
+STEP_ROLE = "$step_role"  # in a recipients list: the role of the step the event is about
+SUMMARY_COLUMNS = (
+    ("ticket_no", "Nomor Ticket"),
+    ("applicant_name", "Nama Pemohon"),
+    ("permit_label", "Jenis Izin"),
+    ("submitted_at", "Tanggal Pengajuan"),
+    ("status", "Status Saat Ini"),
+    ("position", "Posisi"),
+)
+
+
+def ticket_link(ticket_no: str) -> str:
+    return f"{settings().web_base_url.rstrip('/')}/#/tiket/{ticket_no}"
+
+
+def _reason(decision: dict[str, Any] | None) -> str:
+    note = (decision or {}).get("note")
+    return f" Alasan: {note}." if note else ""
+
+
+def _what_happened(workflow: Workflow, decision: dict[str, Any]) -> str:
+    """The decision as the seed words it ("DISETUJUI KEPALA BIDANG"); the ASL option's
+    `result` says it, older decisions without one fall back to the action and the role."""
+    role = workflow.role_label(decision["role"]).upper()
+    return decision.get("result") or f"{decision['action']} oleh {role}"
+
+
+def _workflow(event: dict[str, Any]) -> Workflow:
+    return declared.workflow_of(
+        _Named(
+            event.get("workflow") or event["ticket"].get("workflow"), event["ticket"]["permit_type"]
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _Named:
+    workflow: str | None
+    permit_type: str
+
+
+def _template(workflow: Workflow, event: dict[str, Any]) -> dict[str, Any]:
+    """The workflow's wording for this event (notifications.json)."""
+    spec = workflow.notifications[event["type"]]
+    if event["type"] == events.STEP_ENTERED:
+        return {**spec, **spec["after_decision" if event.get("last_decision") else "first"]}
+    return spec
+
+
+def compose(event: dict[str, Any]) -> tuple[str, str]:
+    """Title and sentence, worded as the workflow declares (the seed's notification page)."""
+    workflow = _workflow(event)
+    last = event.get("last_decision")
+    values = {
+        "ticket_no": event["ticket_no"],
+        "permit": workflow.permit_short(event["ticket"]["permit_type"]),
+        "status": event.get("status") or event["ticket"]["status"],
+        "step_role": workflow.role_label(event.get("role")).upper(),
+        "next_role": workflow.role_label(event.get("role")).upper(),
+        "decided_by": workflow.role_label(last["role"]) if last else "",
+        "what_happened": _what_happened(workflow, last) if last else "",
+        "reason": _reason(last),
+    }
+    spec = _template(workflow, event)
+    return spec["title"].format(**values), spec["message"].format(**values)
+
+
+def email_text(message: str, summary: dict[str, Any], link: str) -> str:
+    rows = "\n".join(f"{label:<18}: {value or '-'}" for label, value in summary.items())
+    return f"{message}\n\n{rows}\n\nPROSES IZIN: {link}\n"
+
+
+def recipients(event: dict[str, Any]) -> list[Any]:
+    """The people the workflow declares for this event, of its agency; a region-scoped
+    role's members only of the ticket's region."""
+    workflow = _workflow(event)
+    found: dict[str, Any] = {}
+    for wanted in _template(workflow, event).get("recipients", ()):
+        role = event.get("role") if wanted == STEP_ROLE else wanted
+        if not role:
+            continue
+        scoped = workflow.sees(role) == "region"
+        region = event.get("region") if scoped else None
+        if scoped and not region:
+            continue
+        for profile in ports().users.members(role, region, agency=workflow.agency):
+            found.setdefault(profile.email, profile)
+    return list(found.values())
+
+
+def notification_id(event: dict[str, Any]) -> str:
+    """Sortable by time; the same event always gets the same id (replays overwrite nothing)."""
+    stamp = re.sub(r"[^0-9]", "", event["at"])[:20]
+    digest = hashlib.sha256(f"{event['type']}|{event['ticket_no']}|{event['at']}".encode())
+    return f"{stamp}-{digest.hexdigest()[:12]}"
+
+
+def deliver(event: dict[str, Any]) -> int:
+    """Store one notification per recipient, each with its text message and email owed in
+    the same transaction (a crash between them loses neither); returns how many were new."""
+    title, message = compose(event)
+    summary = {label: event["ticket"].get(key) for key, label in SUMMARY_COLUMNS}
+    link = ticket_link(event["ticket_no"])
+    created = 0
+    for person in recipients(event):
+        item = ports().notifications.new_notification(
+            person.email,
+            notification_id(event),
+            ticket_no=event["ticket_no"],
+            title=title,
+            message=message,
+            summary=summary,
+            link=link,
+            created_at=ports().clock.now_iso(),
+        )
+        owed = [emailed(item)]
+        if person.phone:
+            owed.append(
+                effects.owe(effects.SEND_SMS, {"phone": person.phone, "text": f"{message} {link}"})
+            )
+        created += store_and_send(item, owed)
+    return created
+
+
+def emailed(item: Notification) -> Entry:
+    """The email a stored notification owes its recipient."""
+    text = email_text(item.message, item.summary, item.link)
+    return effects.owe(
+        effects.SEND_EMAIL, {"address": item.recipient, "title": item.title, "text": text}
+    )
+
+
+def store_and_send(item: Notification, owed: list[Entry]) -> bool:
+    """Store a new notification with what it owes, then send that; False if stored before."""
+    if not ports().notifications.save_notification(item, owed):
+        return False
+    effects.carry_out(owed)
+    return True
+
+
+LIVE_COLUMNS = (("status", "Status Saat Ini"), ("position", "Posisi"))
+
+
+def view(item: Notification, now: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`now`: the ticket's summary today, so "Status Saat Ini" is current when read, not
+    frozen at sending time (the sentence keeps what happened then)."""
+    summary = dict(item.summary)
+    for key, label in LIVE_COLUMNS if now else ():
+        summary[label] = now.get(key)
+    return {
+        "id": item.notification_id,
+        "ticket_no": item.ticket_no,
+        "title": item.title,
+        "message": item.message,
+        "summary": summary,
+        "link": item.link,
+        "created_at": item.created_at,
+        "read": item.read,
+    }
+
+
+def inbox(email: str, limit: int, cursor: str | None, unread_only: bool) -> dict[str, Any]:
+    """A page of notifications, newest first; the unread count is a counter, not a scan."""
+    found, next_cursor = ports().notifications.notifications_page(email, limit, cursor, unread_only)
+    tickets = ports().tickets.tickets({i.ticket_no for i in found})
+    current = {t.ticket_no: service.summary(t) for t in tickets}
+    return {
+        "unread": ports().notifications.unread_count(email),
+        "items": [view(i, current.get(i.ticket_no)) for i in found],
+        "next_cursor": next_cursor,
+    }
+
+
+def mark_read(email: str, notification_id: str) -> dict[str, Any]:
+    item = ports().notifications.notification(email, notification_id)
+    if item is None:
+        raise NotFound("Notifikasi tidak ditemukan.", code="NOTIFICATION_NOT_FOUND")
+    ports().notifications.mark_read(item)
+    item.read, item.unread_at = True, None
+    return view(item)
+
+
+def mark_all_read(email: str) -> int:
+    """Reads only the unread ones (a sparse index), each marked with its counter."""
+    store = ports().notifications
+    return sum(store.mark_read(item) for item in store.unread_notifications(email))

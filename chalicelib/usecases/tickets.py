@@ -1,0 +1,484 @@
+"""Use cases of tickets of any declared workflow: arrival, officials' lists, detail, decision.
+
+What differs between workflows (roles and who sees what, forms, document kinds, permit
+types, service time) is read from the workflow's declaration and ASL, never named here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from chalicelib import declared, geo
+from chalicelib.auth.principal import Principal
+from chalicelib.clock import parse_iso, seconds_between
+from chalicelib.core import currency, policy, requirements, views
+from chalicelib.core.catalog import Workflow
+from chalicelib.core.definition import Step, WorkflowDefinition
+from chalicelib.core.records import Decision
+from chalicelib.errors import Conflict, Forbidden, NotFound, StepNoLongerWaiting, Unprocessable
+from chalicelib.ports import Entry, Ticket, ports
+from chalicelib.settings import settings
+from chalicelib.usecases import effects
+
+logger = Logger(child=True)
+
+
+def definition_of(ticket: Ticket) -> WorkflowDefinition:
+    return ports().runtime.definition(declared.workflow_of(ticket).id)
+
+
+# --- arrival from PTSP ----------------------------------------------------------------------
+
+
+def receive_application(data: dict[str, Any], webhook_id: str) -> tuple[Ticket, bool]:
+    """Create the ticket and start its workflow once, however often PTSP sends it."""
+    existing = ports().tickets.ticket_for_webhook(webhook_id)
+    if existing is None:
+        geometry = geo.validate_geometry(data["location"])
+        applicant = data["applicant"]
+        now = ports().clock.now_iso()
+        workflow = _intake_workflow("ptsp", data["permit_type"])
+        start = ports().runtime.definition(workflow.id).start
+        ticket = ports().tickets.new_ticket(
+            data["ticket_no"],
+            workflow=workflow.id,
+            agency=workflow.agency,
+            permit_type=data["permit_type"],
+            region=" ".join(data["region"].split()).upper(),
+            applicant=applicant,
+            applicant_name=applicant["name"].strip(),
+            submitted_at=data["submitted_at"],
+            location=geometry,
+            ptsp_documents=data.get("documents", []),
+            documents={},
+            search_text=ports().tickets.search_text(
+                data["ticket_no"], applicant["name"], applicant.get("company")
+            ),
+            status=start.status,
+            state=start.state,
+            step=start.step,
+            role=start.role,
+            webhook_id=webhook_id,
+            created_at=now,
+            updated_at=now,
+        )
+        owed = [effects.owe(effects.START_WORKFLOW, _start_payload(ticket))]
+        ticket, created = ports().tickets.create(ticket, webhook_id, owed)
+        if created:
+            effects.carry_out(owed)
+            return ticket, created
+    else:
+        ticket, created = existing, False
+    if not ticket.execution_arn:  # started by the outbox soon; a repeat may as well do it
+        effects.start_workflow(_start_payload(ticket))
+    return ticket, created
+
+
+def _intake_workflow(channel: str, permit_type: str) -> Workflow:
+    workflow = declared.catalog().for_intake(channel, permit_type)
+    if workflow is None:  # the request schema lists the declared types: only a race gets here
+        raise Unprocessable(
+            f"Jenis izin {permit_type} tidak diterima lewat saluran ini.",
+            code="UNKNOWN_PERMIT_TYPE",
+            field="permit_type",
+        )
+    return workflow
+
+
+def step_timeout_seconds(workflow: Workflow) -> int:
+    """The declared service time of a step; the deployment may set a shorter one (tests)."""
+    return int(settings().step_timeout_seconds or workflow.service_seconds)
+
+
+def _start_payload(ticket: Ticket) -> dict[str, Any]:
+    workflow = declared.workflow_of(ticket)
+    return {
+        "ticket_no": ticket.ticket_no,
+        "workflow": workflow.id,
+        "input": {
+            "ticket_no": ticket.ticket_no,
+            "workflow": workflow.id,
+            "permit_type": ticket.permit_type,
+            "region": ticket.region,
+            "step_timeout_seconds": step_timeout_seconds(workflow),
+        },
+    }
+
+
+# --- access ---------------------------------------------------------------------------------
+
+
+def visible_ticket(ticket_no: str, who: Principal) -> Ticket:
+    """The ticket, if the caller may see it: 404 unknown or another agency's (the same
+    answer: an agency cannot learn which numbers another one has); 403 another region's
+    for a region-scoped role of the same agency."""
+    ticket = ports().tickets.get(ticket_no)
+    seen = policy.access(declared.workflow_of(ticket), ticket, who)
+    if seen is policy.Access.SEE:
+        return ticket
+    if seen is policy.Access.OTHER_REGION:
+        raise Forbidden(
+            f"Ticket {ticket.ticket_no} berada di wilayah lain; Anda hanya dapat melihat ticket "
+            "wilayah Anda.",
+            code="REGION_NOT_ALLOWED",
+        )
+    raise NotFound(f"Ticket {ticket_no} tidak ditemukan.", code="TICKET_NOT_FOUND")
+
+
+def pending_step(ticket: Ticket) -> Step | None:
+    if not ticket.pending:
+        return None
+    return Step.from_message(ticket.pending)
+
+
+may_act = policy.may_act
+
+
+def workflows_of(who: Principal) -> list[Workflow]:
+    """The workflows of the caller's agency in which the caller holds a role."""
+    return [
+        w
+        for w in declared.catalog().of_agency(who.agency)
+        if policy.visibility(w, who.roles) is not None
+    ]
+
+
+def inbox_keys(who: Principal) -> list[str]:
+    """The inboxes the caller reads: per workflow of the agency, one per role held at a step
+    (region-scoped: the caller's own region)."""
+    return [
+        key
+        for workflow in workflows_of(who)
+        for key in policy.inbox_keys(workflow, ports().runtime.definition(workflow.id).steps(), who)
+    ]
+
+
+def console(who: Principal) -> dict[str, Any]:
+    """What the console builds itself from: the caller's agency and its workflows."""
+    mine = [(w, ports().runtime.definition(w.id)) for w in workflows_of(who)]
+    agency = declared.catalog().agencies.get(who.agency or "")
+    return {
+        "agency": views.agency_view(agency),
+        "categories": views.categories_view(mine, who.roles),
+    }
+
+
+# --- views ----------------------------------------------------------------------------------
+
+
+def is_final(ticket: Ticket) -> bool:
+    """Final once decided: the claim already shows the final status before the workflow's
+    final message is recorded (a moment later), so the status itself also says it."""
+    return ticket.final or ticket.status in definition_of(ticket).final_outcomes()
+
+
+def status_kind(ticket: Ticket) -> str:
+    """in_progress, approved or rejected: the final task's declared outcome."""
+    outcome = definition_of(ticket).final_outcomes().get(ticket.status)
+    return outcome if outcome and is_final(ticket) else "in_progress"
+
+
+def position(ticket: Ticket) -> str:
+    if is_final(ticket):
+        return "Selesai"
+    return declared.workflow_of(ticket).role_label(ticket.role) if ticket.role else "-"
+
+
+def summary(ticket: Ticket) -> dict[str, Any]:
+    """A row of the list, and the table of a notification."""
+    workflow = declared.workflow_of(ticket)
+    return {
+        "ticket_no": ticket.ticket_no,
+        "workflow": workflow.id,
+        "workflow_title": workflow.title,
+        "applicant_name": ticket.applicant_name,
+        "permit_type": ticket.permit_type,
+        "permit_label": workflow.permit_label(ticket.permit_type),
+        "permit_short": workflow.permit_short(ticket.permit_type),
+        "submitted_at": ticket.submitted_at,
+        "status": ticket.status,
+        "status_kind": status_kind(ticket),
+        "position": position(ticket),
+        "region": ticket.region,
+        "final": is_final(ticket),
+        "waiting_since": (ticket.pending or {}).get("entered_at"),
+        "overdue": bool(ticket.overdue_since) and not is_final(ticket),
+        "due_at": due_at(ticket),
+    }
+
+
+def due_at(ticket: Ticket) -> str | None:
+    """When the waiting step is (or was) due: from when it first waited at this step."""
+    since = ticket.overdue_since or (ticket.pending or {}).get("entered_at")
+    if not since or is_final(ticket):
+        return None
+    seconds = step_timeout_seconds(declared.workflow_of(ticket))
+    return (parse_iso(since) + timedelta(seconds=seconds)).isoformat()
+
+
+def detail(ticket: Ticket, who: Principal) -> dict[str, Any]:
+    workflow = declared.workflow_of(ticket)
+    step = pending_step(ticket)
+    mine = step is not None and may_act(step, ticket, who)
+    # Every confirmed document, superseded ones as history (a returned rekomtek).
+    documents = currency.annotate(
+        (ticket.documents or {}).values(),
+        currency.attachments(ports().tickets.history(ticket.ticket_no)),
+    )
+    return {
+        **summary(ticket),
+        "applicant": ticket.applicant,
+        "location": ticket.location,
+        "ptsp_documents": ticket.ptsp_documents or [],
+        "documents": [
+            {**document_view(d), "current": d["current"], "superseded_at": d["superseded_at"]}
+            for d in documents
+        ],
+        "forms": ticket.forms or {},
+        "last_decision": ticket.last_decision,
+        "decided_at": ticket.decided_at
+        or ((ticket.last_decision or {}).get("decided_at") if is_final(ticket) else None),
+        "created_at": ticket.created_at,
+        "updated_at": ticket.updated_at,
+        "overdue_count": ticket.overdue_count,
+        "pending": (
+            {
+                "step": step.step,
+                "status": step.status,
+                "role": step.role,
+                "role_label": workflow.role_label(step.role),
+                "entered_at": ticket.pending["entered_at"],
+                "my_turn": mine,
+                "options": [
+                    {"action": o.action, "requires": o.requires, "result": o.result}
+                    for o in step.options
+                ]
+                if mine
+                else [],
+            }
+            if step
+            else None
+        ),
+    }
+
+
+def document_view(document: dict[str, Any]) -> dict[str, Any]:
+    """A document as officials and PTSP see it: no storage key; the uploader by name (the
+    email for documents uploaded before names were kept)."""
+    keys = ("id", "kind", "filename", "content_type", "size", "uploaded_at", "uploaded_by", "step")
+    view = {k: document.get(k) for k in keys}
+    view["uploaded_by_name"] = document.get("uploaded_by_name") or document.get("uploaded_by")
+    return view
+
+
+def track(ticket: Ticket) -> list[dict[str, Any]]:
+    """Every event with its duration; the step waiting now comes last, still open."""
+    workflow = declared.workflow_of(ticket)
+    entries = []
+    for item in ports().tickets.history(ticket.ticket_no):
+        entries.append(
+            {
+                "kind": item.kind,
+                "step": item.step,
+                "status": item.status,
+                "role": item.role,
+                "role_label": workflow.role_label(item.role)
+                if item.role
+                else (item.actor_name or "-"),
+                "actor": item.actor_key,
+                "actor_name": item.actor_name,
+                "action": item.action,
+                "note": item.note,
+                "entered_at": item.entered_at,
+                "left_at": item.decided_at,
+                "duration_seconds": seconds_between(item.entered_at, item.decided_at),
+            }
+        )
+    step = pending_step(ticket)
+    if step:
+        since = ticket.pending["entered_at"]
+        entries.append(
+            {
+                "kind": "WAITING",
+                "step": step.step,
+                "status": step.status,
+                "role": step.role,
+                "role_label": workflow.role_label(step.role),
+                "actor": None,
+                "actor_name": None,
+                "action": None,
+                "note": None,
+                "entered_at": since,
+                "left_at": None,
+                "duration_seconds": seconds_between(since, ports().clock.now_iso()),
+            }
+        )
+    return entries
+
+
+def map_feature(ticket: Ticket) -> dict[str, Any]:
+    lon, lat = geo.centroid(ticket.location)
+    return {
+        "type": "Feature",
+        "geometry": ticket.location,
+        "bbox": geo.bbox(ticket.location),
+        "properties": {
+            **summary(ticket),
+            "centroid": [lon, lat],
+        },
+    }
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def list_tickets(
+    who: Principal,
+    box: str,
+    permit_type: str | None,
+    q: str | None,
+    cursor: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    if box == "decided":
+        page = ports().tickets.decided_page(who.email, permit_type, q, limit, cursor)
+    else:
+        page = ports().tickets.pending_page(inbox_keys(who), permit_type, q, limit, cursor)
+    return {
+        "items": [summary(t) for t in page.tickets],
+        "next_cursor": page.next_cursor,
+        "total": page.total,
+    }
+
+
+DASHBOARD_ROWS = 5
+
+
+def counts(who: Principal) -> dict[str, Any]:
+    """The dashboard: what waits for me per permit type, the latest arrivals, the overdue."""
+    keys = inbox_keys(who)
+    waiting: Counter[str] = Counter()
+    for key in keys:
+        waiting.update(ports().tickets.waiting_counts(key))
+    per_type = {
+        permit.id: waiting[permit.id] for w in workflows_of(who) for permit in w.permit_types
+    }
+    latest = [no for key in keys for no in ports().tickets.latest(key, DASHBOARD_ROWS)]
+    overdue = [no for key in keys for no in ports().tickets.overdue(key, DASHBOARD_ROWS)]
+    rows = {t.ticket_no: t for t in ports().tickets.tickets(set(latest) | set(overdue))}
+    newest = sorted(
+        (rows[n] for n in set(latest) if n in rows), key=lambda t: t.entered_at or "", reverse=True
+    )
+    oldest = sorted(
+        (rows[n] for n in set(overdue) if n in rows), key=lambda t: t.overdue_since or ""
+    )
+    return {
+        "pending": per_type,
+        "total": sum(per_type.values()),
+        "latest": [summary(t) for t in newest[:DASHBOARD_ROWS]],
+        "overdue": [summary(t) for t in oldest[:DASHBOARD_ROWS]],
+        "overdue_total": sum(ports().tickets.overdue_count(key) for key in keys),
+    }
+
+
+# --- decision -------------------------------------------------------------------------------
+
+
+def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> Ticket:
+    ticket = visible_ticket(ticket_no, who)
+    step = pending_step(ticket)
+    if step is None or step.step != data["step"]:
+        raise Conflict(
+            f"Langkah {data['step']} tidak lagi menunggu keputusan; status saat ini: "
+            f"{ticket.status}. Muat ulang halaman.",
+            code="STEP_NOT_PENDING",
+            current_status=ticket.status,
+            current_step=step.step if step else None,
+        )
+    workflow = declared.workflow_of(ticket)
+    if not may_act(step, ticket, who):
+        raise Forbidden(
+            f"Langkah ini menunggu {workflow.role_label(step.role)}"
+            + (" wilayah ticket ini" if step.region_scoped else "")
+            + "; peran Anda tidak dapat memutuskannya.",
+            code="NOT_YOUR_TURN",
+        )
+    option = step.option(data["action"])
+    if option is None:
+        raise Unprocessable(
+            f"Pilihan '{data['action']}' tidak tersedia pada langkah ini. Pilihan yang ada: "
+            + ", ".join(o.action for o in step.options)
+            + ".",
+            code="INVALID_ACTION",
+            field="action",
+        )
+    if data["checked"] is not True:
+        raise Unprocessable(
+            "Tekan CHECK setelah memeriksa detail dan peta sebelum menyimpan keputusan.",
+            code="CHECK_REQUIRED",
+            field="checked",
+        )
+    try:
+        note = requirements.note(option, data.get("note"))
+        forms = requirements.forms(workflow, option, data)
+        document_ids = requirements.documents(
+            workflow, option, ticket.documents or {}, data.get("document_ids") or []
+        )
+    except requirements.NotMet as unmet:
+        raise Unprocessable(
+            unmet.message, code=unmet.code, field=unmet.field, **unmet.extra
+        ) from None
+    decision = Decision(
+        step=step,
+        action=option.action,
+        actor_email=who.email,
+        actor_name=name,
+        actor_role=step.role,
+        result=option.result,
+        note=note,
+        forms=forms,
+        document_ids=document_ids,
+        decided_at=ports().clock.now_iso(),
+    )
+    outcome = definition_of(ticket).outcome(step.state, option.action)
+    record = ports().tickets.claim_record(ticket, decision)
+    sent = effects.owe(
+        effects.COMPLETE_STEP,
+        {
+            "task_token": ticket.pending["task_token"],
+            "execution": ticket.pending.get("execution"),
+            # decided_at makes the output this decision's own in the execution's history
+            "output": {
+                "action": option.action,
+                "actor": who.email,
+                "role": step.role,
+                "decided_at": decision.decided_at,
+            },
+            "claim": record,
+        },
+    )
+    claimed = ports().tickets.claim(ticket, decision, outcome, [sent], not record["marker_before"])
+    _forward(sent)
+    return claimed
+
+
+def _forward(sent: Entry) -> None:
+    """Send the claimed decision to the workflow now. A dead token undoes the claim (409);
+    an unreachable Step Functions leaves the entry to the sweeper: the decision stands."""
+    try:
+        effects.complete_step(sent.payload)
+    except StepNoLongerWaiting:
+        effects.done(sent)
+        raise
+    except Conflict as error:  # the undo met a busy ticket: the sweeper finishes it
+        raise StepNoLongerWaiting(
+            "Langkah ini sudah tidak menunggu keputusan; muat ulang halaman sebentar lagi."
+        ) from error
+    except Exception as error:
+        logger.warning("decision forwarded later", extra={"error": repr(error)})
+        return
+    effects.done(sent)
