@@ -17,18 +17,26 @@ async function agencies() {
   return known;
 }
 
-function downloads(list, prefix) {
-  return html`<div class="landing-links">${list.map(
-    (d) => html`<a class="btn btn-outline" href="${d.href}" download id="link-${prefix}${d.id}">${d.label}</a>`
+/** An agency's downloads, ids link-<download id> (the agency's id added if taken already). */
+function downloads(agency, taken) {
+  const id = (d) => {
+    const plain = `link-${d.id}`;
+    const free = taken.has(plain) ? `link-${agency.id}-${d.id}` : plain;
+    taken.add(free);
+    return free;
+  };
+  return html`<div class="landing-links">${(agency.downloads || []).map(
+    (d) => html`<a class="btn btn-outline" href="${d.href}" download id="${id(d)}">${d.label}</a>`
   )}</div>`;
 }
 
+/** One entry per agency (each opens the login dialog), with its downloads under it. */
 function entries(items) {
-  const several = items.length > 1;
+  const taken = new Set();
   return items.map(
-    (a) => html`<button type="button" class="btn btn-primary btn-lg" id="${several ? `open-login-${a.id}` : "open-login"}"
+    (a, i) => html`<button type="button" class="btn btn-primary btn-lg" id="${i ? `open-login-${a.id}` : "open-login"}"
         data-open-login aria-haspopup="dialog">${a.name}</button>
-      ${downloads(a.downloads || [], several ? `${a.id}-` : "")}`
+      ${downloads(a, taken)}`
   );
 }
 
