@@ -97,8 +97,8 @@ class Shooter:
         expect(page.locator('tr[data-ticket="27420"]')).to_be_visible()
         save(page, "pencarian")
         page.goto("/#/tiket/27419")
-        expect(page.locator("#rekomtek")).to_be_visible()
-        save(page.locator("#rekomtek"), "rekomtek-ditinjau")
+        expect(page.locator("#panel-rekomtek")).to_be_visible()
+        save(page.locator("#panel-rekomtek"), "rekomtek-ditinjau")
         choose(page, "DISETUJUI DINAS ESDM")
         page.get_by_role("button", name="CHECK").click()
         save(page.locator("#panel-proses"), "proses-kepala-dinas")
@@ -149,7 +149,7 @@ class Shooter:
         page.get_by_role("button", name="CHECK").click()
         save(page.locator("#panel-proses"), "rekomtek-cabang-dinas")
         page.get_by_role("button", name="Kalender").first.click()
-        save(page.locator("#rekomtek-fields"), "kalender")
+        save(page.locator("#fieldset-rekomtek"), "kalender")
 
     def notifikasi(self) -> None:
         no = self.ticket("Rina Kusuma", (KADIS, "A1", "TERIMA"))

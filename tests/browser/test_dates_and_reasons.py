@@ -76,10 +76,10 @@ def test_dates_are_indonesian_and_times_wib_on_a_new_york_pc(
     berlaku.fill("5/9/2020")
     berlaku.blur()
     expect(berlaku).to_have_value("05-09-2020")
-    page.locator('[data-date-field="masa-berlaku"]').get_by_role(
+    page.locator('[data-date-field="form-rekomtek-berlaku_sampai"]').get_by_role(
         "button", name="Pilih tanggal"
     ).click()
-    expect(page.locator("#masa-berlaku-cal")).to_contain_text("September 2020")
+    expect(page.locator("#form-rekomtek-berlaku_sampai-cal")).to_contain_text("September 2020")
     page.get_by_role("button", name="6 September 2020", exact=True).click()
     expect(berlaku).to_have_value("06-09-2020")
     page.get_by_label("Jangka Waktu Izin").fill("1 Tahun")
@@ -96,7 +96,7 @@ def test_dates_are_indonesian_and_times_wib_on_a_new_york_pc(
     expect(page.get_by_text("HASIL KAJIAN DITERIMA KEPALA BIDANG").first).to_be_visible()
     assert sent[-1]["rekomtek"]["tanggal_surat"] == "2019-09-05"
     assert sent[-1]["rekomtek"]["berlaku_sampai"] == "2020-09-06"
-    rekomtek = page.locator("#rekomtek")
+    rekomtek = page.locator("#panel-rekomtek")
     expect(rekomtek).to_contain_text("5 September 2019")
     expect(rekomtek).to_contain_text("6 September 2020")
 

@@ -180,7 +180,7 @@ def test_landing_offers_login_and_both_downloads(stack: RunningStack, new_page, 
         ("ISTILAH KHUSUS", "istilah-khusus-andesit.pdf"),
     ):
         with page.expect_download() as download:
-            page.get_by_role("link", name=name).click()
+            page.get_by_role("link", name=name, exact=True).click()
         saved = download.value
         assert saved.suggested_filename == filename
         assert Path(saved.path()).read_bytes()[:5] == b"%PDF-"

@@ -103,7 +103,10 @@ def test_an_expired_session_asks_for_the_password_in_place_and_keeps_the_rekomte
     expect_typed_values(page)
     check_and_save(page)
     expect(page.get_by_text("HASIL KAJIAN DITERIMA KEPALA BIDANG").first).to_be_visible()
-    assert stack.client.ok("GET", f"/tickets/{no}", CABDIN)["rekomtek"]["jangka_waktu"] == "2 Tahun"
+    assert (
+        stack.client.ok("GET", f"/tickets/{no}", CABDIN)["forms"]["rekomtek"]["jangka_waktu"]
+        == "2 Tahun"
+    )
 
 
 def test_a_reload_after_the_session_ended_restores_the_draft(

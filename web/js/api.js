@@ -39,12 +39,18 @@ export const session = {
         refresh_token: r.refresh_token || (old && old.refresh_token) || null,
         expires_at: r.expires_in ? Date.now() + r.expires_in * 1000 : null,
         user: user || (old && old.user) || null,
+        workflows: (old && old.workflows) || null,
       })
     );
   },
   setUser(user) {
     const s = this.get();
     if (s) localStorage.setItem(KEY, JSON.stringify({ ...s, user }));
+  },
+  /** GET /api/workflows of this official, kept as long as the session (see catalog.js). */
+  setWorkflows(workflows) {
+    const s = this.get();
+    if (s) localStorage.setItem(KEY, JSON.stringify({ ...s, workflows }));
   },
   clear() {
     localStorage.removeItem(KEY);

@@ -2,9 +2,10 @@
 
 import { get, renewIfDue, session, setReauthHandler } from "./api.js";
 import { html, render, $, $$ } from "./html.js";
-import { formatDateTime, roleLabel } from "./format.js";
+import { formatDateTime } from "./format.js";
+import { agency, categories, forgetCatalog, loadCatalog, permitType, permitTypes, roleLabel, workflows } from "./catalog.js";
 import { icon } from "./icons.js";
-import { emblem, initials } from "./ui.js";
+import { appName, emblem, initials, titleCase } from "./ui.js";
 import { loginDialog } from "./loginform.js";
 import * as landing from "./views/landing.js";
 import * as dashboard from "./views/dashboard.js";
@@ -34,21 +35,8 @@ const ROUTES = [
   { re: /^\/profil$/, view: profile },
 ];
 
-// Used when /api/permit-types cannot be read; the API is the source of truth.
-const FALLBACK_TYPES = [
-  ["WIUP", "WIUP"],
-  ["IUP_EKSPLORASI", "IUP Eksplorasi"],
-  ["IUP_OPERASI_PRODUKSI", "IUP Operasi Produksi"],
-  ["IUP_OP_KHUSUS_PENJUALAN", "IUP OP Khusus Penjualan"],
-  ["IUP_OP_PENGOLAHAN_PEMURNIAN", "IUP OP Pengolahan dan Pemurnian"],
-  ["IUP_OP_PENGANGKUTAN_PENJUALAN", "IUP OP Pengangkutan dan Penjualan"],
-  ["IZIN_SEMENTARA", "Izin Sementara"],
-  ["IUJP", "IUJP"],
-].map(([code, short]) => ({ code, short, label: short }));
-
 const state = {
   shell: false,
-  permitTypes: null,
   counts: null,
   notif: { unread: 0, items: [] },
   cleanup: null,
@@ -98,10 +86,6 @@ function flashNext(message, kind = "info") {
   state.flash = { message, kind };
 }
 
-function permitType(code) {
-  return (state.permitTypes || FALLBACK_TYPES).find((t) => t.code === code) || null;
-}
-
 function currentUser() {
   const s = session.get();
   return s ? s.user : null;
@@ -111,7 +95,6 @@ function currentUser() {
 
 function renderShell() {
   const user = currentUser();
-  const types = state.permitTypes || FALLBACK_TYPES;
   render(
     app(),
     html`
@@ -121,8 +104,8 @@ function renderShell() {
         aria-expanded="false" aria-label="Menu">${icon("menu")}<span class="menu-text">Menu</span></button>
       <a class="brand" href="#/dashboard">
         ${emblem()}
-        <span class="brand-text"><strong>ANDESIT</strong>
-          <small>E-Tracking Perizinan dan Pelaporan Usaha Pertambangan</small></span>
+        <span class="brand-text"><strong>${brand().app}</strong>
+          <small>${titleCase(brand().title)}</small></span>
       </a>
       <div class="topbar-right">
         <div class="bell-wrap">
@@ -150,23 +133,7 @@ function renderShell() {
           <small>${user ? roleText(user) : ""}</small></div>
         <ul class="nav">
           <li><a class="nav-link" href="#/dashboard" data-nav="/dashboard">${icon("home")}<span>Dashboard</span></a></li>
-          ${types.map(
-            (t) => html`
-            <li class="nav-group" data-type="${t.code}">
-              <div class="nav-group-head">
-                <a class="nav-link nav-type" href="#/izin/${t.code}/data-izin" data-type-link="${t.code}">
-                  ${icon("doc")}<span class="nav-label">${t.short}</span>
-                  <span class="count" data-count="${t.code}" title="Menunggu persetujuan Anda"></span>
-                </a>
-                <button type="button" class="nav-toggle" aria-expanded="false" aria-controls="sub-${t.code}"
-                  id="grp-${t.code}" aria-label="Submenu ${t.short}"><span class="chev" aria-hidden="true"></span></button>
-              </div>
-              <ul class="subnav" id="sub-${t.code}" hidden>
-                <li><a class="nav-link" href="#/izin/${t.code}/data-izin" data-nav="/izin/${t.code}/data-izin">Data Izin</a></li>
-                <li><a class="nav-link" href="#/izin/${t.code}/data-disetujui" data-nav="/izin/${t.code}/data-disetujui">Data Disetujui</a></li>
-              </ul>
-            </li>`
-          )}
+          ${sidebarEntries()}
           <li><a class="nav-link" href="#/notifikasi" data-nav="/notifikasi">${icon("bell")}<span>Notifikasi</span></a></li>
           <li><a class="nav-link" href="#/profil" data-nav="/profil">${icon("user")}<span>Profil</span></a></li>
           <li class="nav-logout-item"><button type="button" class="nav-link nav-logout" id="logout">${icon("logout")}<span>Logout</span></button></li>
@@ -180,7 +147,13 @@ function renderShell() {
     </div>`
   );
   state.shell = true;
+  wireShell();
+  paintCounts();
+  paintNotifications();
+}
 
+/** The shell's buttons: skip link, menu, sub-menus, logout, bell. */
+function wireShell() {
   $("#skip-link").addEventListener("click", (e) => {
     e.preventDefault();
     $("#konten").focus();
@@ -208,10 +181,43 @@ function renderShell() {
   $("#notif-menu").addEventListener("click", (e) => {
     if (e.target.closest("a")) toggleBell(false);
   });
-  paintCounts();
-  paintNotifications();
 }
 
+/** The agency's application name and title (top bar, page titles). */
+function brand() {
+  const a = agency();
+  return (a && a.landing) || { app: "", title: "" };
+}
+
+/** Sidebar: categories → workflows → permit types; the headings only when there are several. */
+function sidebarEntries() {
+  const headed = workflows().length > 1;
+  return categories().map((c) =>
+    (c.workflows || []).map(
+      (w) => html`${headed ? html`<li class="nav-heading" data-workflow="${w.id}"><small>${c.title}</small>
+          <span>${w.title}</span></li>` : ""}
+        ${(w.permit_types || []).map((t) => permitEntry({ code: t.id, short: t.short }))}`
+    )
+  );
+}
+
+function permitEntry(t) {
+  return html`
+    <li class="nav-group" data-type="${t.code}">
+      <div class="nav-group-head">
+        <a class="nav-link nav-type" href="#/izin/${t.code}/data-izin" data-type-link="${t.code}">
+          ${icon("doc")}<span class="nav-label">${t.short}</span>
+          <span class="count" data-count="${t.code}" title="Menunggu persetujuan Anda"></span>
+        </a>
+        <button type="button" class="nav-toggle" aria-expanded="false" aria-controls="sub-${t.code}"
+          id="grp-${t.code}" aria-label="Submenu ${t.short}"><span class="chev" aria-hidden="true"></span></button>
+      </div>
+      <ul class="subnav" id="sub-${t.code}" hidden>
+        <li><a class="nav-link" href="#/izin/${t.code}/data-izin" data-nav="/izin/${t.code}/data-izin">Data Izin</a></li>
+        <li><a class="nav-link" href="#/izin/${t.code}/data-disetujui" data-nav="/izin/${t.code}/data-disetujui">Data Disetujui</a></li>
+      </ul>
+    </li>`;
+}
 
 function roleText(user) {
   const roles = (user.roles || []).map(roleLabel).join(", ");
@@ -328,16 +334,6 @@ function setUnread(unread) {
   paintNotifications();
 }
 
-async function loadPermitTypes() {
-  if (state.permitTypes) return;
-  try {
-    const r = await get("/permit-types");
-    state.permitTypes = r.items;
-  } catch {
-    state.permitTypes = null;
-  }
-}
-
 function startPolling() {
   stopPolling();
   const secs = Number(window.ETRACKING_CONFIG.notificationPollSeconds) || 60;
@@ -355,7 +351,7 @@ function stopPolling() {
 }
 
 async function enterShell() {
-  await loadPermitTypes();
+  await loadCatalog();
   renderShell();
   refreshCounts();
   refreshNotifications();
@@ -375,7 +371,7 @@ function leaveShell() {
   clearInterval(state.bellTimer);
   state.bellTimer = null;
   state.shell = false;
-  state.permitTypes = null;
+  forgetCatalog();
   state.counts = null;
   state.notif = { unread: 0, items: [] };
 }
@@ -426,12 +422,13 @@ async function route() {
       return;
     }
     if (state.shell) leaveShell();
-    state.cleanup =
-      (await landing.show(app(), {
-        flash: takeFlash(),
-        afterLogin: () => navigate(takeNext()),
-      })) || null;
-    document.title = "Andesit — E-Tracking Perizinan dan Pelaporan Usaha Pertambangan";
+    const cleanup = await landing.show(app(), {
+      flash: takeFlash(),
+      afterLogin: () => navigate(takeNext()),
+      isCurrent: () => id === state.renderId,
+    });
+    if (id === state.renderId) state.cleanup = cleanup || null;
+    else if (cleanup) cleanup();
     return;
   }
 
@@ -462,13 +459,13 @@ async function route() {
     query,
     mode: match.r.mode,
     isCurrent: () => id === state.renderId,
-    setTitle: (t) => (document.title = `${t} · Andesit`),
+    setTitle: (t) => (document.title = brand().app ? `${t} · ${appName(brand().app)}` : t),
     flash: (message, kind) => showFlash({ message, kind }),
     flashNext,
     clearFlash: () => showFlash(null),
     navigate,
     permitType,
-    permitTypes: () => state.permitTypes || FALLBACK_TYPES,
+    permitTypes,
     user: currentUser(),
     refreshCounts,
     refreshNotifications,

@@ -113,25 +113,3 @@ export function formatSize(bytes) {
 export function formatNumber(n) {
   return String(Math.trunc(Number(n) || 0)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
 }
-
-const ROLE_LABELS = {
-  KEPALA_DINAS: "Kepala Dinas",
-  KEPALA_BIDANG: "Kepala Bidang",
-  CABANG_DINAS: "Cabang Dinas Wilayah",
-  ADMIN: "Administrator",
-  PEMOHON: "Pemohon",
-  FRONT_END: "Front End",
-  PEMERIKSA: "Pemeriksa",
-  BACKEND: "Backend",
-  KEPALA_DPMPTSP: "Kepala DPMPTSP",
-  DPUPR: "DPUPR",
-  ATR_BPN: "ATR/BPN",
-};
-
-export function roleLabel(role) {
-  return ROLE_LABELS[role] || String(role || "").replace(/_/g, " ");
-}
-
-export function rolesText(roles) {
-  return (roles || []).map(roleLabel).join(", ") || "-";
-}

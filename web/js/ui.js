@@ -2,6 +2,7 @@
 
 import { html } from "./html.js";
 import { icon } from "./icons.js";
+import { statusClass } from "./catalog.js";
 
 /** Columns of a ticket row, in the seed's words (lists and the notification page). */
 export const TICKET_COLUMNS = [
@@ -13,17 +14,9 @@ export const TICKET_COLUMNS = [
   "Posisi",
 ];
 
-/** Colour class of a status label. */
-export function statusKind(status) {
-  const s = String(status || "");
-  if (/^DISETUJUI DINAS ESDM/.test(s)) return "ok";
-  if (/^DITOLAK DINAS ESDM/.test(s)) return "danger";
-  if (/DITOLAK|DIKEMBALIKAN/.test(s)) return "warn";
-  return "info";
-}
-
-export function statusBadge(status) {
-  return html`<span class="status status-${statusKind(status)}">${status || "-"}</span>`;
+/** A status as a coloured badge; row: the ticket (its status_kind) when there is one. */
+export function statusBadge(status, row) {
+  return html`<span class="status status-${statusClass(status, row)}">${status || "-"}</span>`;
 }
 
 /** The three per-ticket buttons (Detail, Lihat Peta, Track); navigation by data-go. */
@@ -72,3 +65,19 @@ export function emblem(cls = "emblem") {
       class="emblem-text">ESDM</text>
   </svg>`;
 }
+
+// words written in lower case inside an Indonesian title
+const SMALL_WORDS = new Set(["dan", "di", "ke", "dari", "untuk", "yang", "atau", "pada", "dengan"]);
+const capital = (w) => w.charAt(0).toUpperCase() + w.slice(1);
+
+/** "E-TRACKING PERIZINAN DAN PELAPORAN" → "E-Tracking Perizinan dan Pelaporan". */
+export function titleCase(text) {
+  return String(text || "")
+    .toLowerCase()
+    .split(" ")
+    .map((w, i) => (i > 0 && SMALL_WORDS.has(w) ? w : w.split("-").map(capital).join("-")))
+    .join(" ");
+}
+
+/** "ANDESIT" → "Andesit" (page titles). */
+export const appName = (app) => titleCase(app);

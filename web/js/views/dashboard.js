@@ -3,7 +3,8 @@
 
 import { get } from "../api.js";
 import { html, render, $ } from "../html.js";
-import { formatDateTime, formatNumber, rolesText } from "../format.js";
+import { formatDateTime, formatNumber } from "../format.js";
+import { rolesText } from "../catalog.js";
 import { icon } from "../icons.js";
 import { TICKET_COLUMNS, wireGo } from "../ui.js";
 import { ticketRow } from "./list.js";

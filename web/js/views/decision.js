@@ -1,35 +1,18 @@
-// The decision form of the detail page (Perubahan Status, rekomtek, Alasan, LIHAT PETA, CHECK,
-// SIMPAN). What is typed is kept as a draft in sessionStorage per ticket and step, so a session
-// that ends (or a reload) does not throw away a half-filled rekomtek.
+// The decision form of the detail page (Perubahan Status, the forms and documents the chosen
+// option requires, Alasan, LIHAT PETA, CHECK, SIMPAN), drawn from the option's `requires` and
+// the workflow's declared forms and document kinds. What is typed is kept as a draft in
+// sessionStorage per ticket and step, so a session that ends (or a reload) throws nothing away.
 
-import { get, post, uploadToPresigned } from "../api.js";
+import { post } from "../api.js";
 import { html, render, $, $$ } from "../html.js";
-import { formatSize } from "../format.js";
 import { drawLocation } from "../map.js";
-import { dateField, isoToField, wireDateField } from "../datefield.js";
-import { documentsTable } from "./documents.js";
+import { documentKind, workflowOf } from "../catalog.js";
+import { fieldId, formFieldset, properties, readForm, showForms, wireDates } from "./formfields.js";
+import { inSentence, showUploads, uploadFile, uploadRow } from "./uploads.js";
 
-const MAX_PDF = 10 * 1024 * 1024;
 const STALE_MESSAGE =
   "Izin ini sudah diproses oleh pengguna lain. Muat ulang untuk melihat status terbaru.";
-const DRAFT_FIELDS = ["perubahan-status", "nomor-rekomtek", "tanggal-surat", "masa-berlaku", "jangka-waktu", "catatan"];
-const REKOMTEK_FIELDS = [
-  ["nomor-rekomtek", "nomor", "Nomor Rekomtek"],
-  ["tanggal-surat", "tanggal_surat", "Tanggal Surat Rekomendasi Teknis"],
-  ["masa-berlaku", "berlaku_sampai", "Masa Berlaku"],
-  ["jangka-waktu", "jangka_waktu", "Jangka Waktu Izin"],
-];
-const FIELD_IDS = {
-  action: "perubahan-status",
-  checked: "btn-check",
-  rekomtek: "nomor-rekomtek",
-  "rekomtek.nomor": "nomor-rekomtek",
-  "rekomtek.tanggal_surat": "tanggal-surat",
-  "rekomtek.berlaku_sampai": "masa-berlaku",
-  "rekomtek.jangka_waktu": "jangka-waktu",
-  document_ids: "berkas-rekomtek",
-  note: "catatan",
-};
+const FIXED_FIELDS = { action: "perubahan-status", checked: "btn-check", note: "catatan" };
 
 const draftKey = (t) => `etracking.draft.${t.ticket_no}.${t.pending.step}`;
 
@@ -49,13 +32,44 @@ export function dropDrafts(ticketNo) {
 }
 
 const requires = (o) => (o && o.requires) || {};
+const unique = (lists) => [...new Set(lists.flat())];
 
-/** Markup of the form; values come from the draft first, then from the ticket's rekomtek. */
+/** The forms and document kinds any option of this step requires, with their declarations. */
+function needs(t) {
+  const w = workflowOf(t) || {};
+  const opts = t.pending.options || [];
+  const forms = unique(opts.map((o) => requires(o).forms || [])).filter((n) => (w.forms || {})[n]);
+  const kinds = unique(opts.map((o) => requires(o).documents || []));
+  const docs = Object.fromEntries(kinds.map((k) => [k, documentKind(k, t) || { label: k }]));
+  return { forms: Object.fromEntries(forms.map((n) => [n, w.forms[n]])), docs };
+}
+
+/** The fieldsets: each form with the document kinds it declares, then any other kinds. */
+function requirementsMarkup(t, value) {
+  const { forms, docs } = needs(t);
+  const placed = new Set();
+  const saved = t.forms || {};
+  const fieldsets = Object.entries(forms).map(([name, schema]) => {
+    const own = (schema["x-documents"] || []).filter((k) => docs[k]);
+    own.forEach((k) => placed.add(k));
+    const extra = own.map((k) => uploadRow(k, docs[k]));
+    return formFieldset(name, schema, { value, data: saved[name], extra });
+  });
+  const rest = Object.keys(docs).filter((k) => !placed.has(k));
+  if (rest.length) {
+    fieldsets.push(html`<fieldset id="fieldset-dokumen" class="form-fields" data-fieldset="dokumen" hidden>
+      <legend>Dokumen</legend>
+      <div class="form-grid">${rest.map((k) => uploadRow(k, docs[k]))}</div>
+    </fieldset>`);
+  }
+  return fieldsets;
+}
+
+/** Markup of the form; values come from the draft first, then from the ticket's forms. */
 export function decisionForm(t) {
   const p = t.pending;
-  const r = t.rekomtek || {};
   const d = readDraft(t);
-  const val = (id, fallback) => (d[id] !== undefined ? d[id] : fallback || "");
+  const value = (id, fallback) => (d[id] !== undefined ? d[id] : fallback || "");
   return html`
   <section class="panel decision" aria-labelledby="h-proses" id="panel-proses">
     <h2 id="h-proses">Proses Persetujuan</h2>
@@ -68,12 +82,12 @@ export function decisionForm(t) {
           ${p.options.map((o) => html`<option value="${o.action}">${o.action}</option>`)}
         </select></div>
       </div>
-      ${rekomtekFieldset(val, r)}
+      ${requirementsMarkup(t, value)}
       <div class="form-grid">
         <label for="catatan" id="label-catatan"><span id="catatan-nama">Catatan</span>
           <span class="wajib" id="catatan-wajib" hidden>(wajib)</span></label>
         <div><textarea id="catatan" name="note" rows="3" maxlength="2000" aria-describedby="catatan-bantuan"
-          placeholder="Opsional: keterangan keputusan">${val("catatan")}</textarea>
+          placeholder="Opsional: keterangan keputusan">${value("catatan")}</textarea>
           <small class="muted" id="catatan-bantuan">Catatan tampil di Track izin ini.</small></div>
         <span class="label" id="label-peta">Peta</span>
         <div class="peta-row" role="group" aria-labelledby="label-peta">
@@ -95,114 +109,99 @@ export function decisionForm(t) {
   </section>`;
 }
 
-function rekomtekFieldset(val, r) {
-  return html`<fieldset id="rekomtek-fields" class="rekomtek-fields" hidden>
-    <legend>Data Rekomendasi Teknis</legend>
-    <div class="form-grid">
-      <label for="nomor-rekomtek">Nomor Rekomtek</label>
-      <div><input id="nomor-rekomtek" name="nomor" type="text" maxlength="100"
-        placeholder="625/REKOM/WIUP/09/2019" value="${val("nomor-rekomtek", r.nomor)}"></div>
-      <label for="tanggal-surat">Tanggal Surat Rekomendasi Teknis</label>
-      ${dateField({ id: "tanggal-surat", name: "tanggal_surat", value: val("tanggal-surat", isoToField(r.tanggal_surat)) })}
-      <label for="masa-berlaku">Masa Berlaku</label>
-      ${dateField({
-        id: "masa-berlaku",
-        name: "berlaku_sampai",
-        value: val("masa-berlaku", isoToField(r.berlaku_sampai)),
-        hint: "Tanggal akhir berlakunya rekomendasi teknis (hari-bulan-tahun).",
-      })}
-      <label for="jangka-waktu">Jangka Waktu Izin</label>
-      <div><input id="jangka-waktu" name="jangka_waktu" type="text" maxlength="60" placeholder="1 Tahun"
-        value="${val("jangka-waktu", r.jangka_waktu)}"></div>
-      <label for="berkas-rekomtek">Unggah surat rekomendasi teknis lampiran peta (PDF)</label>
-      <div class="upload">
-        <div class="file-pick">
-          <input id="berkas-rekomtek" name="berkas" type="file" accept="application/pdf,.pdf" class="file-input"
-            aria-describedby="berkas-nama">
-          <span class="btn btn-secondary file-button" aria-hidden="true">Pilih Berkas PDF</span>
-          <span id="berkas-nama" class="muted file-name">Belum ada berkas dipilih.</span>
-        </div>
-        <div class="progress-row" id="upload-progress-row" hidden>
-          <progress id="upload-progress" max="100" value="0" aria-label="Kemajuan unggahan"></progress>
-          <span id="upload-percent">0%</span>
-        </div>
-        <p id="upload-status" class="form-msg" role="status" aria-live="polite"></p>
-      </div>
-    </div>
-  </fieldset>`;
-}
-
 /**
  * Wire the form. hooks: {paint(ticket), reload()} of the detail page.
  * Returns nothing; cleanups are pushed onto view.cleanup.
  */
 export function wireDecision(view, t, hooks) {
   const p = t.pending;
-  const st = { checked: false, docId: null, uploading: false, map: null, saving: false, stale: false };
+  const st = { checked: false, docs: {}, uploading: 0, map: null, saving: false, stale: false };
   const select = $("#perubahan-status");
   const draft = readDraft(t);
   if (draft["perubahan-status"] && p.options.some((o) => o.action === draft["perubahan-status"])) {
     select.value = draft["perubahan-status"];
   }
-  const dates = { "tanggal-surat": wireDateField(view.ctx.el, "tanggal-surat"), "masa-berlaku": wireDateField(view.ctx.el, "masa-berlaku") };
+  const { forms, docs } = needs(t);
+  const dates = wireDates(view.ctx.el, forms);
   const option = () => p.options.find((o) => o.action === select.value) || null;
-  const f = { p, st, option, dates, view, t, hooks };
+  const f = { p, st, option, dates, forms, docs, view, t, hooks };
   f.update = () => update(f);
   f.setMsg = (text, kind = "error") => {
     const msg = $("#keputusan-pesan");
     msg.className = `form-msg ${kind}`;
     msg.textContent = text;
   };
+  wireEvents(f, select);
+  view.cleanup.push(() => st.map && st.map.destroy());
+  f.update();
+}
 
+function wireEvents(f, select) {
   const form = $("#form-keputusan");
   form.addEventListener("input", (e) => {
     if (e.target.hasAttribute("aria-invalid")) e.target.removeAttribute("aria-invalid");
-    saveDraft(t);
+    saveDraft(f.t);
   });
   select.addEventListener("change", () => {
     f.setMsg("", "");
-    saveDraft(t);
+    saveDraft(f.t);
     f.update();
   });
   $("#btn-check").addEventListener("click", () => toggleCheck(f));
   $("#btn-lihat-peta").addEventListener("click", (e) => toggleMap(f, e.currentTarget));
-  view.cleanup.push(() => st.map && st.map.destroy());
-  $("#berkas-rekomtek").addEventListener("change", (e) => {
-    const file = e.target.files && e.target.files[0];
-    st.docId = null;
-    $("#berkas-nama").textContent = file ? file.name : "Belum ada berkas dipilih.";
-    if (file) upload(f, file);
-  });
+  $$("input[type=file][data-kind]", form).forEach((input) =>
+    input.addEventListener("change", (e) => onFile(f, input.dataset.kind, e.target.files && e.target.files[0]))
+  );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     submit(f);
   });
-  f.update();
 }
 
+function onFile(f, kind, file) {
+  uploadFile(f.t.ticket_no, kind, f.docs[kind], file, {
+    busy: (on) => {
+      f.st.uploading += on ? 1 : -1;
+      f.update();
+    },
+    done: (id) => {
+      f.st.docs[kind] = id;
+    },
+  });
+}
+
+/** Every typed value by its element's id (files are not kept). */
 function saveDraft(t) {
   const d = {};
-  DRAFT_FIELDS.forEach((id) => {
-    const el = document.getElementById(id);
-    if (el && el.value) d[id] = el.value;
+  $$("#form-keputusan select, #form-keputusan textarea, #form-keputusan input:not([type=file])").forEach((el) => {
+    if (el.id && el.value) d[el.id] = el.value;
   });
   sessionStorage.setItem(draftKey(t), JSON.stringify(d));
 }
 
 function update({ st, option }) {
   const req = requires(option());
-  $("#rekomtek-fields").hidden = !(req.fields === "rekomtek" || (req.documents || []).length);
-  const noteNeeded = req.note === true;
-  $("#catatan-nama").textContent = noteNeeded ? "Alasan" : "Catatan";
-  $("#catatan-wajib").hidden = !noteNeeded;
-  $("#catatan").required = noteNeeded;
-  $("#catatan").placeholder = noteNeeded
+  const form = $("#form-keputusan");
+  showForms(form, req.forms || []);
+  showUploads(form, req.documents || []);
+  $$("fieldset[data-fieldset]", form).forEach((fs) => {
+    fs.hidden = !$$("[data-form-row], [data-doc-row]", fs).some((el) => !el.hidden);
+  });
+  showNote(req.note === true);
+  $("#btn-simpan").disabled = st.stale || !(st.checked && option()) || st.saving || st.uploading > 0;
+}
+
+/** "Alasan (wajib)" when the option requires a note, else an optional "Catatan". */
+function showNote(needed) {
+  $("#catatan-nama").textContent = needed ? "Alasan" : "Catatan";
+  $("#catatan-wajib").hidden = !needed;
+  $("#catatan").required = needed;
+  $("#catatan").placeholder = needed
     ? "Tuliskan alasan keputusan ini; alasan dikirim kepada pejabat berikutnya."
     : "Opsional: keterangan keputusan";
-  $("#catatan-bantuan").textContent = noteNeeded
+  $("#catatan-bantuan").textContent = needed
     ? "Wajib diisi: alasan tampil di detail izin, notifikasi, dan Track."
     : "Catatan tampil di Track izin ini.";
-  $("#btn-simpan").disabled = st.stale || !(st.checked && option()) || st.saving || st.uploading;
 }
 
 function toggleCheck(f) {
@@ -238,63 +237,6 @@ async function toggleMap(f, btn) {
   }
 }
 
-/** Why a file cannot be the rekomtek letter; null when it may be uploaded. */
-function fileProblem(file) {
-  if (!/\.pdf$/i.test(file.name) && file.type !== "application/pdf") return "Berkas harus berformat PDF.";
-  if (file.size === 0) return "Berkas kosong.";
-  if (file.size > MAX_PDF) return `Ukuran berkas ${formatSize(file.size)} melebihi batas 10 MB.`;
-  return null;
-}
-
-async function upload(f, file) {
-  const { st, t } = f;
-  const status = $("#upload-status");
-  const row = $("#upload-progress-row");
-  const say = (text, kind) => {
-    status.className = `form-msg ${kind || ""}`;
-    status.textContent = text;
-  };
-  const problem = fileProblem(file);
-  if (problem) return say(problem, "error");
-  st.uploading = true;
-  f.update();
-  row.hidden = false;
-  const progress = (x) => {
-    $("#upload-progress").value = Math.round(x * 100);
-    $("#upload-percent").textContent = `${Math.round(x * 100)}%`;
-  };
-  progress(0);
-  say(`Mengunggah ${file.name}…`, "");
-  const input = $("#berkas-rekomtek");
-  input.disabled = true;
-  const base = `/tickets/${encodeURIComponent(t.ticket_no)}/documents`;
-  try {
-    const grant = await post(base, {
-      kind: "REKOMTEK",
-      filename: file.name.slice(-200),
-      content_type: "application/pdf",
-      size: file.size,
-    });
-    await uploadToPresigned(grant.upload, file, progress);
-    say("Memeriksa berkas di server…", "");
-    const doc = await post(`${base}/${encodeURIComponent(grant.id)}/confirm`);
-    st.docId = doc.id;
-    say(`✓ Berkas diterima: ${doc.filename} (${formatSize(doc.size)}).`, "ok");
-    // show it in Dokumen Unggahan too; a failed refresh does not undo the upload
-    get(`/tickets/${encodeURIComponent(t.ticket_no)}`)
-      .then((fresh) => render($("#doc-table"), documentsTable(fresh.documents || [])))
-      .catch(() => {});
-  } catch (err) {
-    st.docId = null;
-    row.hidden = true;
-    say(`Berkas ditolak: ${err.message}`, "error");
-  } finally {
-    st.uploading = false;
-    input.disabled = false;
-    f.update();
-  }
-}
-
 /** Mark a field wrong, say why, focus it; always returns null (validation stops). */
 function refuse(f, id, message) {
   f.setMsg(message);
@@ -306,27 +248,32 @@ function refuse(f, id, message) {
   return null;
 }
 
-function rekomtekBody(f) {
-  const rekomtek = {};
-  const missing = [];
-  let firstBad = null;
-  for (const [id, key, label] of REKOMTEK_FIELDS) {
-    const isDate = !!f.dates[id];
-    const text = isDate ? f.dates[id].text() : $(`#${id}`).value.trim();
-    if (!text) missing.push(label);
-    if (!text) $(`#${id}`).setAttribute("aria-invalid", "true");
-    firstBad = firstBad || (!text ? id : null);
-    rekomtek[key] = isDate ? f.dates[id].iso() : text;
-    if (text && isDate && !rekomtek[key]) {
-      return refuse(f, id, `${label} tidak dikenali: tulis hari-bulan-tahun, mis. 05-09-2019.`);
+/** The data of every form the option requires into body; false after telling what is wrong. */
+function addForms(f, req, body) {
+  for (const name of req.forms || []) {
+    const schema = f.forms[name];
+    if (!schema) continue;
+    const r = readForm(name, schema, f.dates);
+    if (r.problem) {
+      (r.missing || []).forEach((id) => $(`#${id}`).setAttribute("aria-invalid", "true"));
+      refuse(f, r.problem.id, r.problem.message);
+      return false;
     }
+    body[name] = r.data;
   }
-  if (missing.length) return refuse(f, firstBad, `Lengkapi data rekomtek: ${missing.join(", ")}.`);
-  if (rekomtek.nomor.length < 3) return refuse(f, "nomor-rekomtek", "Nomor Rekomtek minimal 3 karakter.");
-  if (rekomtek.berlaku_sampai < rekomtek.tanggal_surat) {
-    return refuse(f, "masa-berlaku", "Masa Berlaku tidak boleh sebelum Tanggal Surat Rekomendasi Teknis.");
+  return true;
+}
+
+/** The uploaded document of every kind the option requires; false when one is missing. */
+function addDocuments(f, req, body) {
+  const kinds = req.documents || [];
+  for (const kind of kinds) {
+    const what = inSentence((f.docs[kind] || {}).label || kind);
+    if (f.st.uploading) return !!refuse(f, `berkas-${kind}`, `Tunggu sampai unggahan ${what} selesai.`);
+    if (!f.st.docs[kind]) return !!refuse(f, `berkas-${kind}`, `Unggah ${what} terlebih dahulu.`);
   }
-  return rekomtek;
+  if (kinds.length) body.document_ids = kinds.map((k) => f.st.docs[k]);
+  return true;
 }
 
 /** The decision body, or null after telling the official what is missing. */
@@ -342,16 +289,19 @@ function buildBody(f) {
     return refuse(f, "catatan", `Tuliskan alasan untuk "${o.action}": pejabat berikutnya membacanya sebelum memutuskan.`);
   }
   if (note) body.note = note;
-  if (req.fields === "rekomtek") {
-    body.rekomtek = rekomtekBody(f);
-    if (!body.rekomtek) return null;
-  }
-  if ((req.documents || []).length) {
-    if (st.uploading) return refuse(f, "berkas-rekomtek", "Tunggu sampai unggahan surat rekomendasi teknis selesai.");
-    if (!st.docId) return refuse(f, "berkas-rekomtek", "Unggah surat rekomendasi teknis lampiran peta (PDF) terlebih dahulu.");
-    body.document_ids = [st.docId];
-  }
+  if (!addForms(f, req, body) || !addDocuments(f, req, body)) return null;
   return body;
+}
+
+/** The element an API error names (err.field: "note", "<form>.<property>", "document_ids", …). */
+function fieldElement(f, field) {
+  if (!field) return null;
+  if (FIXED_FIELDS[field]) return document.getElementById(FIXED_FIELDS[field]);
+  if (field === "document_ids") return $("#form-keputusan [data-doc-row]:not([hidden]) input[type=file]");
+  const [form, prop] = field.split(".");
+  const first = properties(f.forms[form])[0];
+  const id = prop ? fieldId(form, prop) : first && fieldId(form, first[0]);
+  return id ? document.getElementById(id) : null;
 }
 
 async function submit(f) {
@@ -380,7 +330,7 @@ async function submit(f) {
     if (err.status === 409) return showStale(f);
     f.update();
     f.setMsg(err.message);
-    const target = err.field && document.getElementById(FIELD_IDS[err.field]);
+    const target = fieldElement(f, err.field);
     if (target) {
       target.setAttribute("aria-invalid", "true");
       target.focus();

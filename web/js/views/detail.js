@@ -2,10 +2,11 @@
 
 import { get } from "../api.js";
 import { html, render, $ } from "../html.js";
-import { formatDate, formatDateLong, formatDateTime, formatDateTimeLong, roleLabel } from "../format.js";
-import { statusBadge, statusKind, ticketButtons, wireGo } from "../ui.js";
+import { formatDate, formatDateLong, formatDateTime, formatDateTimeLong } from "../format.js";
+import { documentLabel, formSchema, outcome, roleLabel, roleSees, statusClass } from "../catalog.js";
+import { statusBadge, ticketButtons, wireGo } from "../ui.js";
 import { decisionForm, wireDecision } from "./decision.js";
-import { documentsTable, openDocument, rekomtekLetters } from "./documents.js";
+import { documentsOfKind, documentsTable, openDocument } from "./documents.js";
 
 export async function show(ctx) {
   const [no] = ctx.params;
@@ -37,11 +38,10 @@ function paint(view, t) {
   view.cleanup = [];
   const { ctx } = view;
   const p = t.pending;
-  const a = t.applicant || {};
   const docs = t.documents || [];
   const last = t.last_decision;
   // right after the last decision the ticket shows its final status before it is marked final
-  const isFinal = t.final || (!p && /^(DISETUJUI|DITOLAK) DINAS ESDM$/.test(t.status || ""));
+  const isFinal = t.final || (!p && outcome(t.status, t) !== "in_progress");
 
   render(
     ctx.el,
@@ -51,57 +51,11 @@ function paint(view, t) {
       <div id="head-actions">${ticketButtons(t.ticket_no, { detail: false, mapText: "Peta Lokasi" })}</div>
     </div>
 
-    ${isFinal
-      ? html`<div class="final-banner final-${statusKind(t.status)}" id="status-akhir">
-          <span class="final-label">Keputusan akhir</span>
-          <strong class="final-status">${t.status}</strong>
-          <span>${t.decided_at ? `Diputuskan ${formatDateTime(t.decided_at)} · ` : ""}${
-            t.final ? "dikirim ke PTSP (SIAP Jateng)" : "sedang dikirim ke PTSP (SIAP Jateng)"
-          }</span>
-        </div>`
-      : html`<div class="status-strip" id="status-strip">
-          <div><span class="muted">Status Saat Ini</span> ${statusBadge(t.status)}</div>
-          <div><span class="muted">Posisi</span> <strong>${t.position}</strong></div>
-          <div class="${p && p.my_turn ? "turn-mine" : "turn-other"}" id="giliran">${
-            p && p.my_turn
-              ? "Giliran Anda untuk memproses izin ini."
-              : `Menunggu: ${p ? waitingFor(p, t) : t.position}`
-          }</div>
-        </div>`}
+    ${isFinal ? finalBanner(t) : statusStrip(t)}
 
     ${reasonBox(last)}
 
-    <div class="grid-2">
-      <section class="panel" aria-labelledby="h-pemohon">
-        <h2 id="h-pemohon">Data Pemohon</h2>
-        <table class="kv"><tbody>
-          ${row("Nama Pemohon", a.name || t.applicant_name)}
-          ${row("Perusahaan", a.company)}
-          ${row("NIK", a.nik)}
-          ${row("Email", a.email)}
-          ${row("Nomor Telepon", a.phone)}
-        </tbody></table>
-      </section>
-      <section class="panel" aria-labelledby="h-izin">
-        <h2 id="h-izin">Data Izin</h2>
-        <table class="kv"><tbody>
-          ${row("Nomor Ticket", t.ticket_no)}
-          ${row("Jenis Izin", t.permit_label)}
-          ${row("Tanggal Pengajuan", formatDate(t.submitted_at))}
-          ${row("Wilayah", t.region)}
-          ${row("Status Saat Ini", statusBadge(t.status))}
-          ${row("Posisi", t.position)}
-          ${p ? row("Menunggu sejak", formatDateTime(p.entered_at)) : ""}
-          ${last && !last.note
-            ? row(
-                "Keputusan terakhir",
-                html`<strong>${last.action}</strong><br><span class="muted">${decidedBy(last)}</span>`
-              )
-            : ""}
-          ${t.final ? row("Tanggal keputusan akhir", formatDateTime(t.decided_at)) : ""}
-        </tbody></table>
-      </section>
-    </div>
+    <div class="grid-2">${applicantPanel(t)}${permitPanel(t)}</div>
 
     <section class="panel" aria-labelledby="h-ptsp">
       <h2 id="h-ptsp">Dokumen dari PTSP</h2>
@@ -112,42 +66,15 @@ function paint(view, t) {
         : html`<p class="muted">Tidak ada dokumen dari PTSP.</p>`}
     </section>
 
-    ${t.rekomtek
-      ? html`<section class="panel rekomtek" aria-labelledby="h-rekomtek" id="rekomtek">
-          <h2 id="h-rekomtek">Rekomendasi Teknis</h2>
-          ${p && p.my_turn && ["KEPALA_BIDANG", "KEPALA_DINAS"].includes(p.role)
-            ? html`<p class="hint">Tinjau data rekomendasi teknis dari Cabang Dinas Wilayah berikut sebelum memutuskan.</p>`
-            : ""}
-          <table class="kv"><tbody>
-            ${row("Nomor Rekomtek", t.rekomtek.nomor)}
-            ${row("Tanggal Surat Rekomendasi Teknis", formatDateLong(t.rekomtek.tanggal_surat))}
-            ${row("Masa Berlaku", formatDateLong(t.rekomtek.berlaku_sampai))}
-            ${row("Jangka Waktu Izin", t.rekomtek.jangka_waktu)}
-            ${row("Surat rekomendasi teknis lampiran peta", rekomtekLetters(docs))}
-          </tbody></table>
-        </section>`
-      : ""}
+    ${formPanels(t)}
 
     <section class="panel" aria-labelledby="h-dokumen">
       <h2 id="h-dokumen">Dokumen Unggahan</h2>
-      <div id="doc-table">${documentsTable(docs)}</div>
+      <div id="doc-table">${documentsTable(docs, t)}</div>
       <div id="doc-msg" class="form-msg" role="status" aria-live="polite"></div>
     </section>
 
-    ${p && p.my_turn && (p.options || []).length
-      ? decisionForm(t)
-      : !isFinal
-      ? html`<section class="panel waiting" aria-labelledby="h-proses" id="panel-proses">
-          <h2 id="h-proses">Proses Persetujuan</h2>
-          ${p
-            ? html`<p class="waiting-text">Menunggu: <strong>${waitingFor(p, t)}</strong></p>
-                <p class="muted">Status ${p.status} sejak ${formatDateTime(p.entered_at)}. Anda tidak dapat
-                  memproses izin ini pada langkah ini.</p>`
-            : html`<p class="waiting-text">Menunggu: <strong>${t.position}</strong></p>
-                <p class="muted">Langkah berikutnya sedang dicatat sistem.
-                  <button type="button" class="btn btn-sm btn-secondary" id="reload-detail">Muat Ulang</button></p>`}
-        </section>`
-      : ""}`
+    ${p && p.my_turn && (p.options || []).length ? decisionForm(t) : !isFinal ? waitingPanel(t) : ""}`
   );
 
   wireGo($("#head-actions"));
@@ -165,8 +92,117 @@ function paint(view, t) {
   }
 }
 
+/** Data Pemohon. */
+function applicantPanel(t) {
+  const a = t.applicant || {};
+  return html`<section class="panel" aria-labelledby="h-pemohon">
+        <h2 id="h-pemohon">Data Pemohon</h2>
+        <table class="kv"><tbody>
+          ${row("Nama Pemohon", a.name || t.applicant_name)}
+          ${row("Perusahaan", a.company)}
+          ${row("NIK", a.nik)}
+          ${row("Email", a.email)}
+          ${row("Nomor Telepon", a.phone)}
+        </tbody></table>
+      </section>`;
+}
+
+/** Data Izin: the ticket, its status, and the last decision when it gave no reason. */
+function permitPanel(t) {
+  const p = t.pending;
+  const last = t.last_decision;
+  return html`<section class="panel" aria-labelledby="h-izin">
+        <h2 id="h-izin">Data Izin</h2>
+        <table class="kv"><tbody>
+          ${row("Nomor Ticket", t.ticket_no)}
+          ${row("Jenis Izin", t.permit_label)}
+          ${row("Tanggal Pengajuan", formatDate(t.submitted_at))}
+          ${row("Wilayah", t.region)}
+          ${row("Status Saat Ini", statusBadge(t.status, t))}
+          ${row("Posisi", t.position)}
+          ${p ? row("Menunggu sejak", formatDateTime(p.entered_at)) : ""}
+          ${last && !last.note
+            ? row(
+                "Keputusan terakhir",
+                html`<strong>${last.action}</strong><br><span class="muted">${decidedBy(last)}</span>`
+              )
+            : ""}
+          ${t.final ? row("Tanggal keputusan akhir", formatDateTime(t.decided_at)) : ""}
+        </tbody></table>
+      </section>`;
+}
+
+/** The final decision, where it was sent. */
+function finalBanner(t) {
+  return html`<div class="final-banner final-${statusClass(t.status, t)}" id="status-akhir">
+    <span class="final-label">Keputusan akhir</span>
+    <strong class="final-status">${t.status}</strong>
+    <span>${t.decided_at ? `Diputuskan ${formatDateTime(t.decided_at)} · ` : ""}${
+      t.final ? "dikirim ke PTSP (SIAP Jateng)" : "sedang dikirim ke PTSP (SIAP Jateng)"
+    }</span>
+  </div>`;
+}
+
+/** Status, position and whose turn it is. */
+function statusStrip(t) {
+  const p = t.pending;
+  return html`<div class="status-strip" id="status-strip">
+    <div><span class="muted">Status Saat Ini</span> ${statusBadge(t.status, t)}</div>
+    <div><span class="muted">Posisi</span> <strong>${t.position}</strong></div>
+    <div class="${p && p.my_turn ? "turn-mine" : "turn-other"}" id="giliran">${
+      p && p.my_turn ? "Giliran Anda untuk memproses izin ini." : `Menunggu: ${p ? waitingFor(p, t) : t.position}`
+    }</div>
+  </div>`;
+}
+
+/** Proses Persetujuan when it is someone else's turn (or the next step is being recorded). */
+function waitingPanel(t) {
+  const p = t.pending;
+  return html`<section class="panel waiting" aria-labelledby="h-proses" id="panel-proses">
+    <h2 id="h-proses">Proses Persetujuan</h2>
+    ${p
+      ? html`<p class="waiting-text">Menunggu: <strong>${waitingFor(p, t)}</strong></p>
+          <p class="muted">Status ${p.status} sejak ${formatDateTime(p.entered_at)}. Anda tidak dapat
+            memproses izin ini pada langkah ini.</p>`
+      : html`<p class="waiting-text">Menunggu: <strong>${t.position}</strong></p>
+          <p class="muted">Langkah berikutnya sedang dicatat sistem.
+            <button type="button" class="btn btn-sm btn-secondary" id="reload-detail">Muat Ulang</button></p>`}
+  </section>`;
+}
+
+/** The saved forms of the ticket (e.g. Rekomendasi Teknis), each with its documents. */
+function formPanels(t) {
+  return Object.entries(t.forms || {}).map(([name, data]) => {
+    const schema = formSchema(name, t);
+    return schema && data ? formPanel(t, name, schema, data) : "";
+  });
+}
+
+/** One form's panel: a row per property (dates written long), then its declared documents. */
+function formPanel(t, name, schema, data) {
+  const p = t.pending;
+  const fillsIt = p && (p.options || []).some((o) => ((o.requires || {}).forms || []).includes(name));
+  const title = schema.title || name;
+  return html`<section class="panel form-data" aria-labelledby="h-form-${name}" id="panel-${name}">
+    <h2 id="h-form-${name}">${title}</h2>
+    ${p && p.my_turn && !fillsIt
+      ? html`<p class="hint">Tinjau data ${inTitle(title)} berikut sebelum memutuskan.</p>`
+      : ""}
+    <table class="kv"><tbody>
+      ${Object.entries(schema.properties || {}).map(([k, prop]) =>
+        row(prop.title || k, prop.format === "date" ? formatDateLong(data[k]) : data[k])
+      )}
+      ${(schema["x-documents"] || []).map((kind) =>
+        row(documentLabel(kind, t), documentsOfKind(t.documents || [], kind))
+      )}
+    </tbody></table>
+  </section>`;
+}
+
+const inTitle = (text) => String(text).toLowerCase();
+
 function waitingFor(p, t) {
-  return p.role === "CABANG_DINAS" && t.region ? `${p.role_label} (${t.region})` : p.role_label;
+  return roleSees(p.role) === "region" && t.region ? `${p.role_label} (${t.region})` : p.role_label;
 }
 
 function safeUrl(u) {

@@ -4,12 +4,7 @@
 import { get } from "../api.js";
 import { html, render, $ } from "../html.js";
 import { formatDateTime, formatSize } from "../format.js";
-
-export const KIND_LABELS = {
-  REKOMTEK: "Surat Rekomendasi Teknis",
-  LAMPIRAN: "Lampiran",
-  PETA: "Peta",
-};
+import { documentLabel } from "../catalog.js";
 
 /** Who uploaded it: the official's name when the API gives it, else the account's email. */
 export function uploader(d) {
@@ -18,11 +13,11 @@ export function uploader(d) {
 
 const isSuperseded = (d) => d.current === false || !!d.superseded_at;
 
-function docRow(d) {
+function docRow(d, ticket) {
   const old = isSuperseded(d);
   return html`<tr data-document="${d.id}" class="${old ? "superseded" : ""}">
     <td data-label="Nama Berkas">${d.filename}${old ? html` <span class="tag tag-old">Digantikan</span>` : ""}</td>
-    <td data-label="Jenis">${KIND_LABELS[d.kind] || d.kind}</td>
+    <td data-label="Jenis">${documentLabel(d.kind, ticket)}</td>
     <td data-label="Ukuran">${formatSize(d.size)}</td>
     <td data-label="Diunggah">${formatDateTime(d.uploaded_at)}</td>
     <td data-label="Oleh">${uploader(d)}</td>
@@ -31,19 +26,20 @@ function docRow(d) {
   </tr>`;
 }
 
-/** The documents table (current ones, then the superseded history). */
-export function documentsTable(docs) {
+/** The documents table (current ones, then the superseded history); kinds labelled as the
+ * ticket's workflow declares them. */
+export function documentsTable(docs, ticket) {
   if (!docs.length) return html`<p class="muted">Belum ada dokumen yang diunggah.</p>`;
   const ordered = docs.filter((d) => !isSuperseded(d)).concat(docs.filter(isSuperseded));
   return html`<div class="table-wrap"><table class="data responsive" id="tabel-dokumen">
     <thead><tr><th scope="col">Nama Berkas</th><th scope="col">Jenis</th><th scope="col">Ukuran</th>
       <th scope="col">Diunggah</th><th scope="col">Oleh</th><th scope="col">Keterangan</th><th scope="col">Aksi</th></tr></thead>
-    <tbody>${ordered.map(docRow)}</tbody></table></div>`;
+    <tbody>${ordered.map((d) => docRow(d, ticket))}</tbody></table></div>`;
 }
 
-/** The rekomtek letter(s) inline in the Rekomendasi Teknis panel: current first. */
-export function rekomtekLetters(docs) {
-  const letters = docs.filter((d) => d.kind === "REKOMTEK");
+/** The documents of one kind inline in a form's panel: current first. */
+export function documentsOfKind(docs, kind) {
+  const letters = docs.filter((d) => d.kind === kind);
   if (!letters.length) return "-";
   const ordered = letters.filter((d) => !isSuperseded(d)).concat(letters.filter(isSuperseded));
   return html`${ordered.map(

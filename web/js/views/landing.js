@@ -1,48 +1,93 @@
-// Landing page (#/) with the login form in a modal dialog.
+// Landing page (#/): one entry per agency (GET /api/agencies), the login form in a modal dialog.
 
-import { html, render, $ } from "../html.js";
+import { api } from "../api.js";
+import { html, render, $$ } from "../html.js";
 import { loginDialog } from "../loginform.js";
-import { emblem } from "../ui.js";
+import { appName, emblem, titleCase } from "../ui.js";
 
-export async function show(root, { flash, afterLogin }) {
-  render(
-    root,
-    html`
+let known = null; // read once per page load: the landing page shows again after Logout
+
+async function agencies() {
+  if (known) return known;
+  try {
+    known = (await api("GET", "/agencies", { auth: false })).items || [];
+  } catch {
+    known = null;
+  }
+  return known;
+}
+
+/** An agency's downloads, ids link-<download id> (the agency's id added if taken already). */
+function downloads(agency, taken) {
+  const id = (d) => {
+    const plain = `link-${d.id}`;
+    const free = taken.has(plain) ? `link-${agency.id}-${d.id}` : plain;
+    taken.add(free);
+    return free;
+  };
+  return html`<div class="landing-links">${(agency.downloads || []).map(
+    (d) => html`<a class="btn btn-outline" href="${d.href}" download id="${id(d)}">${d.label}</a>`
+  )}</div>`;
+}
+
+/** One entry per agency (each opens the login dialog), with its downloads under it. */
+function entries(items) {
+  const taken = new Set();
+  return items.map(
+    (a, i) => html`<button type="button" class="btn btn-primary btn-lg" id="${i ? `open-login-${a.id}` : "open-login"}"
+        data-open-login aria-haspopup="dialog">${a.name}</button>
+      ${downloads(a, taken)}`
+  );
+}
+
+/** The page; the first agency's office and texts head it. */
+function page(items, flash) {
+  const first = items[0] || {};
+  const office = first.office || [];
+  const text = first.landing || {};
+  const failed = !items.length;
+  return html`
     <div class="landing">
       <header class="landing-head">
         ${emblem()}
-        <div>
-          <strong>DINAS ENERGI DAN SUMBER DAYA MINERAL</strong>
-          <span>PROVINSI JAWA TENGAH</span>
-        </div>
+        <div>${office.map((line, i) => (i ? html`<span>${line}</span>` : html`<strong>${line}</strong>`))}</div>
       </header>
       <main class="landing-main" id="konten">
-        <p class="landing-app">ANDESIT</p>
-        <h1 class="landing-title">E-TRACKING PERIZINAN DAN PELAPORAN USAHA PERTAMBANGAN</h1>
-        <p class="landing-sub">Aplikasi pelacakan dan persetujuan izin usaha pertambangan
-          Dinas ESDM Provinsi Jawa Tengah.</p>
+        <p class="landing-app">${text.app || ""}</p>
+        <h1 class="landing-title">${text.title || "E-TRACKING PERIZINAN"}</h1>
+        <p class="landing-sub">${text.text || ""}</p>
         <div id="pesan" class="flash ${flash ? `flash-${flash.kind}` : ""}" role="status" aria-live="polite"
           ${flash ? "" : "hidden"}>${flash ? flash.message : ""}</div>
         <div class="landing-actions">
-          <button type="button" class="btn btn-primary btn-lg" id="open-login"
-            aria-haspopup="dialog">DINAS ESDM PROVINSI JAWA TENGAH</button>
-          <div class="landing-links">
-            <a class="btn btn-outline" href="unduhan/panduan-andesit.pdf" download id="link-panduan">PANDUAN</a>
-            <a class="btn btn-outline" href="unduhan/istilah-khusus-andesit.pdf" download
-              id="link-istilah">ISTILAH KHUSUS</a>
-          </div>
+          ${failed
+            ? html`<p class="flash flash-error">Daftar instansi tidak dapat dimuat. Anda tetap dapat login.</p>
+              <button type="button" class="btn btn-primary btn-lg" id="open-login" data-open-login
+                aria-haspopup="dialog">LOGIN</button>`
+            : entries(items)}
         </div>
       </main>
-      <footer class="landing-foot">© Dinas ESDM Provinsi Jawa Tengah</footer>
+      <footer class="landing-foot">${text.footer || ""}</footer>
+    </div>`;
+}
 
-    </div>`
-  );
+/** isCurrent(): false when another screen was asked for while the agencies loaded. */
+export async function show(root, { flash, afterLogin, isCurrent = () => true }) {
+  const items = (await agencies()) || [];
+  if (!isCurrent()) return null;
+  render(root, page(items, flash));
+  const first = (items[0] && items[0].landing) || {};
+  document.title = first.app ? `${appName(first.app)} — ${titleCase(first.title)}` : "E-Tracking";
 
-  const opener = $("#open-login");
+  let opener = null;
   const dialog = loginDialog(root.querySelector(".landing"), {
     onLogin: () => afterLogin(),
-    onClose: () => opener.focus(),
+    onClose: () => opener && opener.focus(),
   });
-  opener.addEventListener("click", () => dialog.open());
+  $$("[data-open-login]", root).forEach((b) =>
+    b.addEventListener("click", () => {
+      opener = b;
+      dialog.open();
+    })
+  );
   return () => dialog.destroy();
 }

@@ -170,7 +170,7 @@ export function ticketRow(t, { extra = "", buttons = {} } = {}) {
     <td data-label="Nama Pemohon">${t.applicant_name}</td>
     <td data-label="Jenis Izin">${t.permit_label}</td>
     <td data-label="Tanggal Pengajuan">${formatDate(t.submitted_at)}</td>
-    <td data-label="Status Saat Ini"><span class="status-cell">${statusBadge(t.status)}${extra}</span></td>
+    <td data-label="Status Saat Ini"><span class="status-cell">${statusBadge(t.status, t)}${extra}</span></td>
     <td data-label="Posisi">${t.position}</td>
     <td data-label="Aksi" class="actions">${ticketButtons(t.ticket_no, buttons)}</td>
   </tr>`;

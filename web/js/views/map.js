@@ -39,7 +39,7 @@ export async function show(ctx) {
               <tr><th scope="row">Jenis Izin</th><td>${p.permit_label}</td></tr>
               <tr><th scope="row">Tanggal Pengajuan</th><td>${formatDate(p.submitted_at)}</td></tr>
               <tr><th scope="row">Wilayah</th><td>${p.region}</td></tr>
-              <tr><th scope="row">Status Saat Ini</th><td>${statusBadge(p.status)}</td></tr>
+              <tr><th scope="row">Status Saat Ini</th><td>${statusBadge(p.status, p)}</td></tr>
               <tr><th scope="row">Posisi</th><td>${p.position}</td></tr>
               ${centroid ? html`<tr><th scope="row">Titik Tengah</th><td>${fmt(centroid[0])}, ${fmt(centroid[1])}</td></tr>` : ""}
             </tbody>

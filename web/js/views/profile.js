@@ -2,7 +2,7 @@
 
 import { get, patch, post, session } from "../api.js";
 import { html, render, $ } from "../html.js";
-import { rolesText } from "../format.js";
+import { rolesText } from "../catalog.js";
 import { initials } from "../ui.js";
 import { PASSWORD_RULE, passwordProblem } from "../loginform.js";
 

@@ -4,9 +4,10 @@ import { get } from "../api.js";
 import { html, render, $ } from "../html.js";
 import { formatDate, formatDateTime, formatDuration, secondsSince } from "../format.js";
 import { statusBadge, ticketButtons, wireGo } from "../ui.js";
+import { outcome, workflowOf } from "../catalog.js";
 
 const KIND_LABEL = {
-  ARRIVAL: "Diterima dari PTSP",
+  ARRIVAL: "Diterima",
   DECISION: "Keputusan",
   OVERDUE: "Melewati batas waktu",
   FINAL: "Keputusan akhir",
@@ -35,14 +36,14 @@ export async function show(ctx) {
         <div><dt>Jenis Izin</dt><dd>${t.permit_label}</dd></div>
         <div><dt>Tanggal Pengajuan</dt><dd>${formatDate(t.submitted_at)}</dd></div>
         <div><dt>Wilayah</dt><dd>${t.region}</dd></div>
-        <div><dt>Status Saat Ini</dt><dd>${statusBadge(t.status)}</dd></div>
+        <div><dt>Status Saat Ini</dt><dd>${statusBadge(t.status, t)}</dd></div>
         <div><dt>Posisi</dt><dd>${t.position}</dd></div>
       </dl>
     </section>
     <section aria-labelledby="h-riwayat">
       <h2 id="h-riwayat" class="section-title">Riwayat Proses Persetujuan</h2>
       ${items.length
-        ? html`<ol class="timeline" id="timeline">${items.map(item)}</ol>`
+        ? html`<ol class="timeline" id="timeline">${items.map((i) => item(i, t))}</ol>`
         : html`<p>Belum ada riwayat.</p>`}
     </section>`
   );
@@ -65,7 +66,14 @@ function who(i) {
   return `${i.actor_name} (${i.role_label})`;
 }
 
-function item(i) {
+/** "Diterima dari PTSP": the workflow's intake source when it declares one. */
+function kindLabel(kind, t) {
+  const w = workflowOf(t);
+  const source = w && w.intake && w.intake.source_label;
+  return kind === "ARRIVAL" && source ? `${KIND_LABEL.ARRIVAL} dari ${source}` : KIND_LABEL[kind] || kind;
+}
+
+function item(i, t) {
   const kind = i.kind || "DECISION";
   if (kind === "WAITING") {
     return html`<li class="tl-item tl-waiting" data-kind="WAITING">
@@ -81,7 +89,7 @@ function item(i) {
       </div></li>`;
   }
   if (kind === "FINAL") {
-    return html`<li class="tl-item tl-final tl-${/DITOLAK/.test(i.status) ? "danger" : "ok"}" data-kind="FINAL">
+    return html`<li class="tl-item tl-final tl-${outcome(i.status) === "rejected" ? "danger" : "ok"}" data-kind="FINAL">
       <span class="tl-dot" aria-hidden="true"></span>
       <div class="tl-body">
         <p class="tl-kind">${KIND_LABEL.FINAL}</p>
@@ -93,7 +101,7 @@ function item(i) {
   return html`<li class="tl-item tl-${kind.toLowerCase()}" data-kind="${kind}">
     <span class="tl-dot" aria-hidden="true"></span>
     <div class="tl-body">
-      <p class="tl-kind">${KIND_LABEL[kind] || kind}</p>
+      <p class="tl-kind">${kindLabel(kind, t)}</p>
       <p>${statusBadge(i.status)}</p>
       <dl class="tl-meta">
         ${i.action ? html`<div><dt>Tindakan</dt><dd><strong>${i.action}</strong></dd></div>` : ""}
