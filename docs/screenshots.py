@@ -21,8 +21,8 @@ from playwright.sync_api import Locator, Page, Route, expect, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.usecases.document_content import demo_pdf  # noqa: E402
 from local.client import application  # noqa: E402
+from local.demo_files import demo_pdf  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 from tests.browser.console import PASSWORD, choose, find_row, login  # noqa: E402
 from tests.stack import RunningStack, start_stack, stop_stack  # noqa: E402

@@ -14,8 +14,8 @@ from typing import Any
 
 from chalicelib.adapters.users import UserDirectory
 from chalicelib.errors import Conflict
-from chalicelib.usecases.document_content import demo_pdf
 from local.client import ApiClient, ApiError
+from local.demo_files import demo_pdf
 
 DEMO_USERS = Path(__file__).with_name("demo_users.json")
 DEMO_TICKETS = Path(__file__).with_name("demo_tickets.json")

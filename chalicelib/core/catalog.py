@@ -87,6 +87,7 @@ class Workflow:
     notifications: dict[str, Any]
     asl_path: Path
     description: str = ""
+    decisions_sent_to: str = ""  # who final decisions are sent to, as people name it
 
     def permit(self, permit_type: str) -> PermitType | None:
         return next((p for p in self.permit_types if p.id == permit_type), None)
@@ -234,6 +235,7 @@ def _workflow(folder: Path, asl_dir: Path) -> Workflow:
         agency=data["agency"],
         title=data["title"],
         description=data.get("description", ""),
+        decisions_sent_to=data.get("decisions_sent_to", ""),
         category=data.get("category") or {"id": data["id"], "title": data["title"]},
         permit_types=tuple(
             PermitType(p["id"], p["short"], p["label"]) for p in data["permit_types"]

@@ -46,6 +46,8 @@ def workflow_view(
             for kind in workflow.documents.values()
         },
         "service_time_seconds": workflow.service_seconds,
+        "integrations": sorted(workflow.integrations),
+        "decisions_sent_to": workflow.decisions_sent_to or None,
         "intake": {
             "channels": list(workflow.intake.get("channels", ())),
             "source_label": workflow.intake.get("source_label", ""),

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from chalicelib.usecases.document_content import demo_pdf
 from local.client import application
+from local.demo_files import demo_pdf
 from tests.browser.console import (
     check_and_save,
     choose,

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, Request, Route, expect
 
-from chalicelib.usecases.document_content import demo_pdf
 from local.client import application
+from local.demo_files import demo_pdf
 from tests.browser.console import check_and_save, choose, login, open_detail_to_decide
 from tests.stack import RunningStack
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from chalicelib.usecases.document_content import demo_pdf
 from local.client import application
+from local.demo_files import demo_pdf
 from tests.browser.conftest import PHONE
 from tests.browser.console import find_row, login, logout
 from tests.stack import RunningStack

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, Request, expect
 
-from chalicelib.usecases.document_content import demo_pdf
 from local.client import application
+from local.demo_files import demo_pdf
 from tests.browser.console import PASSWORD, check_and_save, choose, login, open_detail_to_decide
 from tests.stack import RunningStack
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.usecases.document_content import demo_pdf
 from local.client import ApiClient, application
+from local.demo_files import demo_pdf
 from tests.functional.other_agency import uji_accounts
 from tests.stack import RunningStack
 

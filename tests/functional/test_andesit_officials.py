@@ -9,8 +9,8 @@ import uuid
 import pytest
 import requests
 
-from chalicelib.usecases.document_content import demo_pdf, demo_png
 from local.client import application
+from local.demo_files import demo_pdf, demo_png
 from tests.stack import RunningStack
 
 KADIS = "kadis@esdm.demo"

@@ -18,8 +18,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from chalicelib.usecases.document_content import demo_pdf
 from local.client import ApiClient, application
+from local.demo_files import demo_pdf
 from tests.functional.other_agency import AGENCY, KEPALA, PETUGAS, client, uji_accounts
 from tests.stack import RunningStack
 

@@ -15,10 +15,9 @@ from chalicelib.usecases.document_content import (
     MAX_BYTES,
     MAX_PIXELS,
     declared_kinds,
-    demo_pdf,
-    demo_png,
     inspect,
 )
+from local.demo_files import demo_pdf, demo_png
 
 TITLE = "Surat Rekomendasi Teknis No. 12/REKOMTEK/2026"
 LINES = ["Pemohon: PT Contoh Sejahtera", "Lokasi: Kota Semarang (110.42, -6.99)"]

@@ -141,4 +141,11 @@ def test_test_and_demo_generators_are_not_in_the_bundle() -> None:
     """What only tests and the demo use (fakes, fixtures, demo data) lives outside
     chalicelib/, which is all the Lambda bundle takes."""
     names = {p.name for p in PACKAGE.rglob("*.py")}
-    assert not {"fakes.py", "seed.py", "demo.py"} & names
+    generators = sorted(
+        f"{p.name}:{node.name}"
+        for p in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and node.name.startswith(("demo_", "fake_"))
+    )
+    assert not {"fakes.py", "seed.py", "demo_files.py"} & names
+    assert generators == []

@@ -132,6 +132,7 @@ def test_an_application_becomes_a_ticket_of_its_workflow_and_starts_that_machine
     again, repeated = service.receive_application(application("T1"), "wh-1")
 
     assert (created, repeated) == (True, False)
+    assert again.ticket_no == first.ticket_no and len(w.tickets.rows) == 1
     assert (first.workflow, first.agency) == ("andesit", ESDM)
     assert [(wf, no) for wf, no, _ in w.runtime.started] == [("andesit", "T1")]
     assert w.runtime.started[0][2]["step_timeout_seconds"] == 172800  # declared: 2 days

@@ -38,6 +38,12 @@ export function workflowOf(ticketOrId) {
   return all.find((w) => w.id === id) || (!id && all.length === 1 ? all[0] : null);
 }
 
+/** Who a ticket's final decision is sent to ("PTSP (SIAP Jateng)"), or null. */
+export function decisionsSentTo(ticket) {
+  const w = workflowOf(ticket);
+  return (w && w.decisions_sent_to) || null;
+}
+
 /** Every permit type of every workflow, in the declared order: {code, short, label, workflow}. */
 export function permitTypes() {
   return workflows().flatMap((w) =>

@@ -3,7 +3,15 @@
 import { get } from "../api.js";
 import { html, render, $ } from "../html.js";
 import { formatDate, formatDateLong, formatDateTime, formatDateTimeLong } from "../format.js";
-import { documentLabel, formSchema, outcome, roleLabel, roleSees, statusClass } from "../catalog.js";
+import {
+  decisionsSentTo,
+  documentLabel,
+  formSchema,
+  outcome,
+  roleLabel,
+  roleSees,
+  statusClass,
+} from "../catalog.js";
 import { statusBadge, ticketButtons, wireGo } from "../ui.js";
 import { decisionForm, wireDecision } from "./decision.js";
 import { documentsOfKind, documentsTable, openDocument } from "./documents.js";
@@ -132,14 +140,22 @@ function permitPanel(t) {
       </section>`;
 }
 
+/** "dikirim ke PTSP (SIAP Jateng)", for a workflow that sends its decisions somewhere. */
+function sentTo(t) {
+  const to = decisionsSentTo(t);
+  if (!to) return "";
+  return t.final ? `dikirim ke ${to}` : `sedang dikirim ke ${to}`;
+}
+
 /** The final decision, where it was sent. */
 function finalBanner(t) {
   return html`<div class="final-banner final-${statusClass(t.status, t)}" id="status-akhir">
     <span class="final-label">Keputusan akhir</span>
     <strong class="final-status">${t.status}</strong>
-    <span>${t.decided_at ? `Diputuskan ${formatDateTime(t.decided_at)} · ` : ""}${
-      t.final ? "dikirim ke PTSP (SIAP Jateng)" : "sedang dikirim ke PTSP (SIAP Jateng)"
-    }</span>
+    <span>${[
+      t.decided_at ? `Diputuskan ${formatDateTime(t.decided_at)}` : "",
+      sentTo(t),
+    ].filter(Boolean).join(" · ")}</span>
   </div>`;
 }
 

@@ -4,7 +4,7 @@ import { get } from "../api.js";
 import { html, render, $ } from "../html.js";
 import { formatDate, formatDateTime, formatDuration, secondsSince } from "../format.js";
 import { statusBadge, ticketButtons, wireGo } from "../ui.js";
-import { outcome, workflowOf } from "../catalog.js";
+import { decisionsSentTo, outcome, workflowOf } from "../catalog.js";
 
 const KIND_LABEL = {
   ARRIVAL: "Diterima",
@@ -89,12 +89,13 @@ function item(i, t) {
       </div></li>`;
   }
   if (kind === "FINAL") {
+    const sentTo = decisionsSentTo(t);
     return html`<li class="tl-item tl-final tl-${outcome(i.status) === "rejected" ? "danger" : "ok"}" data-kind="FINAL">
       <span class="tl-dot" aria-hidden="true"></span>
       <div class="tl-body">
         <p class="tl-kind">${KIND_LABEL.FINAL}</p>
         <p class="tl-title">${i.status}</p>
-        <p class="muted">Keputusan dikirim ke PTSP (SIAP Jateng).</p>
+        ${sentTo ? html`<p class="muted">Keputusan dikirim ke ${sentTo}.</p>` : ""}
         <dl class="tl-meta"><div><dt>Waktu</dt><dd>${formatDateTime(i.entered_at)}</dd></div></dl>
       </div></li>`;
   }
