@@ -33,7 +33,7 @@ from chalicelib.adapters.models import (
 from chalicelib.clock import now_iso
 from chalicelib.core import policy
 from chalicelib.core.definition import Outcome, Step
-from chalicelib.core.records import Decision, pending_of
+from chalicelib.core.records import Decision, enter_step, pending_of
 from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.paging import decode_cursor, encode_cursor
 
@@ -200,15 +200,7 @@ def is_reopened(ticket: TicketModel, step: Step) -> bool:
 
 def with_step(ticket: TicketModel, step: Step, message: dict[str, Any]) -> TicketModel:
     """A copy of the ticket as `record_step` will leave it (for the event it owes)."""
-    after = TicketModel.from_raw_data(ticket.serialize())
-    after.pending = pending_of(step, message)
-    after.status, after.state, after.step, after.role = (
-        step.status,
-        step.state,
-        step.step,
-        step.role,
-    )
-    return after
+    return enter_step(TicketModel.from_raw_data(ticket.serialize()), step, message)
 
 
 Owed = Callable[[TicketModel], list[OutboxModel]]

@@ -8,6 +8,7 @@ follows the states the way Step Functions will.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,6 +124,33 @@ class WorkflowDefinition:
     def roles(self) -> list[str]:
         """The roles that act at some step, in the order they first act."""
         return list(dict.fromkeys(step.role for step in self.steps()))
+
+    def successors(self, name: str) -> list[str]:
+        """The states `name` may go to: Next, every Choice rule and Default, every Catch."""
+        state = self.states[name]
+        targets = [state["Next"]] if "Next" in state else []
+        targets += [rule["Next"] for rule in state.get("Choices", [])]
+        targets += [state["Default"]] if "Default" in state else []
+        targets += [catcher["Next"] for catcher in state.get("Catch", [])]
+        return targets
+
+    def reachable(self, starts: Iterable[str], backwards: bool = False) -> set[str]:
+        """The states reachable from `starts` (or, backwards, those that can reach them)."""
+        edges: dict[str, set[str]] = {name: set() for name in self.states}
+        for name in self.states:
+            for target in self.successors(name):
+                if backwards:
+                    edges.setdefault(target, set()).add(name)
+                else:
+                    edges[name].add(target)
+        seen: set[str] = set()
+        todo = list(starts)
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(edges.get(name, ()))
+        return seen
 
     def outcome(self, state: str, action: str) -> Outcome:
         """Follow the states after `action` is chosen at `state` to the next stop."""

@@ -39,3 +39,15 @@ def pending_of(step: Step, message: dict[str, Any]) -> dict[str, Any]:
         "execution": message.get("execution"),
         "entered_at": message["entered_at"],
     }
+
+
+def enter_step(ticket: Any, step: Step, message: dict[str, Any]) -> Any:
+    """`ticket` (a copy) as recording this waiting step leaves it."""
+    ticket.pending = pending_of(step, message)
+    ticket.status, ticket.state, ticket.step, ticket.role = (
+        step.status,
+        step.state,
+        step.step,
+        step.role,
+    )
+    return ticket

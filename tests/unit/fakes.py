@@ -20,7 +20,7 @@ from typing import Any
 from chalicelib.core import policy
 from chalicelib.core.catalog import Catalog
 from chalicelib.core.definition import Outcome, Step, WorkflowDefinition
-from chalicelib.core.records import Decision, pending_of
+from chalicelib.core.records import Decision, enter_step
 from chalicelib.errors import Conflict, NotFound, StepNoLongerWaiting
 from chalicelib.ports import Ports
 
@@ -127,15 +127,7 @@ class FakeTickets:
         return bool(ticket.pending) and ticket.pending.get("state") == step.state
 
     def with_step(self, ticket: FakeTicket, step: Step, message: dict[str, Any]) -> FakeTicket:
-        after = self.copy(ticket)
-        after.pending = pending_of(step, message)
-        after.status, after.state, after.step, after.role = (
-            step.status,
-            step.state,
-            step.step,
-            step.role,
-        )
-        return after
+        return enter_step(self.copy(ticket), step, message)
 
     def record_step(
         self, ticket_no: str, step: Step, message: dict[str, Any], owed_for: Any
@@ -145,8 +137,7 @@ class FakeTickets:
             return False
         owed = owed_for(self.get(ticket_no))
         workflow = row.workflow or ""
-        row.pending = pending_of(step, message)
-        row.status, row.state, row.step, row.role = step.status, step.state, step.step, step.role
+        enter_step(row, step, message)
         row.inbox_key = policy.inbox_key(workflow, step.role, row.region, step.region_scoped)
         row.entered_at = row.inbox_at = message["entered_at"]
         row.version += 1

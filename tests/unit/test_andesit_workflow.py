@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -54,36 +53,6 @@ WALKABLE_TYPES = {"Task", "Choice", "Pass", "Wait", "Succeed", "Fail"}
 
 def _row_id(row: dict[str, Any]) -> str:
     return f"{row['step']} {row['status']}"
-
-
-def _successors(state: dict[str, Any]) -> list[str]:
-    targets = [state["Next"]] if "Next" in state else []
-    targets += [rule["Next"] for rule in state.get("Choices", [])]
-    targets += [state["Default"]] if "Default" in state else []
-    targets += [catcher["Next"] for catcher in state.get("Catch", [])]
-    return targets
-
-
-def _edges(reverse: bool = False) -> dict[str, set[str]]:
-    edges: dict[str, set[str]] = {name: set() for name in STATES}
-    for name, state in STATES.items():
-        for target in _successors(state):
-            if reverse:
-                edges.setdefault(target, set()).add(name)
-            else:
-                edges[name].add(target)
-    return edges
-
-
-def _reachable(starts: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
-    seen: set[str] = set()
-    todo = list(starts)
-    while todo:
-        name = todo.pop()
-        if name not in seen:
-            seen.add(name)
-            todo.extend(edges.get(name, ()))
-    return seen
 
 
 def _succeed_states() -> list[str]:
@@ -130,8 +99,8 @@ def test_start_at_names_a_state() -> None:
 def test_every_transition_names_an_existing_state() -> None:
     dangling = {
         (name, target)
-        for name, state in STATES.items()
-        for target in _successors(state)
+        for name in STATES
+        for target in DEFINITION.successors(name)
         if target not in STATES
     }
 
@@ -139,14 +108,14 @@ def test_every_transition_names_an_existing_state() -> None:
 
 
 def test_every_state_is_reachable_from_start() -> None:
-    reachable = _reachable([ASL["StartAt"]], _edges())
+    reachable = DEFINITION.reachable([ASL["StartAt"]])
 
     assert set(STATES) - reachable == set()
 
 
 def test_every_state_can_reach_a_succeed_state() -> None:
     # GIVEN the graph walked backwards from the Succeed states
-    can_finish = _reachable(_succeed_states(), _edges(reverse=True))
+    can_finish = DEFINITION.reachable(_succeed_states(), backwards=True)
 
     # THEN no state is a dead end or a loop with no way out
     assert set(STATES) - can_finish == set()

@@ -90,36 +90,6 @@ def _body(state: dict[str, Any]) -> dict[str, Any]:
     return state.get("Parameters", {}).get("MessageBody", {})
 
 
-def _successors(state: dict[str, Any]) -> list[str]:
-    targets = [state["Next"]] if "Next" in state else []
-    targets += [rule["Next"] for rule in state.get("Choices", [])]
-    targets += [state["Default"]] if "Default" in state else []
-    targets += [catcher["Next"] for catcher in state.get("Catch", [])]
-    return targets
-
-
-def _edges(states: dict[str, dict[str, Any]], reverse: bool = False) -> dict[str, set[str]]:
-    edges: dict[str, set[str]] = {name: set() for name in states}
-    for name, state in states.items():
-        for target in _successors(state):
-            if reverse:
-                edges.setdefault(target, set()).add(name)
-            else:
-                edges[name].add(target)
-    return edges
-
-
-def _reachable(starts: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
-    seen: set[str] = set()
-    todo = list(starts)
-    while todo:
-        name = todo.pop()
-        if name not in seen:
-            seen.add(name)
-            todo.extend(edges.get(name, ()))
-    return seen
-
-
 def _finals(states: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The tasks announcing a final status, by state name."""
     return {
@@ -230,7 +200,8 @@ def test_every_state_is_of_a_walkable_type_and_every_transition_exists(
     workflow: Workflow,
 ) -> None:
     states = _states(workflow)
-    dangling = {(n, t) for n, s in states.items() for t in _successors(s) if t not in states}
+    successors = _definition(workflow).successors
+    dangling = {(n, t) for n in states for t in successors(n) if t not in states}
 
     assert {s["Type"] for s in states.values()} - WALKABLE_TYPES == set()
     assert _asl(workflow)["StartAt"] in states
@@ -241,7 +212,9 @@ def test_every_state_is_of_a_walkable_type_and_every_transition_exists(
 def test_every_state_is_reachable_from_start(workflow: Workflow) -> None:
     states = _states(workflow)
 
-    assert set(states) - _reachable([_asl(workflow)["StartAt"]], _edges(states)) == set()
+    start = _asl(workflow)["StartAt"]
+
+    assert set(states) - _definition(workflow).reachable([start]) == set()
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=_ids(WORKFLOWS))
@@ -249,7 +222,7 @@ def test_every_state_reaches_a_final_decision(workflow: Workflow) -> None:
     # GIVEN the graph walked backwards from the tasks that announce a final status
     states = _states(workflow)
     finals = _finals(states)
-    can_finish = _reachable(finals, _edges(states, reverse=True))
+    can_finish = _definition(workflow).reachable(finals, backwards=True)
 
     # THEN every state, every human step among them, can still end in a decision
     assert finals
@@ -268,9 +241,8 @@ def test_final_tasks_carry_their_outcome_and_end_in_success(workflow: Workflow) 
     assert {status: o for status, o in outcomes.items() if o not in OUTCOMES} == {}
     assert set(_definition(workflow).final_statuses()) == set(outcomes)
     # only final tasks lead into a Succeed state
-    into_succeed = {
-        n for n, s in states.items() for t in _successors(s) if states[t]["Type"] == "Succeed"
-    }
+    successors = _definition(workflow).successors
+    into_succeed = {n for n in states for t in successors(n) if states[t]["Type"] == "Succeed"}
     assert into_succeed == set(finals)
 
 
