@@ -106,13 +106,15 @@ def _items_read(operation: str, data: dict) -> int:
 def _seed(count: int) -> None:
     """`count` tickets waiting for Kepala Dinas (index items and counters included), and as
     many notifications for Kepala Dinas, most of them unread."""
-    from chalicelib.tickets import permits
-
+    from chalicelib import declared
     from chalicelib.adapters import index, store
     from chalicelib.adapters.models import CounterModel, IndexModel, NotificationModel, TicketModel
+    from chalicelib.core.policy import inbox_key
 
+    andesit = declared.workflow("andesit")
+    kadis_box = inbox_key(andesit.id, "KEPALA_DINAS", None, False)
     rng = random.Random(count)
-    types = list(permits.PERMIT_TYPES)
+    types = [p.id for p in andesit.permit_types]
     per_type: Counter[str] = Counter()
     with TicketModel.batch_write() as tickets, IndexModel.batch_write() as items:
         for i in range(count):
@@ -135,17 +137,19 @@ def _seed(count: int) -> None:
                 role="KEPALA_DINAS",
                 pending={"state": "A1", "step": "A1", "entered_at": entered, "options": []},
                 entered_at=entered,
-                inbox_key="KEPALA_DINAS",
+                workflow=andesit.id,
+                agency=andesit.agency,
+                inbox_key=kadis_box,
                 inbox_at=f"{permit_type}#{entered}#{no}",
                 created_at=entered,
                 updated_at=entered,
             )
             tickets.save(ticket)
-            for item in index.box_items("KEPALA_DINAS", ticket, entered):
+            for item in index.box_items(kadis_box, ticket, entered):
                 items.save(item)
             per_type[permit_type] += 1
     for permit_type, n in per_type.items():
-        CounterModel(index.count_key("KEPALA_DINAS"), permit_type, n=n).save()
+        CounterModel(index.count_key(kadis_box), permit_type, n=n).save()
     with NotificationModel.batch_write() as notes:
         for i in range(count):
             note_id = f"2026112{i:012d}"
@@ -172,7 +176,7 @@ def _requests() -> dict[str, Callable[[], Any]]:
     from chalicelib.usecases import tickets as service
 
     kadis = Principal(
-        "kadis@esdm.demo", "kadis", frozenset({"KEPALA_DINAS"}), None, None, "Kepala Dinas"
+        "kadis@esdm.demo", "kadis", frozenset({"KEPALA_DINAS"}), None, "esdm-jateng", "Kepala Dinas"
     )
 
     def listing(permit_type: str | None = None, q: str | None = None) -> Callable[[], Any]:
@@ -194,12 +198,14 @@ def run(count: int) -> dict[str, int]:
 
     with mock_aws():
         _create_tables()
+        from chalicelib import container
         from chalicelib.adapters import engine
         from chalicelib.adapters.aws import client
         from chalicelib.settings import settings
 
         for cached in (settings, client, engine.definition):
             cached.cache_clear()
+        container.wire()
         started = time.monotonic()
         _seed(count)
         print(f"  {count:>6} tickets seeded in {time.monotonic() - started:.0f} s")

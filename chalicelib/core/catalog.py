@@ -256,7 +256,10 @@ def _workflow(folder: Path, asl_dir: Path) -> Workflow:
 
 
 def _check_notifications(folder: Path, spec: dict[str, Any], roles: dict[str, Role]) -> None:
-    """Every event worded, nothing else: a misspelt key would silently notify nobody."""
+    """Every event worded, nothing else: a misspelt key would silently notify nobody. (No
+    notifications.json at all: the workflow notifies nobody, on purpose.)"""
+    if not spec:
+        return
     if set(spec) != set(NOTIFIED_EVENTS):
         raise DeclarationError(
             f"{folder}/notifications.json: words {sorted(spec)}, must word {NOTIFIED_EVENTS}"

@@ -92,7 +92,8 @@ def recipients(event: dict[str, Any]) -> list[Any]:
     role's members only of the ticket's region."""
     workflow = _workflow(event)
     found: dict[str, Any] = {}
-    for wanted in _template(workflow, event).get("recipients", ()):
+    spec = _template(workflow, event) if workflow.notifications else {}
+    for wanted in spec.get("recipients", ()):
         role = event.get("role") if wanted == STEP_ROLE else wanted
         if not role:
             continue
@@ -115,6 +116,8 @@ def notification_id(event: dict[str, Any]) -> str:
 def deliver(event: dict[str, Any]) -> int:
     """Store one notification per recipient, each with its text message and email owed in
     the same transaction (a crash between them loses neither); returns how many were new."""
+    if not _workflow(event).notifications:
+        return 0  # a workflow that declares no notifications tells nobody
     title, message = compose(event)
     summary = {label: event["ticket"].get(key) for key, label in SUMMARY_COLUMNS}
     link = ticket_link(event["ticket_no"])
