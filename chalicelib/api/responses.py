@@ -61,7 +61,7 @@ _TICKET_SUMMARY = {
     "permit_short": STRING,
     "workflow": STRING,
     "workflow_title": STRING,
-    "status_kind": {"enum": ["in_progress", "approved", "rejected"]},
+    "status_kind": {"enum": ["in_progress", "returned", "approved", "rejected"]},
     "submitted_at": STRING,
     "status": STRING,
     "position": STRING,

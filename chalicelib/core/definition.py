@@ -121,6 +121,31 @@ class WorkflowDefinition:
             if state.get("Type") == "Task" and self._message(name).get("type") == "final"
         }
 
+    def status_kinds(self) -> dict[str, str]:
+        """Every status with its kind: a final one's outcome; `returned` for a step reached
+        only by refusals or returns (options that require a reason) or from returned steps;
+        else `in_progress`."""
+        reached_by: dict[str, list[tuple[str, Option]]] = {}
+        for step in self.steps():
+            for option in step.options:
+                nxt = self.outcome(step.state, option.action).step
+                if nxt is not None:
+                    reached_by.setdefault(nxt.state, []).append((step.state, option))
+        returned: set[str] = set()
+        changed = True
+        while changed:  # a step forwarded on from returned steps is still a returned case
+            changed = False
+            for state, incoming in reached_by.items():
+                if state not in returned and all(
+                    o.requires_note or source in returned for source, o in incoming
+                ):
+                    returned.add(state)
+                    changed = True
+        kinds: dict[str, str] = {}
+        for step in self.steps():
+            kinds.setdefault(step.status, "returned" if step.state in returned else "in_progress")
+        return {**kinds, **self.final_outcomes()}
+
     def roles(self) -> list[str]:
         """The roles that act at some step, in the order they first act."""
         return list(dict.fromkeys(step.role for step in self.steps()))

@@ -23,6 +23,7 @@ def workflow_view(
         "roles": {r.id: {"label": r.label, "sees": r.sees} for r in workflow.roles.values()},
         "my_roles": [r for r in workflow.roles if r in held],
         "final_statuses": definition.final_outcomes(),
+        "statuses": definition.status_kinds(),
         "steps": [
             {
                 "step": s.step,

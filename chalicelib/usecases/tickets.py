@@ -177,9 +177,12 @@ def is_final(ticket: Ticket) -> bool:
 
 
 def status_kind(ticket: Ticket) -> str:
-    """in_progress, approved or rejected: the final task's declared outcome."""
-    outcome = definition_of(ticket).final_outcomes().get(ticket.status)
-    return outcome if outcome and is_final(ticket) else "in_progress"
+    """in_progress, returned (a step reached by a refusal or a return), approved or rejected:
+    read off the workflow's ASL, never from the status' words."""
+    kind = definition_of(ticket).status_kinds().get(ticket.status, "in_progress")
+    if kind in ("approved", "rejected") and not is_final(ticket):
+        return "in_progress"
+    return kind
 
 
 def position(ticket: Ticket) -> str:

@@ -285,6 +285,17 @@ def test_the_console_offers_only_the_callers_workflows(w: World) -> None:
         "DITOLAK DINAS ESDM": "rejected",
     }
     assert andesit["roles"]["CABANG_DINAS"] == {"label": "Cabang Dinas Wilayah", "sees": "region"}
+    # a step reached only by refusals and returns (read off the ASL) shows as returned
+    returned = {s for s, kind in andesit["statuses"].items() if kind == "returned"}
+    assert returned == {
+        "DIKEMBALIKAN KE KEPALA DINAS",
+        "DITOLAK CABANG DINAS WILAYAH",
+        "DIKEMBALIKAN KE KEPALA BIDANG",
+        "DIKEMBALIKAN KE KEPALA DINAS (DITOLAK CABANG DINAS)",
+        "REKOMTEK DITOLAK KE KEPALA BIDANG",
+        "REKOMTEK DITOLAK KE KEPALA DINAS",
+    }
+    assert andesit["statuses"]["DITERIMA KEPALA BIDANG"] == "in_progress"
 
 
 # --- notifications ---------------------------------------------------------------------------

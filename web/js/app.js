@@ -103,7 +103,7 @@ function renderShell() {
       <button type="button" class="menu-btn" id="menu-btn" aria-controls="sidebar"
         aria-expanded="false" aria-label="Menu">${icon("menu")}<span class="menu-text">Menu</span></button>
       <a class="brand" href="#/dashboard">
-        ${emblem()}
+        ${emblem((agency() || {}).emblem)}
         <span class="brand-text"><strong>${brand().app}</strong>
           <small>${titleCase(brand().title)}</small></span>
       </a>

@@ -75,23 +75,22 @@ export function roleSees(role) {
   return (r && r.sees) || "agency";
 }
 
-const KIND_CLASS = { approved: "ok", rejected: "danger" };
+const KIND_CLASS = { approved: "ok", rejected: "danger", returned: "warn" };
 
 /** "approved" | "rejected" | "in_progress" of a status (the row's status_kind when it has one). */
 export function outcome(status, row) {
   if (row && row.status_kind && (!row.status || row.status === status)) return row.status_kind;
   for (const w of workflows()) {
-    const kind = (w.final_statuses || {})[status];
+    const kind = (w.final_statuses || {})[status] || (w.statuses || {})[status];
     if (kind) return kind;
   }
   return "in_progress";
 }
 
-/** Colour class of a status: ok / danger for final ones, warn for a return, info otherwise. */
+/** Colour class of a status: ok / danger for final ones, warn for a step reached by a refusal
+ * or a return (the workflow's `statuses`), info otherwise. */
 export function statusClass(status, row) {
-  const kind = KIND_CLASS[outcome(status, row)];
-  if (kind) return kind;
-  return /DITOLAK|DIKEMBALIKAN/.test(String(status || "")) ? "warn" : "info";
+  return KIND_CLASS[outcome(status, row)] || "info";
 }
 
 /** A document kind's declaration {label, formats, max_bytes} (of the ticket's workflow first). */

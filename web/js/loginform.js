@@ -1,4 +1,4 @@
-// The "Form Login Dinas ESDM" dialog, used on the landing page and, when a session can no
+// The login dialog ("Form Login Dinas ESDM": its title comes from the agency), used on the landing page and, when a session can no
 // longer be renewed, in place over the screen the official is working on.
 
 import { login } from "./api.js";
@@ -65,9 +65,9 @@ function trapFocus(dialog, e) {
 
 /**
  * Put the dialog into `host` and wire it. onLogin(user) after a successful login; onClose()
- * when closed without logging in. Returns {open(), close(), destroy()}.
+ * when closed without logging in. Returns {open(title?), close(), destroy()}.
  */
-export function loginDialog(host, { title = "Form Login Dinas ESDM", note = "", email = "", onLogin, onClose }) {
+export function loginDialog(host, { title = "Form Login", note = "", email = "", onLogin, onClose }) {
   const holder = document.createElement("div");
   render(holder, markup({ title, note, email }));
   host.appendChild(holder);
@@ -76,7 +76,9 @@ export function loginDialog(host, { title = "Form Login Dinas ESDM", note = "", 
   const errorEl = $("#login-error", holder);
   let opener = null;
 
-  const open = () => {
+  /** Open it; `heading` replaces the title (each agency's entry names its own form). */
+  const open = (heading) => {
+    if (heading) $("#login-title", holder).textContent = heading;
     opener = document.activeElement;
     backdrop.hidden = false;
     document.body.classList.add("modal-open");

@@ -1,7 +1,16 @@
 // Leaflet, loaded on first use, and drawing of a ticket's location.
 // The geometry is drawn and fitted even when no tile can be loaded (offline).
 
+import { agency } from "./catalog.js";
+
 let loading = null;
+// Where a map with nothing to fit opens: the agency's area (its declaration), else Indonesia.
+const INDONESIA = { center: [-2.5, 118], zoom: 5 };
+
+function home() {
+  const area = (agency() || {}).map;
+  return area && Array.isArray(area.center) ? area : INDONESIA;
+}
 
 function cfg() {
   return window.ETRACKING_CONFIG || {};
@@ -74,7 +83,7 @@ export async function drawLocation(el, geojson, { onTileError } = {}) {
   const fit = () => {
     const b = layer.getBounds();
     if (b.isValid()) map.fitBounds(b, { padding: [30, 30], maxZoom: 16 });
-    else map.setView([-7.15, 110.14], 8); // Jawa Tengah
+    else map.setView(home().center, home().zoom);
   };
   fit();
   // the container may get its final size after layout (e.g. shown inline)

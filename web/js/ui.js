@@ -54,15 +54,15 @@ export function initials(name) {
 }
 
 /**
- * The ESDM emblem: a circle whose text is fitted by SVG (textLength), so it never spills out
- * of its circle whatever the font size the PC uses.
+ * The agency's emblem (its short name, e.g. "ESDM"): a circle whose text is fitted by SVG
+ * (textLength), so it never spills out of its circle whatever the font size the PC uses.
  */
-export function emblem(cls = "emblem") {
+export function emblem(text = "", cls = "emblem") {
   return html`<svg class="${cls}" viewBox="0 0 48 48" aria-hidden="true" focusable="false">
     <circle cx="24" cy="24" r="22" class="emblem-ring"></circle>
     <circle cx="24" cy="24" r="19" class="emblem-disc"></circle>
     <text x="24" y="28.2" text-anchor="middle" textLength="28" lengthAdjust="spacingAndGlyphs"
-      class="emblem-text">ESDM</text>
+      class="emblem-text">${text}</text>
   </svg>`;
 }
 

@@ -49,7 +49,7 @@ function page(items, flash) {
   return html`
     <div class="landing">
       <header class="landing-head">
-        ${emblem()}
+        ${emblem(first.emblem)}
         <div>${office.map((line, i) => (i ? html`<span>${line}</span>` : html`<strong>${line}</strong>`))}</div>
       </header>
       <main class="landing-main" id="konten">
@@ -83,10 +83,10 @@ export async function show(root, { flash, afterLogin, isCurrent = () => true }) 
     onLogin: () => afterLogin(),
     onClose: () => opener && opener.focus(),
   });
-  $$("[data-open-login]", root).forEach((b) =>
+  $$("[data-open-login]", root).forEach((b, i) =>
     b.addEventListener("click", () => {
       opener = b;
-      dialog.open();
+      dialog.open((items[i] || {}).login_title || "Form Login");
     })
   );
   return () => dialog.destroy();
