@@ -99,9 +99,27 @@ def _run_ptsp(args: argparse.Namespace, callbacks: Any) -> int:
     return 0
 
 
+def run_tickets(args: argparse.Namespace) -> int:
+    """One-off maintenance: tickets stored before workflows were declared take their
+    workflow, agency, forms and inbox keys (safe to run again: each ticket is changed once)."""
+    from chalicelib.adapters import store
+
+    seen = changed = 0
+    for ticket_no in store.ticket_numbers():
+        seen += 1
+        changed += store.adopt_declarations(ticket_no)
+    if args.json:
+        print(json.dumps({"tickets": seen, "changed": changed}))
+    else:
+        print(f"{changed} dari {seen} ticket diperbarui ke alur yang dideklarasikan.")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     if args.group == "ptsp":
         return run_ptsp(args)
+    if args.group == "tickets":
+        return run_tickets(args)
     from chalicelib.container import users
 
     directory = users()
@@ -154,7 +172,7 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument(
         "--role", action="append", required=True, choices=ROLES, help="repeat for several roles"
     )
-    create.add_argument("--region", help="wilayah; required for CABANG_DINAS")
+    create.add_argument("--region", help="wilayah; required for a region-scoped role")
     create.add_argument("--agency", help="instansi")
     create.add_argument("--phone", help="international form, e.g. +6281234567890")
     create.add_argument("--password", help="permanent password; omit for a temporary one")
@@ -188,6 +206,12 @@ def parser() -> argparse.ArgumentParser:
     ptsp_commands.add_parser(
         "redrive",
         help="send every dead letter to PTSP again (same webhook-id) and print how many",
+    )
+    tickets = groups.add_parser("tickets", help="maintenance of stored tickets")
+    tickets.add_subparsers(dest="command", required=True).add_parser(
+        "adopt-declarations",
+        help="once after upgrading: give tickets stored before workflows were declared their "
+        "workflow, agency, forms and inbox keys",
     )
     return root
 

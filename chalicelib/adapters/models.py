@@ -52,6 +52,9 @@ class TicketModel(Model):
     ptsp_documents = JSONAttribute(default=list)
     documents = JSONAttribute(default=dict)
     forms = JSONAttribute(null=True)  # the forms decisions carried, by form name
+    # Before forms were declared, the one form a ticket had (Andesit's rekomtek) was kept in
+    # an attribute of its own; `store.adopt_declarations` moves it into `forms`.
+    legacy_form = JSONAttribute(null=True, attr_name="rekomtek")
     last_decision = JSONAttribute(null=True)
     search_text = UnicodeAttribute()
 

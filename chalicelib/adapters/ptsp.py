@@ -15,6 +15,7 @@ import json
 import math
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -137,18 +138,27 @@ def _letter_view(message: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def redrive() -> int:
-    """Move every dead letter back to the callbacks queue (same body, same webhook-id)."""
+def redrive(wanted: Callable[[dict[str, Any]], bool] = lambda letter: True) -> int:
+    """Move the dead letters `wanted` says (all, by default) back to the callbacks queue
+    (same body, same webhook-id); the others stay parked."""
     sqs = client("sqs")
     s = settings()
-    moved = 0
+    moved, kept = 0, []
     while True:
         batch = sqs.receive_message(
             QueueUrl=s.ptsp_callbacks_dlq_url, MaxNumberOfMessages=10, VisibilityTimeout=30
         ).get("Messages", [])
         if not batch:
-            return moved
+            break
         for m in batch:
+            if not wanted(json.loads(m["Body"])):
+                kept.append(m["ReceiptHandle"])  # hidden until this run ends, then back
+                continue
             sqs.send_message(QueueUrl=s.ptsp_callbacks_queue_url, MessageBody=m["Body"])
             sqs.delete_message(QueueUrl=s.ptsp_callbacks_dlq_url, ReceiptHandle=m["ReceiptHandle"])
             moved += 1
+    for handle in kept:
+        sqs.change_message_visibility(
+            QueueUrl=s.ptsp_callbacks_dlq_url, ReceiptHandle=handle, VisibilityTimeout=0
+        )
+    return moved

@@ -137,10 +137,10 @@ def ticket_for_webhook(webhook_id: str) -> TicketModel | None:
 
 
 def create(
-    ticket: TicketModel, webhook_id: str, owed: list[OutboxModel]
+    ticket: TicketModel, webhook_id: str, owed: list[OutboxModel], source: str = "PTSP"
 ) -> tuple[TicketModel, bool]:
-    """Store a new ticket, its arrival and what it owes (its workflow's start);
-    `(existing, False)` if the ticket or webhook exists."""
+    """Store a new ticket, its arrival from `source` and what it owes (its workflow's
+    start); `(existing, False)` if the ticket or webhook exists."""
     marker = IdempotencyModel(
         f"ptsp-webhook#{webhook_id}",
         ticket_no=ticket.ticket_no,
@@ -151,8 +151,8 @@ def create(
         f"{ticket.created_at}#ARRIVAL",
         kind="ARRIVAL",
         status=ticket.status,
-        actor_name="PTSP",
-        action="DITERIMA DARI PTSP",
+        actor_name=source,
+        action=f"DITERIMA DARI {source.upper()}",
         entered_at=ticket.created_at,
         decided_at=ticket.created_at,
     )
@@ -831,3 +831,55 @@ def unread_notifications(email: str) -> Iterator[NotificationModel]:
 def copy(ticket: TicketModel) -> TicketModel:
     """A detached copy, to show what a write will leave (the event it owes)."""
     return TicketModel.from_raw_data(ticket.serialize())
+
+
+# --- tickets stored before workflows were declared ------------------------------------------
+
+LEGACY_FORM = "rekomtek"  # the only form a ticket could carry then (Andesit's)
+
+
+def adopt_declarations(ticket_no: str) -> bool:
+    """Bring a ticket stored before workflows were declared up to date, once: its workflow
+    and agency, its form under `forms`, and its inbox (items and counters) under the
+    workflow's key. True when something changed."""
+
+    def build(ticket: TicketModel) -> Write | None:
+        workflow = declared.workflow_of(ticket)
+        actions: list[Any] = []
+        if not ticket.workflow or not ticket.agency:
+            actions += [
+                TicketModel.workflow.set(workflow.id),
+                TicketModel.agency.set(workflow.agency),
+            ]
+        if ticket.legacy_form is not None:
+            forms = {LEGACY_FORM: ticket.legacy_form, **(ticket.forms or {})}
+            actions += [TicketModel.forms.set(forms), TicketModel.legacy_form.remove()]
+        ops: list[index.Op] = []
+        if ticket.inbox_key and ticket.pending:
+            step = Step.from_message(ticket.pending)
+            key = policy.inbox_key(workflow.id, step.role, ticket.region, step.region_scoped)
+            if key != ticket.inbox_key:
+                ops = _inbox_ops(ticket, key, ticket.entered_at)
+                if ticket.overdue_since:
+                    ops.append(index.put_overdue(key, ticket, ticket.overdue_since))
+                actions.append(TicketModel.inbox_key.set(key))
+        if not actions:
+            return None
+
+        def write(tx: TransactWrite) -> None:
+            tx.update(
+                ticket,
+                actions=[*actions, TicketModel.version.add(1)],
+                condition=_unchanged(ticket),
+            )
+            index.apply(tx, ops)
+
+        return write
+
+    return _transact(ticket_no, build)
+
+
+def ticket_numbers() -> Iterator[str]:
+    """Every ticket's number (a scan: for one-off maintenance, never for a request)."""
+    for ticket in TicketModel.scan(attributes_to_get=["ticket_no"]):
+        yield ticket.ticket_no

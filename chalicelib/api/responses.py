@@ -342,7 +342,7 @@ RESPONSES: dict[str, dict[int, Reply]] = {
     "POST /admin/ptsp/dead-letters/redrive": {
         200: Reply("Jumlah keputusan yang dikirim ulang.", "Redriven")
     },
-    "GET /permit-types": {200: Reply("Jenis izin semua alur yang dideklarasikan.", "PermitTypes")},
+    "GET /permit-types": {200: Reply("Jenis izin alur-alur pengguna yang login.", "PermitTypes")},
     "GET /agencies": {200: Reply("Instansi yang memiliki alur perizinan.", "Agencies")},
     "GET /workflows": {200: Reply("Alur perizinan instansi pengguna yang login.", "Workflows")},
     "GET /tickets": {
@@ -366,7 +366,7 @@ RESPONSES: dict[str, dict[int, Reply]] = {
         200: Reply("Keputusan tersimpan; detail tiket sesudahnya.", "TicketDetail"),
         404: _TICKET_404,
         409: Reply("Langkah ini sudah diputuskan orang lain atau tiket sedang diperbarui."),
-        422: Reply("Pilihan, CHECK, rekomtek atau dokumen tidak memenuhi syarat langkah ini."),
+        422: Reply("Pilihan, CHECK, formulir atau dokumen tidak memenuhi syarat langkah ini."),
     },
     "POST /tickets/{ticket_no}/documents": {
         201: Reply("Formulir unggah (presigned POST) untuk satu berkas.", "UploadTicket"),

@@ -21,6 +21,8 @@ SEES = ("agency", "region", "own")
 NOTIFIED_EVENTS = ("ticket.step", "ticket.overdue", "ticket.decided")
 STEP_WORDINGS = ("first", "after_decision")
 STEP_ROLE = "$step_role"
+# A decision carries each form under its name beside its own fields: no form may take one.
+DECISION_FIELDS = ("step", "action", "checked", "note", "document_ids")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -139,6 +141,7 @@ class Catalog:
         for workflow in workflows.values():
             if workflow.agency not in agencies:
                 raise DeclarationError(f"{workflow.id}: unknown agency {workflow.agency}")
+        _check_form_names(workflows.values())
         return cls(workflows, agencies)
 
     def workflow(self, workflow_id: str) -> Workflow:
@@ -274,3 +277,16 @@ def _check_notifications(folder: Path, spec: dict[str, Any], roles: dict[str, Ro
                 raise DeclarationError(
                     f"{folder}/notifications.json: {event} tells {recipient}, not a declared role"
                 )
+
+
+def _check_form_names(workflows: Iterable[Workflow]) -> None:
+    """One schema per form name (the decision body carries every declared form by name),
+    and no form named like a field of the decision itself."""
+    seen: dict[str, dict[str, Any]] = {}
+    for workflow in workflows:
+        for name, schema in workflow.forms.items():
+            if name in DECISION_FIELDS:
+                raise DeclarationError(f"{workflow.id}: form {name} is named like a decision field")
+            if name in seen and seen[name] != schema:
+                raise DeclarationError(f"{workflow.id}: form {name} declared twice, differently")
+            seen[name] = schema

@@ -136,6 +136,8 @@ class WorkflowDefinition:
         while changed:  # a step forwarded on from returned steps is still a returned case
             changed = False
             for state, incoming in reached_by.items():
+                if state == self.asl["StartAt"]:
+                    continue  # where every application starts: never only a return
                 if state not in returned and all(
                     o.requires_note or source in returned for source, o in incoming
                 ):

@@ -43,7 +43,8 @@ def access(workflow: Workflow, ticket: TicketFacts, caller: Caller) -> Access:
     sees = visibility(workflow, caller.roles)
     if sees == "own":
         mine = bool(caller.email) and caller.email == (ticket.applicant_email or "").lower()
-        return Access.SEE if mine else Access.NONE
+        ours = caller.agency in (None, workflow.agency)  # applicants belong to no agency
+        return Access.SEE if mine and ours else Access.NONE
     if sees is None or caller.agency != workflow.agency:
         return Access.NONE
     if sees == "region" and (not caller.region or caller.region != ticket.region):

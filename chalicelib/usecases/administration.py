@@ -15,12 +15,23 @@ from chalicelib.errors import Forbidden, NotFound, Unprocessable
 from chalicelib.ports import ports
 
 
+def _own_agency(who: Principal) -> str:
+    """An administrator administers one agency: an account without one administers none."""
+    if not who.agency:
+        raise Forbidden(
+            "Akun administrator Anda belum terhubung ke instansi; hubungi operator sistem.",
+            code="AGENCY_REQUIRED",
+        )
+    return who.agency
+
+
 def list_users(who: Principal, role: str | None) -> list[Any]:
-    return [p for p in ports().users.list(role) if p.agency == who.agency]
+    agency = _own_agency(who)
+    return [p for p in ports().users.list(role) if p.agency == agency]
 
 
 def create_user(who: Principal, data: dict[str, Any]) -> tuple[Any, str | None]:
-    agency = data.get("agency") or who.agency
+    agency = data.get("agency") or _own_agency(who)
     if agency != who.agency:
         raise Forbidden(
             "Anda hanya dapat membuat akun untuk instansi Anda sendiri.",
@@ -40,8 +51,9 @@ def create_user(who: Principal, data: dict[str, Any]) -> tuple[Any, str | None]:
 
 
 def update_user(who: Principal, email: str, changes: dict[str, Any]) -> Any:
+    agency = _own_agency(who)
     target = ports().users.get(email)
-    if target.agency != who.agency:
+    if target.agency != agency:
         raise NotFound(f"Pengguna {email.strip().lower()} tidak ditemukan.", code="USER_NOT_FOUND")
     if "roles" in changes:
         _check_agency_roles(who, changes["roles"])

@@ -51,7 +51,16 @@ def _workflow(payload: dict[str, Any]) -> str:
 
 
 def publish_event(payload: dict[str, Any]) -> None:
-    ports().events.publish(payload["type"], payload["event"])
+    event = payload["event"]
+    if "integrations" not in event:  # owed before events named their workflow
+        workflow = declared.workflow_of(ports().tickets.get(event["ticket_no"]))
+        event = {
+            **event,
+            "workflow": workflow.id,
+            "agency": workflow.agency,
+            "integrations": sorted(workflow.integrations),
+        }
+    ports().events.publish(payload["type"], event)
 
 
 def send_sms(payload: dict[str, Any]) -> None:

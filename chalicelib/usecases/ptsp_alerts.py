@@ -60,8 +60,11 @@ def tell_admins(
     # The id comes from the letter alone: telling the admins again (a redelivered park)
     # finds the notifications stored and sends nothing twice.
     notification_id = _notification_id(first_sent_at or now, letter_id)
+    agency = _agency_of(ticket_no)
+    if agency is None:  # no ticket, no agency: telling every agency's admins would leak it
+        return 0
     told = 0
-    for admin in ports().users.members(ADMIN_ROLE, agency=_agency_of(ticket_no)):
+    for admin in ports().users.members(ADMIN_ROLE, agency=agency):
         item = ports().notifications.new_notification(
             admin.email,
             notification_id,

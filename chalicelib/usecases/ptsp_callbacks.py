@@ -148,9 +148,10 @@ def check_may_redrive(agency: str | None) -> None:
 
 
 def redrive(agency: str | None) -> int:
-    """Send every parked letter to PTSP again (same webhook-id: PTSP can deduplicate)."""
+    """Send the agency's parked letters to PTSP again (same webhook-id: PTSP can
+    deduplicate); another agency's stay parked for its own administrators."""
     check_may_redrive(agency)
-    return ports().ptsp.redrive()
+    return ports().ptsp.redrive(lambda event: _agency_of(event) == agency)
 
 
 def dead_letters(limit: int = 100) -> list[dict[str, Any]]:

@@ -67,7 +67,8 @@ def receive_application(data: dict[str, Any], webhook_id: str) -> tuple[Ticket, 
             updated_at=now,
         )
         owed = [effects.owe(effects.START_WORKFLOW, _start_payload(ticket))]
-        ticket, created = ports().tickets.create(ticket, webhook_id, owed)
+        source = workflow.intake.get("source_label") or "PTSP"
+        ticket, created = ports().tickets.create(ticket, webhook_id, owed, source)
         if created:
             effects.carry_out(owed)
             return ticket, created
@@ -117,7 +118,11 @@ def visible_ticket(ticket_no: str, who: Principal) -> Ticket:
     answer: an agency cannot learn which numbers another one has); 403 another region's
     for a region-scoped role of the same agency."""
     ticket = ports().tickets.get(ticket_no)
-    seen = policy.access(declared.workflow_of(ticket), ticket, who)
+    try:
+        workflow = declared.workflow_of(ticket)
+    except KeyError:  # a workflow no longer declared here: nobody may see its tickets
+        raise NotFound(f"Ticket {ticket_no} tidak ditemukan.", code="TICKET_NOT_FOUND") from None
+    seen = policy.access(workflow, ticket, who)
     if seen is policy.Access.SEE:
         return ticket
     if seen is policy.Access.OTHER_REGION:
@@ -144,6 +149,15 @@ def workflows_of(who: Principal) -> list[Workflow]:
         w
         for w in declared.catalog().of_agency(who.agency)
         if policy.visibility(w, who.roles) is not None
+    ]
+
+
+def permit_types(who: Principal) -> list[dict[str, str]]:
+    """The permit types of the caller's workflows (another agency's are not its business)."""
+    return [
+        {"code": p.id, "short": p.short, "label": p.label, "workflow": w.id}
+        for w in workflows_of(who)
+        for p in w.permit_types
     ]
 
 
@@ -242,7 +256,7 @@ def detail(ticket: Ticket, who: Principal) -> dict[str, Any]:
             for d in documents
         ],
         "forms": ticket.forms or {},
-        "last_decision": ticket.last_decision,
+        "last_decision": _with_reason_flag(ticket, ticket.last_decision),
         "decided_at": ticket.decided_at
         or ((ticket.last_decision or {}).get("decided_at") if is_final(ticket) else None),
         "created_at": ticket.created_at,
@@ -267,6 +281,23 @@ def detail(ticket: Ticket, who: Principal) -> dict[str, Any]:
             else None
         ),
     }
+
+
+def _reason_required(ticket: Ticket, state: str | None, action: str | None) -> bool:
+    """Whether the option taken required a reason (a refusal or a return), read off the ASL:
+    the console says "Alasan" for those, "Catatan" for a note on any other decision."""
+    try:
+        option = definition_of(ticket).step(state or "").option(action or "")
+    except KeyError:
+        return False
+    return bool(option and option.requires_note)
+
+
+def _with_reason_flag(ticket: Ticket, decision: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not decision:
+        return decision
+    required = _reason_required(ticket, decision.get("state"), decision.get("action"))
+    return {**decision, "reason_required": required}
 
 
 def document_view(document: dict[str, Any]) -> dict[str, Any]:
@@ -296,6 +327,7 @@ def track(ticket: Ticket) -> list[dict[str, Any]]:
                 "actor_name": item.actor_name,
                 "action": item.action,
                 "note": item.note,
+                "reason_required": _reason_required(ticket, item.state, item.action),
                 "entered_at": item.entered_at,
                 "left_at": item.decided_at,
                 "duration_seconds": seconds_between(item.entered_at, item.decided_at),

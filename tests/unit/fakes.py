@@ -53,6 +53,16 @@ TICKET_DEFAULTS: dict[str, Any] = {
 }
 
 
+def history_entry(kind: str, status: str, at: str, **fields: Any) -> SimpleNamespace:
+    """One item of a ticket's history, with every attribute the store's items have."""
+    blank = dict.fromkeys(
+        ("state", "step", "role", "actor_key", "actor_name", "action", "note", "details")
+    )
+    return SimpleNamespace(
+        kind=kind, status=status, entered_at=at, decided_at=at, **{**blank, **fields}
+    )
+
+
 class FakeTicket(SimpleNamespace):
     @property
     def applicant_email(self) -> str | None:
@@ -104,13 +114,15 @@ class FakeTickets:
         return [self.get(no) for no in ticket_nos if no in self.rows]
 
     def create(
-        self, ticket: FakeTicket, webhook_id: str, owed: list[Any]
+        self, ticket: FakeTicket, webhook_id: str, owed: list[Any], source: str = "PTSP"
     ) -> tuple[FakeTicket, bool]:
         if webhook_id in self.webhooks or ticket.ticket_no in self.rows:
             return self.get(self.webhooks.get(webhook_id, ticket.ticket_no)), False
         self.rows[ticket.ticket_no] = copy.deepcopy(ticket)
         self.webhooks[webhook_id] = ticket.ticket_no
-        self.logs[ticket.ticket_no] = [SimpleNamespace(kind="ARRIVAL", step=None, role=None)]
+        self.logs[ticket.ticket_no] = [
+            history_entry("ARRIVAL", ticket.status, at=ticket.created_at, actor_name=source)
+        ]
         self.saved_owed += owed
         return self.get(ticket.ticket_no), True
 
@@ -199,6 +211,7 @@ class FakeTickets:
             row.role = None
         row.last_decision = {
             "step": decision.step.step,
+            "state": decision.step.state,
             "action": decision.action,
             "result": decision.result,
             "note": decision.note,
@@ -211,7 +224,19 @@ class FakeTickets:
             row.forms = {**(row.forms or {}), **decision.forms}
         row.version += 1
         self.logs.setdefault(row.ticket_no, []).append(
-            SimpleNamespace(kind="DECISION", step=decision.step.step, action=decision.action)
+            history_entry(
+                "DECISION",
+                decision.step.status,
+                at=decision.decided_at,
+                state=decision.step.state,
+                step=decision.step.step,
+                role=decision.actor_role,
+                actor_key=decision.actor_email,
+                actor_name=decision.actor_name,
+                action=decision.action,
+                note=decision.note,
+                details={"forms": decision.forms, "document_ids": decision.document_ids},
+            )
         )
         if first_by_actor:
             self.decided.setdefault(decision.actor_email, []).append(row.ticket_no)

@@ -25,7 +25,7 @@ from chalicelib.errors import (
     Unprocessable,
 )
 from chalicelib.ports import use
-from chalicelib.usecases import effects, notify, workflow_messages
+from chalicelib.usecases import administration, effects, notify, ptsp_alerts, workflow_messages
 from chalicelib.usecases import tickets as service
 from tests.unit.fakes import FIXTURES, ROOT, World, world
 
@@ -421,3 +421,111 @@ def test_an_unknown_ticket_and_another_agencys_ticket_read_the_same(w: World) ->
     assert isinstance(foreign, NotFound)
     assert (foreign.status, foreign.code) == (unknown.status, unknown.code)
     assert foreign.message == unknown.message.replace("NOPE", "TD")
+
+
+# --- the review's cases: nothing crosses agencies, old data keeps working -----------------
+
+
+def test_a_parked_letter_of_an_unknown_ticket_tells_no_administrator(w: World) -> None:
+    w.users.add("admin@esdm.demo", ["ADMIN"], ESDM)
+    w.users.add("admin@uji.test", ["ADMIN"], UJI)
+    arrive(w, "TE")
+
+    unknown = ptsp_alerts.tell_admins("m1", "NOPE", "DITOLAK DINAS ESDM", 8, 99000, "503")
+    known = ptsp_alerts.tell_admins("m2", "TE", "DITOLAK DINAS ESDM", 8, 99000, "503")
+
+    assert unknown == 0
+    assert known == 1 and [a for a, _, _ in w.channels.emails] == ["admin@esdm.demo"]
+
+
+def test_an_event_owed_before_the_upgrade_is_published_with_its_workflow(w: World) -> None:
+    arrive(w, "TF")
+    old = {"ticket_no": "TF", "step": "A1", "role": "KEPALA_DINAS", "at": "x", "ticket": {}}
+
+    effects.publish_event({"type": events.DECIDED, "event": old})
+
+    _, published = w.events.published[-1]
+    assert (published["workflow"], published["agency"]) == ("andesit", ESDM)
+    assert published["integrations"] == ["ptsp_callback"]
+
+
+def test_permit_types_are_the_callers_workflows_only(w: World) -> None:
+    mine = {t["code"] for t in service.permit_types(KADIS)}
+    theirs = {t["code"] for t in service.permit_types(PETUGAS_UJI)}
+
+    assert "WIUP" in mine and not {"UJI_REKLAME", "UJI_KERAMAIAN"} & mine
+    assert theirs == {"UJI_REKLAME", "UJI_KERAMAIAN"}
+
+
+def test_an_administrator_without_an_agency_administers_nobody(w: World) -> None:
+    stray = person("admin@nowhere.test", {"ADMIN"}, None)  # type: ignore[arg-type]
+    w.users.add("kabid2@esdm.demo", ["KEPALA_BIDANG"], ESDM)
+
+    listed = refused(lambda: administration.list_users(stray, None))
+    changed = refused(lambda: administration.update_user(stray, "kabid2@esdm.demo", {}))
+
+    assert (listed.status, listed.code) == (403, "AGENCY_REQUIRED")
+    assert (changed.status, changed.code) == (403, "AGENCY_REQUIRED")
+
+
+def test_an_agencys_administrator_does_not_see_or_change_another_agencys_accounts(
+    w: World,
+) -> None:
+    admin_uji = person("admin@uji.test", {"ADMIN"}, UJI)
+
+    listed = {p.email for p in administration.list_users(admin_uji, None)}
+    changed = refused(
+        lambda: administration.update_user(admin_uji, KADIS.email, {"enabled": False})
+    )
+    foreign_role = refused(
+        lambda: administration.create_user(
+            admin_uji, {"email": "x@uji.test", "name": "X", "roles": ["KEPALA_DINAS"]}
+        )
+    )
+
+    assert KADIS.email not in listed and PETUGAS_UJI.email in listed
+    assert (changed.status, changed.code) == (404, "USER_NOT_FOUND")
+    assert (foreign_role.status, foreign_role.code) == (422, "ROLE_NOT_IN_AGENCY")
+
+
+@pytest.mark.parametrize("name", ["note", "checked"])
+def test_a_form_named_like_a_decision_field_is_refused(tmp_path: Path, name: str) -> None:
+    root = tmp_path / "declarations"
+    copy_fixture(root)
+    forms = root / "workflows" / "izin-uji" / "forms"
+    (forms / "pemeriksaan.schema.json").rename(forms / f"{name}.schema.json")
+
+    with pytest.raises(DeclarationError, match="named like a decision field"):
+        Catalog.load([root])
+
+
+def copy_fixture(root: Path) -> None:
+    import shutil
+
+    shutil.copytree(FIXTURES, root)
+
+
+def test_the_reason_header_and_track_say_whether_a_reason_was_required(w: World) -> None:
+    arrive(w, "TG")
+    decide("TG", KADIS, "A1", "TERIMA", note="Lengkap.")
+    waits(w, "TG", "A2")
+    decide("TG", KABID, "A2", "DIKEMBALIKAN KE KEPALA DINAS", note="Periksa ulang peta.")
+    waits(w, "TG", "A3")
+
+    detail = service.detail(service.visible_ticket("TG", KADIS), KADIS)
+
+    assert detail["last_decision"]["reason_required"] is True
+    assert detail["last_decision"]["result"].startswith("DIKEMBALIKAN")
+    track = service.track(service.visible_ticket("TG", KADIS))
+    flags = [(e["action"], e["reason_required"]) for e in track if e["kind"] == "DECISION"]
+    assert flags == [("TERIMA", False), ("DIKEMBALIKAN KE KEPALA DINAS", True)]
+
+
+def test_the_first_step_is_in_progress_even_when_a_return_also_leads_back_to_it(
+    w: World,
+) -> None:
+    izin_uji = w.runtime.definition("izin-uji")
+
+    kinds = izin_uji.status_kinds()
+
+    assert kinds[izin_uji.start.status] == "in_progress"

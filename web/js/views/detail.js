@@ -11,6 +11,7 @@ import {
   roleLabel,
   roleSees,
   statusClass,
+  workflowOf,
 } from "../catalog.js";
 import { statusBadge, ticketButtons, wireGo } from "../ui.js";
 import { decisionForm, wireDecision } from "./decision.js";
@@ -65,14 +66,7 @@ function paint(view, t) {
 
     <div class="grid-2">${applicantPanel(t)}${permitPanel(t)}</div>
 
-    <section class="panel" aria-labelledby="h-ptsp">
-      <h2 id="h-ptsp">Dokumen dari PTSP</h2>
-      ${(t.ptsp_documents || []).length
-        ? html`<ul class="doc-links">${t.ptsp_documents.map(
-            (d) => html`<li><a href="${safeUrl(d.url)}" target="_blank" rel="noopener noreferrer">${d.name}</a></li>`
-          )}</ul>`
-        : html`<p class="muted">Tidak ada dokumen dari PTSP.</p>`}
-    </section>
+    ${intakePanel(t)}
 
     ${formPanels(t)}
 
@@ -217,6 +211,22 @@ function formPanel(t, name, schema, data) {
 
 const inTitle = (text) => String(text).toLowerCase();
 
+/** The documents the application came with, from its intake ("Dokumen dari PTSP"). */
+function intakePanel(t) {
+  const w = workflowOf(t);
+  const source = w && w.intake && w.intake.source_label;
+  if (!source) return "";
+  const docs = t.ptsp_documents || [];
+  return html`<section class="panel" aria-labelledby="h-ptsp">
+      <h2 id="h-ptsp">Dokumen dari ${source}</h2>
+      ${docs.length
+        ? html`<ul class="doc-links">${docs.map(
+            (d) => html`<li><a href="${safeUrl(d.url)}" target="_blank" rel="noopener noreferrer">${d.name}</a></li>`
+          )}</ul>`
+        : html`<p class="muted">Tidak ada dokumen dari ${source}.</p>`}
+    </section>`;
+}
+
 function waitingFor(p, t) {
   return roleSees(p.role) === "region" && t.region ? `${p.role_label} (${t.region})` : p.role_label;
 }
@@ -225,27 +235,23 @@ function safeUrl(u) {
   return /^https?:\/\//i.test(String(u || "")) ? u : "#";
 }
 
-/** "Dikembalikan", "Ditolak", … : what the last decision did, as the next official reads it. */
-export function decisionVerb(action) {
-  const a = String(action || "");
-  if (/KEMBALI/.test(a)) return "Dikembalikan";
-  if (/TOLAK/.test(a)) return "Ditolak";
-  if (/SETUJU/.test(a)) return "Disetujui";
-  if (/TERUSKAN/.test(a)) return "Diteruskan";
-  if (/TERIMA/.test(a)) return "Diterima";
-  return "Diputuskan";
+/** "Dikembalikan", "Ditolak", … : what the last decision did, as the next official reads it —
+ * the first word of the option's declared result ("DIKEMBALIKAN KEPALA BIDANG KE …"). */
+export function decisionVerb(last) {
+  const word = String((last && last.result) || "").trim().split(/\s+/)[0];
+  return word ? word.charAt(0) + word.slice(1).toLowerCase() : "Diputuskan";
 }
 
 /** "Dikembalikan oleh Kepala Bidang (Nama) pada 5 September 2019 14.05 WIB". */
 function decidedBy(last) {
   const who = `${roleLabel(last.role)}${last.actor_name ? ` (${last.actor_name})` : ""}`;
-  return `${decisionVerb(last.action)} oleh ${who} pada ${formatDateTimeLong(last.decided_at)}`;
+  return `${decisionVerb(last)} oleh ${who} pada ${formatDateTimeLong(last.decided_at)}`;
 }
 
 /** The reason of the last decision, where the next official decides; nothing without one. */
 function reasonBox(last) {
   if (!last || !last.note) return "";
-  const kind = /KEMBALI|TOLAK/.test(last.action || "") ? "warn" : "info";
+  const kind = last.reason_required ? "warn" : "info";
   return html`<section class="reason-box reason-${kind}" id="alasan-terakhir" aria-labelledby="h-alasan">
     <h2 id="h-alasan" class="reason-head">${decidedBy(last)}</h2>
     <p class="reason-action">Keputusan: <strong>${last.action}</strong></p>

@@ -107,7 +107,7 @@ function item(i, t) {
       <dl class="tl-meta">
         ${i.action ? html`<div><dt>Tindakan</dt><dd><strong>${i.action}</strong></dd></div>` : ""}
         <div><dt>Oleh</dt><dd>${who(i)}</dd></div>
-        ${i.note ? html`<div class="tl-note"><dt>${/KEMBALI|TOLAK/.test(i.action || "") ? "Alasan" : "Catatan"}</dt><dd class="note">${i.note}</dd></div>` : ""}
+        ${i.note ? html`<div class="tl-note"><dt>${i.reason_required ? "Alasan" : "Catatan"}</dt><dd class="note">${i.note}</dd></div>` : ""}
         <div><dt>Masuk</dt><dd>${formatDateTime(i.entered_at)}</dd></div>
         ${i.left_at && i.left_at !== i.entered_at
           ? html`<div><dt>${kind === "OVERDUE" ? "Batas waktu" : "Diputuskan"}</dt><dd>${formatDateTime(i.left_at)}</dd></div>`
