@@ -417,17 +417,7 @@ def claim(
     """Take the pending step for this decision, with what it owes (the `SendTaskSuccess`):
     exactly one claim per step succeeds."""
     pending = ticket.pending or {}
-    last = {
-        "step": decision.step.step,
-        "state": decision.step.state,
-        "action": decision.action,
-        "result": decision.result,
-        "note": decision.note,
-        "role": decision.actor_role,
-        "actor": decision.actor_email,
-        "actor_name": decision.actor_name,
-        "decided_at": decision.decided_at,
-    }
+    last = decision.as_last()
     actions = [
         TicketModel.pending.remove(),
         TicketModel.inbox_key.remove(),

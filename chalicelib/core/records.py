@@ -23,6 +23,20 @@ class Decision:
     document_ids: list[str]
     decided_at: str
 
+    def as_last(self) -> dict[str, Any]:
+        """The decision as the ticket keeps it: its last decision."""
+        return {
+            "step": self.step.step,
+            "state": self.step.state,
+            "action": self.action,
+            "result": self.result,
+            "note": self.note,
+            "role": self.actor_role,
+            "actor": self.actor_email,
+            "actor_name": self.actor_name,
+            "decided_at": self.decided_at,
+        }
+
 
 def pending_of(step: Step, message: dict[str, Any]) -> dict[str, Any]:
     """The pending step as the ticket keeps it (with the task token that completes it)."""

@@ -209,17 +209,7 @@ class FakeTickets:
             row.state, row.step, row.role = outcome.step.state, outcome.step.step, outcome.step.role
         else:
             row.role = None
-        row.last_decision = {
-            "step": decision.step.step,
-            "state": decision.step.state,
-            "action": decision.action,
-            "result": decision.result,
-            "note": decision.note,
-            "role": decision.actor_role,
-            "actor": decision.actor_email,
-            "actor_name": decision.actor_name,
-            "decided_at": decision.decided_at,
-        }
+        row.last_decision = decision.as_last()
         if decision.forms:
             row.forms = {**(row.forms or {}), **decision.forms}
         row.version += 1

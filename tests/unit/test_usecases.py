@@ -16,6 +16,7 @@ from chalicelib import declared
 from chalicelib.auth.principal import Principal
 from chalicelib.core import events, policy
 from chalicelib.core.catalog import Catalog, DeclarationError
+from chalicelib.core.records import pending_of
 from chalicelib.errors import (
     AppError,
     Conflict,
@@ -93,21 +94,12 @@ def waits(w: World, no: str, state: str) -> None:
     """The state machine's message that a human step now waits (as SQS delivers it)."""
     workflow = w.tickets.rows[no].workflow
     step = w.runtime.definition(workflow).step(state)
-    message = {
-        "type": "step",
-        "ticket_no": no,
-        "state": state,
+    sent = {
         "execution": f"arn:exec:{no}",
         "entered_at": w.clock.now_iso(),
         "task_token": f"token-{no}-{state}-{len(w.runtime.completed)}",
-        "step": step.step,
-        "status": step.status,
-        "role": step.role,
-        "region_scoped": step.region_scoped,
-        "options": [
-            {"action": o.action, "requires": o.requires, "result": o.result} for o in step.options
-        ],
     }
+    message = {"type": "step", "ticket_no": no, **pending_of(step, sent)}
     workflow_messages.handle(json.loads(json.dumps(message)))
 
 
