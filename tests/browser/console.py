@@ -10,11 +10,21 @@ from playwright.sync_api import Page, expect
 PASSWORD = "Demo#2026!"
 
 
-def login(page: Page, email: str, password: str = PASSWORD, path: str | None = "/") -> None:
-    """Log in from the landing page (path None: the page the browser is on)."""
+ESDM = "DINAS ESDM PROVINSI JAWA TENGAH"
+
+
+def login(
+    page: Page,
+    email: str,
+    password: str = PASSWORD,
+    path: str | None = "/",
+    agency: str = ESDM,
+) -> None:
+    """Log in from the landing page through the agency's entry (path None: the page the
+    browser is on)."""
     if path is not None:
         page.goto(path)
-    page.get_by_role("button", name="DINAS ESDM PROVINSI JAWA TENGAH").click()
+    page.get_by_role("button", name=agency).click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Email Address").fill(email)
     dialog.get_by_label("Password", exact=True).fill(password)

@@ -47,7 +47,7 @@ def uji_official(stack: RunningStack, admin: str, role: str) -> str:
     email = _email(role.lower().replace("_", "-"))
     body = {
         "email": email,
-        "name": f"Pejabat {role.title()}",
+        "name": f"Pejabat {role.replace('_', ' ').title()}",
         "roles": [role],
         "agency": AGENCY,
         "password": DEMO_PASSWORD,

@@ -9,9 +9,15 @@ import { documentsTable } from "./documents.js";
 const DEFAULT_MAX = 10 * 1024 * 1024;
 const NO_FILE = "Belum ada berkas dipilih.";
 
-/** "Surat rekomendasi …" inside a sentence ("PDF" stays as written). */
-export const inSentence = (text) =>
-  /^[A-Z][a-z]/.test(text || "") ? text.charAt(0).toLowerCase() + text.slice(1) : text || "";
+/** A label inside a sentence: "Surat rekomendasi …" → "surat rekomendasi …"; a name in title
+ * case ("Berita Acara Pemeriksaan") and "PDF" stay as written. */
+export function inSentence(text) {
+  const words = String(text || "").split(" ");
+  const sentenceCase = words.slice(1).every((w) => !/^[A-Z][a-z]/.test(w));
+  const first = words[0] || "";
+  if (!sentenceCase || !/^[A-Z][a-z]/.test(first)) return words.join(" ");
+  return [first.charAt(0).toLowerCase() + first.slice(1), ...words.slice(1)].join(" ");
+}
 
 const subtype = (mime) => String(mime).split("/").pop();
 /** ["application/pdf"] → "PDF"; ["image/png", "image/jpeg"] → "PNG/JPEG". */
