@@ -15,11 +15,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.adapters.users import UserProfile
-from chalicelib.auth.roles import ROLES
 from chalicelib.errors import AppError
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.users import UserProfile
 
 
 def load_env_file(path: Path) -> None:
@@ -148,6 +149,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    # The roles are the declared workflows' (read once the env file has named any extra
+    # declaration roots), so they are imported here and not at the top.
+    from chalicelib.auth.roles import ROLES
+
     root = argparse.ArgumentParser(
         prog="python -m chalicelib.cli",
         description=__doc__,
@@ -217,9 +222,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The env file first: it says where everything is, the declarations included.
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--env-file", type=Path)
+    env_file = early.parse_known_args(argv)[0].env_file
+    if env_file:
+        load_env_file(env_file)
     args = parser().parse_args(argv)
-    if args.env_file:
-        load_env_file(args.env_file)
     from chalicelib import container
 
     container.wire()

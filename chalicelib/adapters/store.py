@@ -834,7 +834,10 @@ def adopt_declarations(ticket_no: str) -> bool:
     workflow's key. True when something changed."""
 
     def build(ticket: TicketModel) -> Write | None:
-        workflow = declared.workflow_of(ticket)
+        try:
+            workflow = declared.workflow_of(ticket)
+        except KeyError:  # a workflow this deployment does not declare: not ours to change
+            return None
         actions: list[Any] = []
         if not ticket.workflow or not ticket.agency:
             actions += [

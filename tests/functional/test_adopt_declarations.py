@@ -9,6 +9,7 @@ import sys
 
 from tests.functional.test_andesit_journeys import REKOMTEK, new_ticket
 from tests.functional.test_cli import cli
+from tests.functional.test_third_workflow import new_uji_ticket
 from tests.stack import ROOT, RunningStack
 
 KADIS = "kadis@esdm.demo"
@@ -34,7 +35,9 @@ def waiting_for_kadis(stack: RunningStack) -> list[str]:
 
 
 def test_a_ticket_stored_before_the_upgrade_is_adopted_by_the_cli(stack: RunningStack) -> None:
-    # GIVEN a ticket waiting for Kepala Dinas, stored the way the store kept it before
+    # GIVEN a ticket of the test-only workflow (declared only in the env file's roots) …
+    new_uji_ticket(stack, "Tiket Instansi Lain")
+    # … and a ticket waiting for Kepala Dinas, stored the way the store kept it before
     no = new_ticket(stack, "Tiket Lama")
     stack.client.wait_for_step(no, KADIS, "A1")
     counted_before = stack.client.ok("GET", "/tickets/summary", KADIS)["total"]
