@@ -16,6 +16,8 @@ from chalicelib.errors import AppError, BadRequest, ValidationFailed
 if TYPE_CHECKING:  # jsonschema loads at the first validation, not at every cold start
     from jsonschema.exceptions import ValidationError
 
+    from chalicelib.core.catalog import Catalog
+
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
 _TYPE_NAMES = {
@@ -36,7 +38,7 @@ def load_schema(name: str) -> dict[str, Any]:
     path = SCHEMA_DIR / f"{name}.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     if schema.pop("x-declared-forms", False):
-        schema["properties"] = {**schema["properties"], **_declared_forms()}
+        schema["properties"] = {**schema["properties"], **_catalog().forms()}
     role = schema.get("$defs", {}).get("role", {})
     if role.pop("x-declared-roles", False):
         from chalicelib.auth.roles import ROLES
@@ -45,35 +47,19 @@ def load_schema(name: str) -> dict[str, Any]:
     for spec in schema.get("properties", {}).values():
         channel = spec.pop("x-permit-types-of", None) if isinstance(spec, dict) else None
         if channel:
-            spec["enum"] = _declared_permit_types(channel)
+            spec["enum"] = _catalog().permit_types(channel)
         if isinstance(spec, dict) and spec.pop("x-declared-document-kinds", False):
-            spec["enum"] = _declared_document_kinds()
+            spec["enum"] = list(_catalog().document_kinds())
     Draft202012Validator.check_schema(schema)
     return schema
 
 
-def _declared_permit_types(channel: str) -> list[str]:
-    """The permit types the workflows taking applications from `channel` declare."""
+def _catalog() -> Catalog:
+    """The declared workflows: request schemas take their enums and forms from them (a
+    decision carries each form under its name)."""
     from chalicelib.declared import catalog
 
-    return catalog().permit_types(channel)
-
-
-def _declared_document_kinds() -> list[str]:
-    from chalicelib.declared import catalog
-
-    return list(dict.fromkeys(k for w in catalog().workflows.values() for k in w.documents))
-
-
-def _declared_forms() -> dict[str, Any]:
-    """Every form a workflow declares, by name: a decision carries a form under its name."""
-    from chalicelib.declared import catalog
-
-    forms: dict[str, Any] = {}
-    for workflow in catalog().workflows.values():
-        for name, form in workflow.forms.items():
-            forms[name] = {k: v for k, v in form.items() if k != "$schema"}
-    return forms
+    return catalog()
 
 
 # JSON Schema patterns are ECMA-262 regular expressions; Python's `re` reads `\s` more widely

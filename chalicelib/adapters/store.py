@@ -441,23 +441,8 @@ def claim(
     history = HistoryModel(
         ticket.ticket_no,
         f"{decision.decided_at}#DECISION",
-        kind="DECISION",
-        state=decision.step.state,
-        step=decision.step.step,
-        status=decision.step.status,
-        role=decision.actor_role,
-        actor_key=decision.actor_email,
-        actor_name=decision.actor_name,
-        action=decision.action,
-        note=decision.note,
         entered_at=pending.get("entered_at"),
-        decided_at=decision.decided_at,
-        details={
-            k: v
-            for k, v in (("forms", decision.forms), ("document_ids", decision.document_ids))
-            if v
-        }
-        or None,
+        **decision.as_history(),
     )
     marker = DecidedModel(
         f"DECIDED#{decision.actor_email}",

@@ -169,6 +169,14 @@ class Catalog:
             for p in w.permit_types
         ]
 
+    def document_kinds(self) -> dict[str, DocumentKind]:
+        """Every declared document kind (a kind's id means the same in every workflow)."""
+        return {k: d for w in self.workflows.values() for k, d in w.documents.items()}
+
+    def forms(self) -> dict[str, dict[str, Any]]:
+        """Every declared form's schema by name (one schema per name: checked at load)."""
+        return {n: embedded(f) for w in self.workflows.values() for n, f in w.forms.items()}
+
     def all_permit_types(self) -> list[str]:
         return [p.id for w in self.workflows.values() for p in w.permit_types]
 
@@ -190,6 +198,11 @@ class Catalog:
     def agencies_with_workflows(self) -> list[Agency]:
         used = {w.agency for w in self.workflows.values()}
         return [a for a in self.agencies.values() if a.id in used]
+
+
+def embedded(schema: dict[str, Any]) -> dict[str, Any]:
+    """A form's schema as it sits inside another document: without its own `$schema`."""
+    return {k: v for k, v in schema.items() if k != "$schema"}
 
 
 def _read(path: Path) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 WAIT_FOR_TOKEN = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
@@ -115,6 +116,11 @@ class WorkflowDefinition:
     def final_outcomes(self) -> dict[str, str]:
         """Each final status with its kind: `approved` or `rejected` (the final task's
         `outcome`), so a console colours a status without a copy of the list."""
+        return self._final_outcomes
+
+    @cached_property
+    def _final_outcomes(self) -> dict[str, str]:
+        # read once per definition: every list row and ticket view asks
         return {
             self._message(name)["status"]: self._message(name).get("outcome", "approved")
             for name, state in self.states.items()
@@ -125,6 +131,11 @@ class WorkflowDefinition:
         """Every status with its kind: a final one's outcome; `returned` for a step reached
         only by refusals or returns (options that require a reason) or from returned steps;
         else `in_progress`."""
+        return self._status_kinds
+
+    @cached_property
+    def _status_kinds(self) -> dict[str, str]:
+        # walked once per definition (every option's outcome): every list row asks
         reached_by: dict[str, list[tuple[str, Option]]] = {}
         for step in self.steps():
             for option in step.options:

@@ -37,6 +37,23 @@ class Decision:
             "decided_at": self.decided_at,
         }
 
+    def as_history(self) -> dict[str, Any]:
+        """The decision as the ticket's history records it (besides when its step began)."""
+        details = {"forms": self.forms, "document_ids": self.document_ids}
+        return {
+            "kind": "DECISION",
+            "state": self.step.state,
+            "step": self.step.step,
+            "status": self.step.status,
+            "role": self.actor_role,
+            "actor_key": self.actor_email,
+            "actor_name": self.actor_name,
+            "action": self.action,
+            "note": self.note,
+            "decided_at": self.decided_at,
+            "details": {k: v for k, v in details.items() if v} or None,
+        }
+
 
 def pending_of(step: Step, message: dict[str, Any]) -> dict[str, Any]:
     """The pending step as the ticket keeps it (with the task token that completes it)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from chalicelib.core.catalog import Agency, Workflow
+from chalicelib.core.catalog import Agency, Workflow, embedded
 from chalicelib.core.definition import WorkflowDefinition
 
 
@@ -33,10 +33,7 @@ def workflow_view(
             }
             for s in definition.steps()
         ],
-        "forms": {
-            name: {k: v for k, v in form.items() if k != "$schema"}
-            for name, form in workflow.forms.items()
-        },
+        "forms": {name: embedded(form) for name, form in workflow.forms.items()},
         "documents": {
             kind.id: {
                 "label": kind.label,

@@ -32,10 +32,10 @@ JPEG = "image/jpeg"
 
 
 def declared_kinds() -> dict[str, DocumentKind]:
-    """Every document kind some workflow declares (a kind's id means the same everywhere)."""
+    """Every document kind some workflow declares."""
     from chalicelib.declared import catalog
 
-    return {k: d for w in catalog().workflows.values() for k, d in w.documents.items()}
+    return catalog().document_kinds()
 
 
 _TYPE_NAMES = {PDF: "PDF", PNG: "gambar PNG", JPEG: "gambar JPEG"}

@@ -213,20 +213,9 @@ class FakeTickets:
         if decision.forms:
             row.forms = {**(row.forms or {}), **decision.forms}
         row.version += 1
+        entered_at = (ticket.pending or {}).get("entered_at")
         self.logs.setdefault(row.ticket_no, []).append(
-            history_entry(
-                "DECISION",
-                decision.step.status,
-                at=decision.decided_at,
-                state=decision.step.state,
-                step=decision.step.step,
-                role=decision.actor_role,
-                actor_key=decision.actor_email,
-                actor_name=decision.actor_name,
-                action=decision.action,
-                note=decision.note,
-                details={"forms": decision.forms, "document_ids": decision.document_ids},
-            )
+            SimpleNamespace(entered_at=entered_at, **decision.as_history())
         )
         if first_by_actor:
             self.decided.setdefault(decision.actor_email, []).append(row.ticket_no)
