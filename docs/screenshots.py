@@ -22,9 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from local.client import application  # noqa: E402
-from local.demo_files import demo_pdf  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
-from tests.browser.console import PASSWORD, choose, find_row, login  # noqa: E402
+from tests.browser.console import PASSWORD, choose, find_row, login, upload_letter  # noqa: E402
 from tests.stack import RunningStack, start_stack, stop_stack  # noqa: E402
 
 IMG = ROOT / "docs" / "img"
@@ -140,12 +139,7 @@ class Shooter:
         page.get_by_label("Tanggal Surat Rekomendasi Teknis").fill("20-11-2026")
         page.get_by_label("Masa Berlaku").fill("20-11-2027")
         page.get_by_label("Jangka Waktu Izin").fill("1 Tahun")
-        pdf = tmp / "rekomtek-lampiran-peta.pdf"
-        pdf.write_bytes(demo_pdf("Surat Rekomendasi Teknis", [f"Ticket {no}"]))
-        page.get_by_label("Unggah surat rekomendasi teknis lampiran peta (PDF)").set_input_files(
-            str(pdf)
-        )
-        expect(page.get_by_text("Berkas diterima")).to_be_visible()
+        upload_letter(page, tmp, no)
         page.get_by_role("button", name="CHECK").click()
         save(page.locator("#panel-proses"), "rekomtek-cabang-dinas")
         page.get_by_role("button", name="Kalender").first.click()

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from local.demo_files import demo_pdf
+
 PASSWORD = "Demo#2026!"
+REKOMTEK_LETTER = "Unggah surat rekomendasi teknis lampiran peta (PDF)"
 
 
 ESDM = "DINAS ESDM PROVINSI JAWA TENGAH"
@@ -91,3 +95,20 @@ def options_offered(page: Page) -> list[str]:
         text.strip()
         for text in page.get_by_label("Perubahan Status").locator("option").all_inner_texts()
     ]
+
+
+def upload_letter(
+    page: Page,
+    folder: Path,
+    ticket_no: str,
+    filename: str = "rekomtek-lampiran-peta.pdf",
+    field: str = REKOMTEK_LETTER,
+    accepted: bool = True,
+) -> None:
+    """Choose a real one-page PDF in a document kind's file input (the rekomtek letter by
+    default); `accepted`: wait until the console says the file was received."""
+    pdf = folder / filename
+    pdf.write_bytes(demo_pdf("Surat Rekomendasi Teknis", [f"Tiket {ticket_no}"]))
+    page.get_by_label(field, exact=True).set_input_files(str(pdf))
+    if accepted:
+        expect(page.get_by_text(f"Berkas diterima: {filename}")).to_be_visible()

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from local.demo_files import demo_pdf
 from tests.browser.console import (
     check_and_save,
     choose,
     expect_status,
     login,
     open_detail_to_decide,
+    upload_letter,
 )
 from tests.functional.other_agency import uji_accounts
 from tests.functional.test_third_workflow import (
@@ -56,13 +56,8 @@ def test_an_official_of_another_agency_decides_with_a_form_drawn_from_its_schema
     page.get_by_label("Nomor Berita Acara").fill(PEMERIKSAAN["nomor_berita_acara"])
     page.get_by_label("Tanggal Pemeriksaan").fill(PEMERIKSAAN["tanggal_periksa"])
     page.get_by_label("Hasil Berlaku Sampai").fill(PEMERIKSAAN["berlaku_sampai"])
-    pdf = tmp_path / "berita-acara.pdf"
-    pdf.write_bytes(demo_pdf("Berita Acara Pemeriksaan", [f"Tiket {no}"]))
-    upload = page.get_by_label(
-        "Unggah Berita Acara Pemeriksaan (PDF)", exact=True
-    )  # title case kept
-    upload.set_input_files(str(pdf))
-    expect(page.get_by_text("Berkas diterima: berita-acara.pdf")).to_be_visible()
+    # a title-case label stays as written after "Unggah"
+    upload_letter(page, tmp_path, no, "berita-acara.pdf", "Unggah Berita Acara Pemeriksaan (PDF)")
     shot(page, "formulir hasil pemeriksaan dari skema")
     check_and_save(page)
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from local.client import application
-from local.demo_files import demo_pdf
 from tests.browser.console import (
     check_and_save,
     choose,
@@ -20,6 +19,7 @@ from tests.browser.console import (
     login,
     open_detail_to_decide,
     options_offered,
+    upload_letter,
 )
 from tests.stack import RunningStack
 
@@ -72,12 +72,7 @@ def test_three_officials_take_a_wiup_to_disetujui_dinas_esdm(
     cabdin.get_by_label("Tanggal Surat Rekomendasi Teknis").fill(REKOMTEK["tanggal_surat"])
     cabdin.get_by_label("Masa Berlaku").fill(REKOMTEK["berlaku_sampai"])
     cabdin.get_by_label("Jangka Waktu Izin").fill(REKOMTEK["jangka_waktu"])
-    pdf = tmp_path / "rekomtek-lampiran-peta.pdf"
-    pdf.write_bytes(demo_pdf("Surat Rekomendasi Teknis", [REKOMTEK["nomor"], f"Tiket {no}"]))
-    cabdin.get_by_label("Unggah surat rekomendasi teknis lampiran peta (PDF)").set_input_files(
-        str(pdf)
-    )
-    expect(cabdin.get_by_text("Berkas diterima: rekomtek-lampiran-peta.pdf")).to_be_visible()
+    upload_letter(cabdin, tmp_path, no)
     expect(cabdin.locator("#tabel-dokumen")).to_contain_text("rekomtek-lampiran-peta.pdf")
     shot(cabdin, "cabang dinas mengisi rekomtek dan mengunggah PDF")
     check_and_save(cabdin)

@@ -10,11 +10,16 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page, Request, Route, expect
+from playwright.sync_api import Page, Request, expect
 
 from local.client import application
-from local.demo_files import demo_pdf
-from tests.browser.console import check_and_save, choose, login, open_detail_to_decide
+from tests.browser.console import (
+    check_and_save,
+    choose,
+    login,
+    open_detail_to_decide,
+    upload_letter,
+)
 from tests.stack import RunningStack
 
 KADIS, KABID, CABDIN = "kadis@esdm.demo", "kabid@esdm.demo", "cabdin.semarang@esdm.demo"
@@ -83,12 +88,7 @@ def test_dates_are_indonesian_and_times_wib_on_a_new_york_pc(
     page.get_by_role("button", name="6 September 2020", exact=True).click()
     expect(berlaku).to_have_value("06-09-2020")
     page.get_by_label("Jangka Waktu Izin").fill("1 Tahun")
-    pdf = tmp_path / "rekomtek.pdf"
-    pdf.write_bytes(demo_pdf("Surat Rekomendasi Teknis", [f"Ticket {no}"]))
-    page.get_by_label("Unggah surat rekomendasi teknis lampiran peta (PDF)").set_input_files(
-        str(pdf)
-    )
-    expect(page.get_by_text("Berkas diterima: rekomtek.pdf")).to_be_visible()
+    upload_letter(page, tmp_path, no, "rekomtek.pdf")
     shot(page, "tanggal rekomtek diketik hari-bulan-tahun di PC New York")
     check_and_save(page)
 
@@ -109,30 +109,20 @@ def test_dates_are_indonesian_and_times_wib_on_a_new_york_pc(
     shot(page, "track dalam WIB")
 
 
-def require_reasons(page: Page) -> None:
-    """needs server contract: requires.note — until the server says which options need a
-    reason, the test says it for the returns and rejections (as the server will)."""
-
-    def handle(route: Route) -> None:
-        response = route.fetch()
-        body = response.json()
-        for option in (body.get("pending") or {}).get("options") or []:
-            if re.search("KEMBALI|TOLAK", option["action"]):
-                option.setdefault("requires", {}).setdefault("note", True)
-        route.fulfill(response=response, json=body)
-
-    page.route(re.compile(r"/api/tickets/[^/?]+$"), handle)
+def at_kepala_bidang(stack: RunningStack, name: str) -> str:
+    """A ticket Kepala Dinas has accepted: waiting for Kepala Bidang at A2."""
+    no = new_ticket(stack, name)
+    assert stack.client.decide(no, KADIS, "A1", "TERIMA").status_code == 200
+    stack.client.wait_for_step(no, KABID, "A2")
+    return no
 
 
 def test_a_return_is_refused_without_a_reason_and_the_reason_is_tracked(
     stack: RunningStack, new_page, shot
 ) -> None:
-    # GIVEN a ticket waiting for Kepala Bidang
-    no = new_ticket(stack, "Alasan Wajib")
-    assert stack.client.decide(no, KADIS, "A1", "TERIMA").status_code == 200
-    stack.client.wait_for_step(no, KABID, "A2")
+    # GIVEN a ticket waiting for Kepala Bidang (the ASL says a return needs a reason)
+    no = at_kepala_bidang(stack, "Alasan Wajib")
     page = new_page()
-    require_reasons(page)
     sent = decisions_sent(page)
     login(page, KABID)
     open_detail_to_decide(page, no)
@@ -167,10 +157,7 @@ def test_a_return_is_refused_without_a_reason_and_the_reason_is_tracked(
 def test_the_next_official_sees_the_reason_where_he_decides(
     stack: RunningStack, new_page, shot
 ) -> None:
-    # needs server contract: last_decision.note
-    no = new_ticket(stack, "Alasan Terlihat")
-    assert stack.client.decide(no, KADIS, "A1", "TERIMA").status_code == 200
-    stack.client.wait_for_step(no, KABID, "A2")
+    no = at_kepala_bidang(stack, "Alasan Terlihat")
     returned = stack.client.decide(no, KABID, "A2", "DIKEMBALIKAN KE KEPALA DINAS", note=REASON)
     assert returned.status_code == 200
     stack.client.wait_for_step(no, KADIS, "A3")

@@ -62,7 +62,6 @@ def test_one_search_finds_tickets_of_every_permit_type(stack: RunningStack, new_
 
 
 def test_lists_say_how_many_tickets_match(stack: RunningStack, new_page, shot) -> None:
-    # needs server contract: list total, summary latest
     word, numbers = tickets_of_one_applicant(stack, ["WIUP", "IZIN_SEMENTARA", "IUJP"])
     page = new_page()
     login(page, KADIS)

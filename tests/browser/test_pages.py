@@ -233,7 +233,6 @@ def test_no_step_codes_and_an_emblem_that_fits(stack: RunningStack, new_page, sh
 def test_documents_show_the_uploaders_name_and_superseded_letters(
     stack: RunningStack, new_page, shot
 ) -> None:
-    # needs server contract: documents uploaded_by_name, current, superseded_at
     cabdin = "cabdin.semarang@esdm.demo"
     no = new_ticket(stack, "Surat Diganti")
     assert stack.client.decide(no, KADIS, "A1", "TERIMA").status_code == 200

@@ -10,8 +10,14 @@ from pathlib import Path
 from playwright.sync_api import Page, Request, expect
 
 from local.client import application
-from local.demo_files import demo_pdf
-from tests.browser.console import PASSWORD, check_and_save, choose, login, open_detail_to_decide
+from tests.browser.console import (
+    PASSWORD,
+    check_and_save,
+    choose,
+    login,
+    open_detail_to_decide,
+    upload_letter,
+)
 from tests.stack import RunningStack
 
 KADIS, KABID, CABDIN = "kadis@esdm.demo", "kabid@esdm.demo", "cabdin.semarang@esdm.demo"
@@ -55,37 +61,31 @@ def fill_rekomtek(page: Page) -> None:
         page.get_by_label(label).fill(value)
 
 
+def halfway_when_the_session_ends(stack: RunningStack, page: Page, name: str) -> tuple[str, Page]:
+    """Cabang Dinas has typed half a rekomtek; then the session ends and cannot renew."""
+    no = ticket_at_cabang_dinas(stack, name)
+    refuse_renewal(page)
+    login(page, CABDIN)
+    open_detail_to_decide(page, no)
+    fill_rekomtek(page)
+    page.evaluate(EXPIRE)
+    return no, page
+
+
 def expect_typed_values(page: Page) -> None:
     expect(page.get_by_label("Perubahan Status")).to_have_value("SETUJUI")
     for label, value in TYPED.items():
         expect(page.get_by_label(label)).to_have_value(value)
 
 
-def upload(page: Page, pdf: Path) -> None:
-    field = page.get_by_label("Unggah surat rekomendasi teknis lampiran peta (PDF)")
-    field.set_input_files(str(pdf))
-
-
-def a_pdf(tmp_path: Path, no: str) -> Path:
-    pdf = tmp_path / "rekomtek-sesi.pdf"
-    pdf.write_bytes(demo_pdf("Surat Rekomendasi Teknis", [f"Ticket {no}"]))
-    return pdf
-
-
 def test_an_expired_session_asks_for_the_password_in_place_and_keeps_the_rekomtek(
     stack: RunningStack, new_page, shot, tmp_path: Path
 ) -> None:
     # GIVEN Cabang Dinas halfway through a rekomtek when the session can no longer renew
-    no = ticket_at_cabang_dinas(stack, "Sesi Habis")
-    page = new_page()
-    refuse_renewal(page)
-    login(page, CABDIN)
-    open_detail_to_decide(page, no)
-    fill_rekomtek(page)
-    page.evaluate(EXPIRE)
+    no, page = halfway_when_the_session_ends(stack, new_page(), "Sesi Habis")
 
     # WHEN the PDF is uploaded
-    upload(page, a_pdf(tmp_path, no))
+    upload_letter(page, tmp_path, no, "rekomtek-sesi.pdf", accepted=False)
 
     # THEN the login form opens over the same screen, with everything typed still there
     dialog = page.get_by_role("dialog")
@@ -113,13 +113,7 @@ def test_a_reload_after_the_session_ended_restores_the_draft(
     stack: RunningStack, new_page, shot
 ) -> None:
     # GIVEN a half-filled rekomtek and a session that cannot renew
-    no = ticket_at_cabang_dinas(stack, "Draf Tersimpan")
-    page = new_page()
-    refuse_renewal(page)
-    login(page, CABDIN)
-    open_detail_to_decide(page, no)
-    fill_rekomtek(page)
-    page.evaluate(EXPIRE)
+    _, page = halfway_when_the_session_ends(stack, new_page(), "Draf Tersimpan")
 
     # WHEN the page is reloaded and the official logs in again
     page.reload()
@@ -135,7 +129,6 @@ def test_a_reload_after_the_session_ended_restores_the_draft(
 
 
 def test_a_session_renews_by_itself_while_in_use(stack: RunningStack, new_page, shot) -> None:
-    # needs server contract: auth refresh (login returns refresh_token; POST /api/auth/refresh)
     no = ticket_at_cabang_dinas(stack, "Sesi Diperbarui")
     page = new_page()
     refreshes: list[Request] = []

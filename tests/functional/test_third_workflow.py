@@ -14,13 +14,12 @@ then creates its officials through the admin API.
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
-from typing import Any
 
-from local.client import ApiClient, application
+from local.client import ApiClient
 from local.demo_files import demo_pdf
 from tests.functional.other_agency import AGENCY, KEPALA, PETUGAS, client, uji_accounts
+from tests.functional.test_andesit_journeys import decide_ok, new_ticket
 from tests.stack import RunningStack
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "declarations"
@@ -38,16 +37,8 @@ PEMERIKSAAN = {
 
 
 def new_uji_ticket(stack: RunningStack, name: str = "Wulan Uji", permit: str = PERMIT) -> str:
-    ticket_no = f"U{uuid.uuid4().hex[:10].upper()}"
-    response = stack.client.send_application(application(ticket_no, name, permit_type=permit))
-    assert response.status_code == 201, response.text
-    return ticket_no
-
-
-def decide_ok(c: ApiClient, no: str, who: str, step: str, action: str, **extra: Any) -> dict:
-    response = c.decide(no, who, step, action, **extra)
-    assert response.status_code == 200, response.text
-    return response.json()
+    """An application of an izin-uji permit type, through the same PTSP webhook as Andesit's."""
+    return new_ticket(stack, name, permit_type=permit)
 
 
 def upload_berita_acara(c: ApiClient, no: str, who: str) -> str:
