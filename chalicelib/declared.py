@@ -32,11 +32,16 @@ class HasWorkflow(Protocol):
 
 
 def workflow_of(ticket: HasWorkflow) -> Workflow:
-    """A ticket's workflow. Tickets stored before workflows were declared have none: they
-    all came from PTSP, so the workflow taking that permit type from PTSP is theirs."""
-    if ticket.workflow:
-        return catalog().workflow(ticket.workflow)
-    found = catalog().for_intake("ptsp", ticket.permit_type)
+    return workflow_named(ticket.workflow, ticket.permit_type)
+
+
+def workflow_named(workflow_id: str | None, permit_type: str) -> Workflow:
+    """The workflow a ticket (or an event about one) names. Tickets stored before workflows
+    were declared name none: they all came from PTSP, so the workflow taking that permit
+    type from PTSP is theirs."""
+    if workflow_id:
+        return catalog().workflow(workflow_id)
+    found = catalog().for_intake("ptsp", permit_type)
     if found is None:
-        raise KeyError(f"no workflow for {ticket.permit_type}")
+        raise KeyError(f"no workflow for {permit_type}")
     return found

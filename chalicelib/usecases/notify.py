@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import declared
@@ -43,17 +42,10 @@ def _what_happened(workflow: Workflow, decision: dict[str, Any]) -> str:
 
 
 def _workflow(event: dict[str, Any]) -> Workflow:
-    return declared.workflow_of(
-        _Named(
-            event.get("workflow") or event["ticket"].get("workflow"), event["ticket"]["permit_type"]
-        )
+    ticket = event["ticket"]
+    return declared.workflow_named(
+        event.get("workflow") or ticket.get("workflow"), ticket["permit_type"]
     )
-
-
-@dataclass(frozen=True)
-class _Named:
-    workflow: str | None
-    permit_type: str
 
 
 def _template(workflow: Workflow, event: dict[str, Any]) -> dict[str, Any]:
