@@ -6,11 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib.core.limits import (  # noqa: F401  (the upload limits, by their old names)
-    CONFIRM_GRACE_SECONDS,
-    MAX_PENDING_UPLOADS,
-    UPLOAD_SECONDS,
-)
 from chalicelib.errors import Conflict
 
 # Confirmed documents on the ticket item itself.

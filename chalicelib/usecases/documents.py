@@ -15,13 +15,13 @@ from chalicelib import declared
 from chalicelib.auth.principal import Principal
 from chalicelib.core.catalog import DocumentKind
 from chalicelib.core.disposition import content_disposition
+from chalicelib.core.limits import UPLOAD_SECONDS
 from chalicelib.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
 from chalicelib.ports import Ticket, Upload, ports
 from chalicelib.usecases import document_content as content
 from chalicelib.usecases import document_limits as limits
 from chalicelib.usecases import tickets as service
 
-UPLOAD_SECONDS = limits.UPLOAD_SECONDS
 DOWNLOAD_SECONDS = 300
 NAME_CHARS = 120  # the uploader's name as shown, kept short on the ticket item
 # Uploads land here until confirmed; the bucket's lifecycle rule deletes what is left.

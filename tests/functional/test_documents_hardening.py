@@ -16,7 +16,8 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from chalicelib.adapters.pending import grant_id
-from chalicelib.usecases.document_limits import MAX_DOCUMENTS_PER_STEP, MAX_PENDING_UPLOADS
+from chalicelib.core.limits import MAX_PENDING_UPLOADS
+from chalicelib.usecases.document_limits import MAX_DOCUMENTS_PER_STEP
 from local.demo_files import demo_pdf
 from tests.functional.test_andesit_journeys import (
     CABDIN,
