@@ -41,6 +41,7 @@ class Settings:
     ptsp_retry_base_seconds: str
     outbox_lease_seconds: str
     cursor_secret: str
+    tracking_secret: str  # derives each application's public tracking access code
 
     @property
     def token_issuer(self) -> str:

@@ -47,6 +47,7 @@ MAX_RESTARTS = 5
 RESTART_WINDOW_SECONDS = 60
 LOCAL_RETRY_BASE_SECONDS = "0.005"  # PTSP retry schedule × 1/6000: 1, 1, 1, 2, 3, 6, 6 s
 DEMO_CURSOR_SECRET = base64.b64encode(b"andesit-kursor-halaman-demo-2026").decode()
+DEMO_TRACKING_SECRET = base64.b64encode(b"siapnloss-kode-akses-lacak-demo-2026").decode()
 
 
 def template_parameters(url: str) -> dict[str, str]:
@@ -57,6 +58,7 @@ def template_parameters(url: str) -> dict[str, str]:
         "PtspWebhookSecret": env.get("PTSP_WEBHOOK_SECRET") or DEMO_WEBHOOK_SECRET,
         "PtspCallbackSecret": env.get("PTSP_CALLBACK_SECRET") or DEMO_CALLBACK_SECRET,
         "CursorSecret": env.get("CURSOR_SECRET") or DEMO_CURSOR_SECRET,
+        "TrackingSecret": env.get("TRACKING_SECRET") or DEMO_TRACKING_SECRET,
         "PtspCallbackUrl": env.get("PTSP_CALLBACK_URL") or f"{url}ptsp-sink/callbacks",
         # 30 is the real day-long schedule; locally it is squeezed into ~20 s to watch it.
         "PtspRetryBaseSeconds": env.get("PTSP_RETRY_BASE_SECONDS") or LOCAL_RETRY_BASE_SECONDS,

@@ -26,6 +26,7 @@ from chalicelib.adapters.models import (
     DecidedModel,
     HistoryModel,
     IdempotencyModel,
+    IndexModel,
     NotificationModel,
     OutboxModel,
     TicketModel,
@@ -188,6 +189,115 @@ def set_execution(ticket_no: str, execution_arn: str) -> None:
         actions=[TicketModel.execution_arn.set(execution_arn)],
         condition=TicketModel.ticket_no.exists(),
     )
+
+
+# --- applications: drafts until AJUKAN ------------------------------------------------------
+
+
+def next_number(series: str) -> int:
+    """The next number of a series (one counter item, added to atomically)."""
+    counter = CounterModel(f"NUMBER#{series}", "n")
+    counter.update(actions=[CounterModel.n.add(1)])
+    return int(counter.n)
+
+
+def own_key(email: str) -> str:
+    return f"OWN#{email.strip().lower()}"
+
+
+def create_draft(ticket: TicketModel) -> TicketModel:
+    """Store a new draft and list it among its applicant's applications."""
+    mine = IndexModel(
+        own_key(ticket.applicant_email or ""),
+        f"{ticket.created_at}#{ticket.ticket_no}",
+        ticket_no=ticket.ticket_no,
+        permit_type=ticket.permit_type,
+    )
+
+    def write(tx: TransactWrite) -> None:
+        tx.save(ticket, condition=TicketModel.ticket_no.does_not_exist())
+        tx.save(mine)
+
+    _commit(write)
+    return ticket
+
+
+def update_draft(ticket: TicketModel, changes: dict[str, Any]) -> TicketModel:
+    """Change a draft's data, only while it is the draft this caller read."""
+    changes = {**changes, "updated_at": now_iso(), "version": ticket.version + 1}
+    try:
+        ticket.update(
+            actions=[_action(getattr(TicketModel, n), v) for n, v in changes.items()],
+            condition=(TicketModel.version == ticket.version) & (TicketModel.draft == True),  # noqa: E712
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            raise Conflict(
+                "Permohonan ini sudah berubah atau sudah diajukan; muat ulang halaman.",
+                code="APPLICATION_CHANGED",
+            ) from None
+        raise
+    return _with(ticket, changes)
+
+
+def submit_draft(
+    ticket: TicketModel, changes: dict[str, Any], source: str, owed: list[OutboxModel]
+) -> TicketModel:
+    """AJUKAN: the draft becomes an application whose workflow starts (owed), once."""
+    changes = {**changes, "draft": False, "version": ticket.version + 1}
+    arrival = HistoryModel(
+        ticket.ticket_no,
+        f"{changes['submitted_at']}#ARRIVAL",
+        kind="ARRIVAL",
+        status=changes["status"],
+        actor_name=source,
+        action="DIAJUKAN",
+        entered_at=changes["submitted_at"],
+        decided_at=changes["submitted_at"],
+    )
+
+    def write(tx: TransactWrite) -> None:
+        tx.update(
+            ticket,
+            actions=[_action(getattr(TicketModel, n), v) for n, v in changes.items()],
+            condition=(TicketModel.version == ticket.version) & (TicketModel.draft == True),  # noqa: E712
+        )
+        tx.save(arrival)
+        _save_all(tx, owed)
+
+    try:
+        _commit(write)
+    except TransactWriteError as error:
+        if condition_failed(error):
+            raise Conflict(
+                "Permohonan ini sudah diajukan atau sedang berubah; muat ulang halaman.",
+                code="APPLICATION_CHANGED",
+            ) from None
+        raise
+    return _with(ticket, changes)
+
+
+def own_page(email: str, limit: int, cursor: str | None) -> Page:
+    """An applicant's applications, newest first."""
+    kwargs: dict[str, Any] = {"scan_index_forward": False, "limit": limit}
+    start = _own_start(cursor, email)
+    if start:
+        kwargs["last_evaluated_key"] = start
+    query = IndexModel.query(own_key(email), **kwargs)
+    found = [item.ticket_no for item in query]
+    last = query.last_evaluated_key
+    next_cursor = encode_cursor({"own": last["term_sort"]["S"]}) if last else None
+    return Page(_in_order(found), next_cursor, len(found))
+
+
+def _own_start(cursor: str | None, email: str) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    position = decode_cursor(cursor)
+    sort = position.get("own") if isinstance(position, dict) else None
+    if not isinstance(sort, str) or len(sort) > 200:
+        raise BadRequest("Kursor halaman tidak valid.", code="INVALID_CURSOR", field="cursor")
+    return {"term_key": {"S": own_key(email)}, "term_sort": {"S": sort}}
 
 
 # --- steps recorded from the workflow's messages -------------------------------------------

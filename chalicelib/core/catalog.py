@@ -21,6 +21,7 @@ SEES = ("agency", "region", "own")
 NOTIFIED_EVENTS = ("ticket.step", "ticket.overdue", "ticket.decided")
 STEP_WORDINGS = ("first", "after_decision")
 STEP_ROLE = "$step_role"
+APPLICANT = "$applicant"  # the ticket's own applicant (a workflow with an applicant role)
 # A decision carries each form under its name beside its own fields: no form may take one.
 DECISION_FIELDS = ("step", "action", "checked", "note", "document_ids")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -73,6 +74,25 @@ class Agency:
 
 
 @dataclass(frozen=True)
+class ChecklistItem:
+    """A document the applicant uploads before AJUKAN ("Daftar Persyaratan")."""
+
+    kind: str
+    required: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceTime:
+    """The service level the applicant is promised, in working days: it starts when a
+    step's decision gives `starts_with`, and stands still while `paused_for` roles act."""
+
+    working_days: int
+    starts_with: str
+    paused_for: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Workflow:
     id: str
     agency: str
@@ -90,6 +110,11 @@ class Workflow:
     asl_path: Path
     description: str = ""
     decisions_sent_to: str = ""  # who final decisions are sent to, as people name it
+    applicant_role: str | None = None  # the role of applicants who see their own tickets
+    application: dict[str, Any] | None = None  # the JSON Schema of the application data
+    checklist: tuple[ChecklistItem, ...] = ()
+    service_time: ServiceTime | None = None
+    signing: dict[str, Any] = field(default_factory=dict)  # form, document, signed document
 
     def permit(self, permit_type: str) -> PermitType | None:
         return next((p for p in self.permit_types if p.id == permit_type), None)
@@ -245,7 +270,18 @@ def _workflow(folder: Path, asl_dir: Path) -> Workflow:
     }
     notifications_file = folder / "notifications.json"
     notifications = _read(notifications_file) if notifications_file.exists() else {}
-    _check_notifications(folder, notifications, roles)
+    applicant_role = data.get("applicant_role")
+    if applicant_role and roles.get(applicant_role, Role("", "", "")).sees != "own":
+        raise DeclarationError(f"{folder}: applicant role {applicant_role} must see 'own'")
+    _check_notifications(folder, notifications, roles, bool(applicant_role))
+    checklist = tuple(
+        ChecklistItem(item["kind"], bool(item.get("required", True)), item.get("note", ""))
+        for item in data.get("checklist", ())
+    )
+    for item in checklist:
+        if item.kind not in documents:
+            raise DeclarationError(f"{folder}: checklist names undeclared document {item.kind}")
+    application_file = folder / "application.schema.json"
     return Workflow(
         id=data["id"],
         agency=data["agency"],
@@ -268,10 +304,27 @@ def _workflow(folder: Path, asl_dir: Path) -> Workflow:
         documents=documents,
         notifications=notifications,
         asl_path=asl_dir / f"{data['id']}.asl.json",
+        applicant_role=applicant_role,
+        application=_read(application_file) if application_file.exists() else None,
+        checklist=checklist,
+        service_time=_service_time(data.get("service_time", {})),
+        signing=data.get("signing", {}),
     )
 
 
-def _check_notifications(folder: Path, spec: dict[str, Any], roles: dict[str, Role]) -> None:
+def _service_time(spec: dict[str, Any]) -> ServiceTime | None:
+    if "working_days" not in spec:
+        return None
+    return ServiceTime(
+        working_days=int(spec["working_days"]),
+        starts_with=spec["starts_with"],
+        paused_for=frozenset(spec.get("paused_for", ())),
+    )
+
+
+def _check_notifications(
+    folder: Path, spec: dict[str, Any], roles: dict[str, Role], has_applicants: bool
+) -> None:
     """Every event worded, nothing else: a misspelt key would silently notify nobody. (No
     notifications.json at all: the workflow notifies nobody, on purpose.)"""
     if not spec:
@@ -286,6 +339,8 @@ def _check_notifications(folder: Path, spec: dict[str, Any], roles: dict[str, Ro
         raise DeclarationError(f"{folder}/notifications.json: a title or message is missing")
     for event in NOTIFIED_EVENTS:
         for recipient in spec[event].get("recipients", ()):
+            if recipient == APPLICANT and has_applicants:
+                continue
             if recipient != STEP_ROLE and recipient not in roles:
                 raise DeclarationError(
                     f"{folder}/notifications.json: {event} tells {recipient}, not a declared role"

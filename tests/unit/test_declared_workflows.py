@@ -21,7 +21,7 @@ import jsonschema
 import pytest
 
 from chalicelib.core import events
-from chalicelib.core.catalog import Catalog, Workflow
+from chalicelib.core.catalog import APPLICANT, Catalog, Workflow
 from chalicelib.core.definition import WorkflowDefinition
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +37,7 @@ WAIT_FOR_TOKEN = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
 SEND_MESSAGE = "arn:aws:states:::sqs:sendMessage"
 DECISION_PATH = "$.decision.action"
 WALKABLE_TYPES = {"Task", "Choice", "Pass", "Wait", "Succeed", "Fail"}
-REQUIRES_KEYS = {"note", "forms", "documents"}
+REQUIRES_KEYS = {"note", "forms", "documents", "documents_complete", "signature"}
 OUTCOMES = {"approved", "rejected"}
 # What a human step's message carries, as in statemachine/andesit.asl.json.
 STEP_BODY_KEYS = {
@@ -262,14 +262,23 @@ def test_every_waiting_task_is_a_human_step_shaped_like_andesits(workflow: Workf
         assert set(body) == STEP_BODY_KEYS, name
         assert (body["type"], body["task_token.$"]) == ("step", "$$.Task.Token"), name
         assert body["ticket_no.$"] == "$.ticket_no", name
-        assert "TimeoutSeconds" in state or "TimeoutSecondsPath" in state, name
+        if not _applicants_step(workflow, state):  # officials are escalated, applicants not
+            assert "TimeoutSeconds" in state or "TimeoutSecondsPath" in state, name
         assert state["ResultPath"] == "$.decision", name
+
+
+def _applicants_step(workflow: Workflow, state: dict[str, Any]) -> bool:
+    """A step the applicant acts on: no timeout (the service clock stands still instead)."""
+    return bool(workflow.applicant_role) and _body(state)["role"] == workflow.applicant_role
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=_ids(WORKFLOWS))
 def test_a_timeout_sends_an_overdue_notice_then_reopens_the_same_step(workflow: Workflow) -> None:
     states = _states(workflow)
     for name in _waiting(states):
+        if _applicants_step(workflow, states[name]):
+            assert "Catch" not in states[name] and "TimeoutSecondsPath" not in states[name], name
+            continue
         catchers = [
             c for c in states[name].get("Catch", []) if "States.Timeout" in c["ErrorEquals"]
         ]
@@ -402,8 +411,10 @@ def test_notification_templates_render_with_the_documented_keys(workflow: Workfl
 def test_notification_recipients_are_declared_roles(workflow: Workflow) -> None:
     recipients = set(_recipients(workflow.notifications))
 
+    applicant = {APPLICANT} if workflow.applicant_role else set()
+
     assert recipients
-    assert recipients - {STEP_ROLE} - set(workflow.roles) == set()
+    assert recipients - {STEP_ROLE} - applicant - set(workflow.roles) == set()
 
 
 # --- deployable: the shipped workflows only -------------------------------------------------

@@ -61,7 +61,7 @@ def _rejection(kind: str, data: bytes) -> Unprocessable:
 
 def test_every_kind_has_a_label_and_accepted_types() -> None:
     kinds = declared_kinds()
-    assert set(kinds) == {"REKOMTEK", "LAMPIRAN", "PETA"}
+    assert {"REKOMTEK", "LAMPIRAN", "PETA", "KRK", "BUKTI_BAYAR", "GAMBAR_PETA"} <= set(kinds)
     assert all(kind.label for kind in kinds.values())
     assert kinds["REKOMTEK"].formats == kinds["LAMPIRAN"].formats == ("application/pdf",)
     assert kinds["PETA"].formats == ("image/png", "image/jpeg")
@@ -176,9 +176,9 @@ def test_error_names_the_document_kind() -> None:
 
 def test_unknown_kind_is_a_bad_request(pdf: bytes) -> None:
     with pytest.raises(BadRequest) as caught:
-        inspect("KTP", pdf)
+        inspect("NPWP", pdf)
     assert caught.value.status == 400
-    assert "KTP" in caught.value.message
+    assert "NPWP" in caught.value.message
 
 
 # --- demo files ----------------------------------------------------------------------------

@@ -358,6 +358,7 @@ def test_function_environment_of_the_real_template(template: dict[str, Any]) -> 
         "PtspWebhookSecret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         "PtspCallbackSecret": "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
         "CursorSecret": "k3Qv9yZr2Lw8PbXc6NfT1hJm4SdGa7Ue",
+        "TrackingSecret": "t7Lp2Qw9Zx4Rc8Vb3Nm6Hj1Kd5Fs0Ga2",
         "PtspCallbackUrl": "https://ptsp.example.go.id/callback",
     }
     for name, value in parameters.items():
