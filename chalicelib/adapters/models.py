@@ -56,6 +56,13 @@ class TicketModel(Model):
     # an attribute of its own; `store.adopt_declarations` moves it into `forms`.
     legacy_form = JSONAttribute(null=True, attr_name="rekomtek")
     last_decision = JSONAttribute(null=True)
+    # email → {decided_at, action} of each official's last decision here, so a decision
+    # knows without a read whether its official decided this ticket before. None on
+    # tickets older than this attribute: their DECIDED markers are read instead.
+    deciders = JSONAttribute(null=True)
+    # {"entries": [outbox ids], "state": ASL state} of a decision on its way to the workflow:
+    # recording what comes after that state settles those entries in the same transaction.
+    forwarding = JSONAttribute(null=True)
     search_text = UnicodeAttribute()
 
     status = UnicodeAttribute()

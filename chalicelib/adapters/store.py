@@ -350,6 +350,22 @@ def _inbox_ops(ticket: TicketModel, new_key: str | None, new_since: str | None) 
     return ops + (index.enter(new_key, ticket, new_since) if new_key else [])
 
 
+def _delivered(ticket: TicketModel, state: str | None, actions: list[Any]) -> list[str]:
+    """The outbox entries of the decision this recording proves delivered (adding their
+    settling to `actions`). The workflow leaves a claimed step only through its decision
+    (a timeout re-enters the same state), so any other state, or the end, is that proof."""
+    forwarding = ticket.forwarding
+    if not forwarding or state == forwarding["state"]:
+        return []
+    actions.append(TicketModel.forwarding.remove())
+    return list(forwarding["entries"])
+
+
+def _settle(tx: TransactWrite, entries: list[str]) -> None:
+    for entry_id in entries:
+        tx.delete(OutboxModel(entry_id))
+
+
 def record_step(ticket_no: str, step: Step, message: dict[str, Any], owed_for: Owed) -> bool:
     """Make the step the ticket's pending one, with what that owes; False for a stale replay."""
     entered_at = message["entered_at"]
@@ -375,11 +391,13 @@ def record_step(ticket_no: str, step: Step, message: dict[str, Any], owed_for: O
             actions.append(TicketModel.overdue_since.remove())
         ops = _inbox_ops(ticket, new_key, entered_at)
         owed = owed_for(ticket)
+        delivered = _delivered(ticket, step.state, actions)
 
         def write(tx: TransactWrite) -> None:
             tx.update(ticket, actions=actions, condition=_unchanged(ticket))
             index.apply(tx, ops)
             _save_all(tx, owed)
+            _settle(tx, delivered)
 
         return write
 
@@ -474,12 +492,14 @@ def finalize(ticket_no: str, message: dict[str, Any], owed_for: Owed) -> bool:
         )
         ops = _inbox_ops(ticket, None, None)
         owed = owed_for(ticket)
+        delivered = _delivered(ticket, None, actions)
 
         def write(tx: TransactWrite) -> None:
             tx.update(ticket, actions=actions, condition=_unchanged(ticket))
             tx.save(history)
             index.apply(tx, ops)
             _save_all(tx, owed)
+            _settle(tx, delivered)
 
         return write
 
@@ -500,12 +520,13 @@ CLAIMED_ATTRIBUTES = (
     "inbox_at",
     "last_decision",
     "forms",
+    "deciders",
+    "forwarding",
 )
 
 
 def claim_record(ticket: TicketModel, decision: Decision) -> dict[str, Any]:
     """What undoing this claim needs, should its task token turn out dead."""
-    marker = decided_marker(decision.actor_email, ticket.ticket_no)
     return {
         "ticket_no": ticket.ticket_no,
         "version": ticket.version + 1,
@@ -513,8 +534,30 @@ def claim_record(ticket: TicketModel, decision: Decision) -> dict[str, Any]:
         "decided_at": decision.decided_at,
         "actor_email": decision.actor_email,
         "restore": {name: getattr(ticket, name) for name in CLAIMED_ATTRIBUTES},
-        "marker_before": marker.serialize() if marker else None,
+        "marker_before": _marker_before(ticket, decision.actor_email),
     }
+
+
+def _marker_before(ticket: TicketModel, email: str) -> dict[str, Any] | None:
+    """The official's DECIDED marker of this ticket as it stands before this decision."""
+    if ticket.deciders is None:  # a ticket from before `deciders`: read the marker
+        marker = decided_marker(email, ticket.ticket_no)
+        return marker.serialize() if marker else None
+    earlier = ticket.deciders.get(email)
+    if not earlier:
+        return None
+    return _marker(ticket, email, earlier["decided_at"], earlier["action"]).serialize()
+
+
+def _marker(ticket: TicketModel, email: str, decided_at: str, action: str) -> DecidedModel:
+    return DecidedModel(
+        f"DECIDED#{email}",
+        ticket.ticket_no,
+        permit_type=ticket.permit_type,
+        search_text=ticket.search_text,
+        decided_at=decided_at,
+        action=action,
+    )
 
 
 def claim(
@@ -527,41 +570,16 @@ def claim(
     """Take the pending step for this decision, with what it owes (the `SendTaskSuccess`):
     exactly one claim per step succeeds."""
     pending = ticket.pending or {}
-    last = decision.as_last()
-    actions = [
-        TicketModel.pending.remove(),
-        TicketModel.inbox_key.remove(),
-        TicketModel.inbox_at.remove(),
-        TicketModel.overdue_since.remove(),
-        TicketModel.status.set(outcome.status),
-        TicketModel.last_decision.set(last),
-        TicketModel.updated_at.set(decision.decided_at),
-        TicketModel.version.add(1),
-    ]
-    if outcome.step:
-        actions += [
-            TicketModel.state.set(outcome.step.state),
-            TicketModel.step.set(outcome.step.step),
-            TicketModel.role.set(outcome.step.role),
-        ]
-    else:
-        actions += [TicketModel.role.remove()]
-    if decision.forms:
-        actions.append(TicketModel.forms.set({**(ticket.forms or {}), **decision.forms}))
+    changes = _claim_changes(ticket, decision, outcome)
+    changes["forwarding"] = {"entries": [o.id for o in owed], "state": decision.step.state}
+    actions = [_action(getattr(TicketModel, name), value) for name, value in changes.items()]
     history = HistoryModel(
         ticket.ticket_no,
         f"{decision.decided_at}#DECISION",
         entered_at=pending.get("entered_at"),
         **decision.as_history(),
     )
-    marker = DecidedModel(
-        f"DECIDED#{decision.actor_email}",
-        ticket.ticket_no,
-        permit_type=ticket.permit_type,
-        search_text=ticket.search_text,
-        decided_at=decision.decided_at,
-        action=decision.action,
-    )
+    marker = _marker(ticket, decision.actor_email, decision.decided_at, decision.action)
     ops = _inbox_ops(ticket, None, None)
     if first_by_actor:
         ops += index.enter(index.decided_scope(decision.actor_email), ticket)
@@ -589,7 +607,48 @@ def claim(
                 code="STEP_ALREADY_DECIDED",
             ) from None
         raise
-    return get(ticket.ticket_no)
+    return _with(ticket, changes)
+
+
+def _claim_changes(ticket: TicketModel, decision: Decision, outcome: Outcome) -> dict[str, Any]:
+    """Attribute → new value (None: removed). The condition on `version` makes the new
+    version exactly one more, so the claimed ticket is known without reading it back."""
+    changes: dict[str, Any] = {
+        "pending": None,
+        "inbox_key": None,
+        "inbox_at": None,
+        "overdue_since": None,
+        "status": outcome.status,
+        "last_decision": decision.as_last(),
+        "updated_at": decision.decided_at,
+        "version": ticket.version + 1,
+    }
+    if outcome.step:
+        changes |= {
+            "state": outcome.step.state,
+            "step": outcome.step.step,
+            "role": outcome.step.role,
+        }
+    else:
+        changes["role"] = None
+    if decision.forms:
+        changes["forms"] = {**(ticket.forms or {}), **decision.forms}
+    if ticket.deciders is not None:
+        mine = {"decided_at": decision.decided_at, "action": decision.action}
+        changes["deciders"] = {**ticket.deciders, decision.actor_email: mine}
+    return changes
+
+
+def _action(attribute: Any, value: Any) -> Any:
+    return attribute.remove() if value is None else attribute.set(value)
+
+
+def _with(ticket: TicketModel, changes: dict[str, Any]) -> TicketModel:
+    """A copy of `ticket` as the transaction left it."""
+    copy = TicketModel.from_raw_data(ticket.serialize())
+    for name, value in changes.items():
+        setattr(copy, name, value)
+    return copy
 
 
 def decided_marker(email: str, ticket_no: str) -> DecidedModel | None:
@@ -614,7 +673,7 @@ def undo_claim(record: dict[str, Any]) -> bool:
             names: tuple[str, ...] = CLAIMED_ATTRIBUTES
             ops = _back_in_inbox(ticket, restore)
         elif not ticket.final and _still_last(ticket, record):
-            names, ops = ("last_decision", "forms"), []
+            names, ops = ("last_decision", "forms", "deciders", "forwarding"), []
             if ticket.inbox_key and restore.get("overdue_since") and not ticket.overdue_since:
                 names += ("overdue_since",)
                 ops.append(index.put_overdue(ticket.inbox_key, ticket, restore["overdue_since"]))
@@ -862,7 +921,7 @@ def _batch_get(ticket_nos: list[str]) -> Iterator[TicketModel]:
 
 
 def new_ticket(ticket_no: str, **attributes: Any) -> TicketModel:
-    return TicketModel(ticket_no, **attributes)
+    return TicketModel(ticket_no, deciders={}, **attributes)
 
 
 def waiting_counts(inbox_key: str) -> dict[str, int]:

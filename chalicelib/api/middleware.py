@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from functools import cache
 from typing import Any
@@ -126,27 +127,51 @@ def install(app: Chalice) -> None:
     @app.middleware("http")
     def authenticate(event: Request, get_response: Callable[[Request], Response]) -> Response:
         view = view_of(event)
+        who, confirm = None, _nothing_to_confirm
         if view is not None and not getattr(view, "is_public", False):
-            who = _caller(event)
+            who, confirm = _caller(event, getattr(view, "confirms_session", False))
+        try:
             allowed = getattr(view, "roles_allowed", None)
-            if allowed:
+            if who and allowed:
                 who.require(*allowed)
-        paging.bind(list_scope(event))
-        schema = getattr(view, "request_schema", None)
-        if schema:
-            event.context["validated_body"] = validate(schema, parse_json(event.raw_body))
-        return get_response(event)
+            paging.bind(list_scope(event))
+            schema = getattr(view, "request_schema", None)
+            if schema:
+                event.context["validated_body"] = validate(schema, parse_json(event.raw_body))
+            response = get_response(event)
+        except AppError:
+            confirm()  # a revoked session hears that first, whatever else was wrong
+            raise
+        confirm()
+        return response
 
 
-def _caller(event: Request) -> Principal:
-    """The verified caller; on a state-changing route, also as the account stands now."""
+def _nothing_to_confirm() -> None:
+    return None
+
+
+@cache
+def _session_checks() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="session-check")
+
+
+def _caller(event: Request, overlapped: bool) -> tuple[Principal, Callable[[], None]]:
+    """The verified caller, and what confirms its account still stands as the token says
+    (on a state-changing route). A route that `confirms_session` itself before writing gets
+    that check running beside its first reads (one round trip less); any other route has
+    it done here, before the route runs."""
     claims = verified_claims(event.headers.get("authorization"))
     who = Principal.from_claims(claims)
     event.context["principal"] = who
     logger.append_keys(user=who.email)
-    if event.method not in READ_ONLY_METHODS:
+    if event.method in READ_ONLY_METHODS:
+        return who, _nothing_to_confirm
+    if not overlapped:
         ensure_current_session(who, claims, _current_principal)
-    return who
+        return who, _nothing_to_confirm
+    check = _session_checks().submit(ensure_current_session, who, claims, _current_principal)
+    event.context["confirm_session"] = check.result
+    return who, check.result
 
 
 def _current_principal(email: str) -> Principal | None:

@@ -32,6 +32,19 @@ def roles(*allowed: str) -> Callable[[F], F]:
     return mark
 
 
+def confirms_session(view: F) -> F:
+    """A state-changing route whose use case confirms the caller's session itself, right
+    before its first write (`session_confirmation`), so the check overlaps its reads."""
+    view.confirms_session = True  # type: ignore[attr-defined]
+    return view
+
+
+def session_confirmation(request: Request) -> Callable[[], None]:
+    """What raises 401 when the caller's account changed since its token (see
+    `confirms_session`); the middleware confirms it again before answering."""
+    return request.context["confirm_session"]
+
+
 def accepts(schema: str) -> Callable[[F], F]:
     """The JSON body must validate against `chalicelib/schemas/<schema>.json`."""
 

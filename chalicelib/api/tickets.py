@@ -5,7 +5,16 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib import declared
-from chalicelib.api.routing import accepts, body, page_size, principal, query, roles
+from chalicelib.api.routing import (
+    accepts,
+    body,
+    confirms_session,
+    page_size,
+    principal,
+    query,
+    roles,
+    session_confirmation,
+)
 from chalicelib.auth.roles import OFFICIALS
 from chalicelib.errors import BadRequest
 from chalicelib.usecases import tickets as service
@@ -93,8 +102,11 @@ def ticket_map(ticket_no: str) -> dict:
 @bp.route("/tickets/{ticket_no}/decision", methods=["POST"])
 @roles(*OFFICIALS)
 @accepts("decision")
+@confirms_session
 def decide(ticket_no: str) -> dict:
     """Decide the pending step; exactly one decision per step wins."""
-    who = principal(bp.current_request)
-    ticket = service.decide(ticket_no, who, body(bp.current_request), who.name or who.email)
-    return service.detail(ticket, who)
+    request = bp.current_request
+    who = principal(request)
+    return service.decide(
+        ticket_no, who, body(request), who.name or who.email, session_confirmation(request)
+    )

@@ -7,6 +7,8 @@ types, service time) is read from the workflow's declaration and ASL, never name
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -237,15 +239,17 @@ def due_at(ticket: Ticket) -> str | None:
     return (parse_iso(since) + timedelta(seconds=seconds)).isoformat()
 
 
-def detail(ticket: Ticket, who: Principal) -> dict[str, Any]:
+def detail(
+    ticket: Ticket, who: Principal, attached: list[currency.Attachment] | None = None
+) -> dict[str, Any]:
+    """`attached`: the decisions' attachments, when the caller knows them already."""
     workflow = declared.workflow_of(ticket)
     step = pending_step(ticket)
     mine = step is not None and may_act(step, ticket, who)
+    if attached is None:
+        attached = currency.attachments(ports().tickets.history(ticket.ticket_no))
     # Every confirmed document, superseded ones as history (a returned rekomtek).
-    documents = currency.annotate(
-        (ticket.documents or {}).values(),
-        currency.attachments(ports().tickets.history(ticket.ticket_no)),
-    )
+    documents = currency.annotate((ticket.documents or {}).values(), attached)
     return {
         **summary(ticket),
         "applicant": ticket.applicant,
@@ -423,8 +427,51 @@ def counts(who: Principal) -> dict[str, Any]:
 # --- decision -------------------------------------------------------------------------------
 
 
-def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> Ticket:
-    ticket = visible_ticket(ticket_no, who)
+def decide(
+    ticket_no: str,
+    who: Principal,
+    data: dict[str, Any],
+    name: str,
+    confirm_session: Callable[[], None],
+) -> dict[str, Any]:
+    """Decide the pending step; the answer is the ticket's detail as the decision left it.
+    `confirm_session` raises when the caller's account changed since its token: it is
+    called before the decision is written."""
+    # The history for the answer is read beside the ticket, not after the decision.
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        history = reader.submit(ports().tickets.history, ticket_no)
+        ticket = visible_ticket(ticket_no, who)
+        claimed, decision, sent = _claim(ticket, who, data, name, confirm_session)
+        _forward(sent)
+        attached = _attached_before(history, ticket)
+    if attached is None:
+        return detail(claimed, who)
+    if decision.document_ids:
+        attached = sorted([*attached, (decision.decided_at, frozenset(decision.document_ids))])
+    return detail(claimed, who, attached)
+
+
+def _attached_before(history: Future, ticket: Ticket) -> list[currency.Attachment] | None:
+    """The attachments of the decisions before this one; None when the history read beside
+    the ticket failed or predates the ticket's last decision (read it again, after)."""
+    try:
+        entries = history.result()
+    except Exception:
+        return None
+    last = (ticket.last_decision or {}).get("decided_at")
+    if last and not any(e.kind == "DECISION" and e.decided_at == last for e in entries):
+        return None
+    return currency.attachments(entries)
+
+
+def _claim(
+    ticket: Ticket,
+    who: Principal,
+    data: dict[str, Any],
+    name: str,
+    confirm_session: Callable[[], None],
+) -> tuple[Ticket, Decision, Entry]:
+    """The step taken for this decision, with the `SendTaskSuccess` it owes."""
     step = pending_step(ticket)
     if step is None or step.step != data["step"]:
         raise Conflict(
@@ -480,6 +527,7 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
         decided_at=ports().clock.now_iso(),
     )
     outcome = definition_of(ticket).outcome(step.state, option.action)
+    confirm_session()
     record = ports().tickets.claim_record(ticket, decision)
     sent = effects.owe(
         effects.COMPLETE_STEP,
@@ -497,13 +545,13 @@ def decide(ticket_no: str, who: Principal, data: dict[str, Any], name: str) -> T
         },
     )
     claimed = ports().tickets.claim(ticket, decision, outcome, [sent], not record["marker_before"])
-    _forward(sent)
-    return claimed
+    return claimed, decision, sent
 
 
 def _forward(sent: Entry) -> None:
     """Send the claimed decision to the workflow now. A dead token undoes the claim (409);
-    an unreachable Step Functions leaves the entry to the sweeper: the decision stands."""
+    an unreachable Step Functions leaves the entry to the sweeper: the decision stands.
+    A delivered decision's entry is settled by the recording of what follows it."""
     try:
         effects.complete_step(sent.payload)
     except StepNoLongerWaiting:
@@ -515,5 +563,3 @@ def _forward(sent: Entry) -> None:
         ) from error
     except Exception as error:
         logger.warning("decision forwarded later", extra={"error": repr(error)})
-        return
-    effects.done(sent)

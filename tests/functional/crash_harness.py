@@ -59,8 +59,8 @@ def decide(args: dict[str, Any]) -> None:
         name=args["name"],
     )
     body = {"step": args["step"], "action": args["action"], "checked": True}
-    ticket = service.decide(args["ticket_no"], who, body, args["name"])
-    print(json.dumps({"status": ticket.status}))
+    answer = service.decide(args["ticket_no"], who, body, args["name"], lambda: None)
+    print(json.dumps({"status": answer["status"]}))
 
 
 def record_step(args: dict[str, Any]) -> None:

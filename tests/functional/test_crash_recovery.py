@@ -95,8 +95,9 @@ def test_decision_sent_then_worker_killed_is_kept_when_the_sweeper_repeats_it(
     no = new_ticket(stack, "Balasan Hilang")
     stack.client.wait_for_step(no, KADIS, "A1")
 
-    # WHEN the worker sends the decision and dies before deleting its outbox entry (the
-    # sweeper then sends it again and finds the token spent)
+    # WHEN the worker sends the decision and dies before answering (its outbox entry is
+    # settled when the next step is recorded, or the sweeper sends it again and finds the
+    # token spent)
     run = run_harness(stack, "decide", {**kadis_accepts(no), "die_at": "after SendTaskSuccess"})
     assert run.returncode == KILLED, run.stderr
 
@@ -105,6 +106,38 @@ def test_decision_sent_then_worker_killed_is_kept_when_the_sweeper_repeats_it(
     time.sleep(4)  # the lease (2 s) runs out and the sweeper repeats the send
     assert decisions(stack, no) == [("A1", "TERIMA")]
     assert stack.client.ok("GET", f"/tickets/{no}", KABID)["last_decision"]["action"] == "TERIMA"
+
+
+def test_a_delivered_decision_owes_nothing_once_the_next_step_is_recorded(
+    stack: RunningStack,
+) -> None:
+    # GIVEN a ticket waiting for Kepala Dinas
+    no = new_ticket(stack, "Tanpa Utang")
+    stack.client.wait_for_step(no, KADIS, "A1")
+
+    # WHEN Kepala Dinas decides and the workflow records the next step
+    answer = stack.client.call(
+        "POST",
+        f"/tickets/{no}/decision",
+        KADIS,
+        json={"step": "A1", "action": "TERIMA", "checked": True},
+    )
+    assert answer.status_code == 200, answer.text
+    stack.client.wait_for_step(no, KABID, "A2")
+
+    # THEN the decision's outbox entry is settled in that same recording, well before its
+    # lease runs out, so the sweeper never sends it a second time
+    assert owed_completions(stack, no) == []
+
+
+def owed_completions(stack: RunningStack, ticket_no: str) -> list[dict[str, Any]]:
+    table = stack.boto3_client("dynamodb")
+    items = table.scan(TableName=stack.env["OUTBOX_TABLE"])["Items"]
+    return [
+        item
+        for item in items
+        if item["kind"]["S"] == "workflow.complete" and ticket_no in item["payload"]["S"]
+    ]
 
 
 def test_decision_while_step_functions_is_unreachable_is_kept_and_delivered_later(

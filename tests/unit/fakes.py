@@ -49,6 +49,7 @@ TICKET_DEFAULTS: dict[str, Any] = {
     "execution_arn": None,
     "webhook_id": None,
     "decided_at": None,
+    "forwarding": None,
     "version": 0,
 }
 
@@ -85,6 +86,7 @@ class FakeTickets:
         self.webhooks: dict[str, str] = {}
         self.logs: dict[str, list[Any]] = {}
         self.decided: dict[str, list[str]] = {}
+        self.outbox: FakeOutbox | None = None  # where a delivered decision's entries are settled
         self.notes: dict[tuple[str, str], Any] = {}
         self.saved_owed: list[Any] = []
 
@@ -148,6 +150,7 @@ class FakeTickets:
         if row.pending and row.pending["task_token"] == message["task_token"]:
             return False
         owed = owed_for(self.get(ticket_no))
+        self._settle(row, step.state)
         workflow = row.workflow or ""
         enter_step(row, step, message)
         row.inbox_key = policy.inbox_key(workflow, step.role, row.region, step.region_scoped)
@@ -170,11 +173,19 @@ class FakeTickets:
         if row.final:
             return False
         owed = owed_for(self.get(ticket_no))
+        self._settle(row, None)
         row.final, row.status = True, message["status"]
         row.decided_at = self.final_decision_time(row, message)
         row.version += 1
         self.saved_owed += owed
         return True
+
+    def _settle(self, row: FakeTicket, state: str | None) -> None:
+        """Recording another state (or the end) proves the claimed decision delivered."""
+        if row.forwarding and row.forwarding["state"] != state and self.outbox:
+            for item in row.forwarding["entries"]:
+                self.outbox.done(item)
+            row.forwarding = None
 
     def final_decision_time(self, ticket: FakeTicket, message: dict[str, Any]) -> str:
         return (ticket.last_decision or {}).get("decided_at") or message["entered_at"]
@@ -210,6 +221,7 @@ class FakeTickets:
         else:
             row.role = None
         row.last_decision = decision.as_last()
+        row.forwarding = {"entries": list(owed), "state": decision.step.state}
         if decision.forms:
             row.forms = {**(row.forms or {}), **decision.forms}
         row.version += 1
@@ -492,11 +504,13 @@ class World:
 
 
 def world(catalog: Catalog) -> World:
+    tickets, outbox = FakeTickets(catalog), FakeOutbox()
+    tickets.outbox = outbox
     return World(
         catalog=catalog,
-        tickets=FakeTickets(catalog),
+        tickets=tickets,
         runtime=FakeRuntime(catalog),
-        outbox=FakeOutbox(),
+        outbox=outbox,
         events=FakeEvents(),
         channels=FakeChannels(),
         users=FakeUsers(),

@@ -23,6 +23,7 @@ from chalicelib.errors import (
     Forbidden,
     NotFound,
     StepNoLongerWaiting,
+    Unauthorized,
     Unprocessable,
 )
 from chalicelib.ports import use
@@ -105,7 +106,7 @@ def waits(w: World, no: str, state: str) -> None:
 
 def decide(no: str, who: Principal, step: str, action: str, **extra: Any) -> Any:
     body = {"step": step, "action": action, "checked": True, **extra}
-    return service.decide(no, who, body, who.name)
+    return service.decide(no, who, body, who.name, confirm_session=lambda: None)
 
 
 def refused(call: Any) -> AppError:
@@ -154,10 +155,13 @@ def test_a_decision_reaches_the_workflow_once_and_a_second_one_is_refused(w: Wor
     after = decide("T2", KADIS, "A1", "TERIMA")
     second = refused(lambda: decide("T2", KADIS, "A1", "TERIMA"))
 
-    assert after.status == "DITERIMA KEPALA BIDANG"
+    assert after["status"] == "DITERIMA KEPALA BIDANG"
     assert [d["action"] for _, d in w.runtime.completed] == ["TERIMA"]
     assert isinstance(second, Conflict) and second.code == "STEP_NOT_PENDING"
-    assert w.outbox.pending == []  # the completion was carried out and its entry deleted
+    owed = [e.kind for e in w.outbox.pending]
+    waits(w, "T2", "A2")  # the workflow moved on: the decision arrived
+    assert owed == ["workflow.complete"]  # sent, but owed until the workflow shows it
+    assert w.outbox.pending == []  # recording the next step settled it
 
 
 def test_a_dead_task_token_undoes_the_claim(w: World) -> None:
@@ -199,6 +203,23 @@ def at_cabang_dinas(w: World, no: str) -> None:
     waits(w, no, "A4")
 
 
+def test_a_decision_by_a_changed_account_writes_nothing(w: World) -> None:
+    # GIVEN Kepala Dinas whose account an administrator changed after the token was issued
+    arrive(w, "T2b")
+
+    def revoked() -> None:
+        raise Unauthorized("Sesi Anda tidak berlaku lagi.", code="SESSION_REVOKED")
+
+    # WHEN that token decides
+    body = {"step": "A1", "action": "TERIMA", "checked": True}
+    error = refused(lambda: service.decide("T2b", KADIS, body, "Kadis", confirm_session=revoked))
+
+    # THEN nothing is written and nothing reaches the workflow
+    assert (error.status, error.code) == (401, "SESSION_REVOKED")
+    assert w.tickets.rows["T2b"].pending and w.runtime.completed == []
+    assert w.outbox.pending == []
+
+
 def test_the_options_requirements_come_from_the_declaration(w: World) -> None:
     at_cabang_dinas(w, "T5")
     letter = {"id": "d" * 32, "kind": "REKOMTEK", "confirmed": True}
@@ -222,7 +243,7 @@ def test_the_options_requirements_come_from_the_declaration(w: World) -> None:
     assert all(isinstance(e, Unprocessable) for e in (no_form, bad_rule, no_letter, no_reason))
     assert "Nomor Rekomtek" in no_form.message  # the form's own field titles
     assert no_letter.message.endswith("lampiran peta (PDF).")
-    assert approved.forms == {"rekomtek": REKOMTEK}
+    assert approved["forms"] == {"rekomtek": REKOMTEK}
 
 
 def test_a_region_scoped_role_sees_its_region_only(w: World) -> None:
