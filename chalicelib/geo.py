@@ -117,6 +117,28 @@ def bbox(geometry: dict) -> list[float]:
     return [min(lons), min(lats), max(lons), max(lats)]
 
 
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def parcel(geometry: Any, field: str) -> tuple[dict, float]:
+    """A land parcel drawn by an applicant or an official: one simple polygon (no crossing
+    edges), with its area in m². The area is taken on a plane tangent at the parcel's
+    latitude: for parcels of a few km the error is far below a surveyor's."""
+    checked = validate_geometry(geometry, field)
+    if checked["type"] != "Polygon":
+        _fail(field, "Lokasi harus berupa satu poligon bidang tanah.")
+    from shapely.geometry import Polygon
+
+    rings = [[(float(x), float(y)) for x, y, *_ in ring] for ring in checked["coordinates"]]
+    latitude = math.radians(sum(y for _, y in rings[0]) / len(rings[0]))
+    scale_x = math.radians(1) * EARTH_RADIUS_M * math.cos(latitude)
+    scale_y = math.radians(1) * EARTH_RADIUS_M
+    shape = Polygon(*[[(x * scale_x, y * scale_y) for x, y in ring] for ring in rings[:1]])
+    if not shape.is_valid:
+        _fail(field, "Poligon lokasi tidak valid: sisi-sisinya tidak boleh saling berpotongan.")
+    return checked, round(shape.area, 1)
+
+
 # --- checks --------------------------------------------------------------------------------
 
 

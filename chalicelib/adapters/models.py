@@ -63,6 +63,9 @@ class TicketModel(Model):
     # {"entries": [outbox ids], "state": ASL state} of a decision on its way to the workflow:
     # recording what comes after that state settles those entries in the same transaction.
     forwarding = JSONAttribute(null=True)
+    draft = BooleanAttribute(default=False)  # an application not yet submitted (AJUKAN)
+    channel = UnicodeAttribute(null=True)  # how it came in: ptsp, portal (online), loket
+    application = JSONAttribute(null=True)  # the application data the applicant filled in
     search_text = UnicodeAttribute()
 
     status = UnicodeAttribute()
