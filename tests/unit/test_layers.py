@@ -25,6 +25,7 @@ KERNEL = {
     "chalicelib.validation",
     "chalicelib.paging",
     "chalicelib.geo",
+    "chalicelib.phones",
     "chalicelib.declared",
     "chalicelib.auth",
     "chalicelib.ports",
