@@ -15,6 +15,7 @@ from chalice.app import CloudWatchEvent, SQSEvent
 from chalicelib import container
 from chalicelib.api import (
     admin,
+    applications,
     auth,
     documents,
     middleware,
@@ -38,6 +39,7 @@ app.register_blueprint(documents.bp)
 app.register_blueprint(notifications.bp)
 app.register_blueprint(ptsp.bp)
 app.register_blueprint(workflows.bp)
+app.register_blueprint(applications.bp)
 
 
 def _batch(event: SQSEvent, context: object, handler: Callable[[Any], Any]) -> dict:

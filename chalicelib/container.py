@@ -73,6 +73,7 @@ def wire() -> ports.Ports:
         files=_module("files"),  # type: ignore[arg-type]
         uploads=_module("pending"),  # type: ignore[arg-type]
         ptsp=_module("ptsp"),  # type: ignore[arg-type]
+        throttle=_module("throttle"),  # type: ignore[arg-type]
     )
     ports.use(wired)
     return wired

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import cache
 from pathlib import Path
 from typing import Protocol
 
 from chalicelib.core.catalog import Catalog, Workflow
+from chalicelib.core.workdays import Calendar
 from chalicelib.settings import Settings
 
 BUNDLED = Path(__file__).resolve().parent
@@ -20,6 +22,13 @@ def catalog() -> Catalog:
     roots = Settings.from_env().extra_declarations
     extra = [Path(p) for p in roots.split(os.pathsep) if p]
     return Catalog.load([BUNDLED, *extra])
+
+
+@cache
+def calendar() -> Calendar:
+    """The working days: every declared year of national holidays and cuti bersama."""
+    found = sorted((BUNDLED / "agencies" / "calendars").glob("holidays-*.json"))
+    return Calendar.load(*(json.loads(p.read_text(encoding="utf-8")) for p in found))
 
 
 def workflow(workflow_id: str) -> Workflow:

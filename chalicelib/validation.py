@@ -159,6 +159,30 @@ def validate(name: str, data: Any) -> dict[str, Any]:
     return data
 
 
+def validate_with(schema: dict[str, Any], data: Any, prefix: str) -> Any:
+    """Validate `data` against a declared schema (an application's data); the field named
+    in the error is `prefix.<field>`."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    validator = Draft202012Validator(_ecma(schema), format_checker=FormatChecker())
+    errors = sorted(validator.iter_errors(data), key=_error_order)
+    if errors:
+        error = _to_domain_error(errors[0])
+        inner = error.extra.get("field") or ""
+        field = f"{prefix}.{inner}" if inner else prefix
+        title = _title_of(schema, inner)
+        message = error.message.replace(f"Kolom '{inner}'", f"Kolom '{title or field}'", 1)
+        raise ValidationFailed(message, field=field)
+    return data
+
+
+def _title_of(schema: dict[str, Any], field: str) -> str | None:
+    """The declared title of a top-level field (what the applicant reads on the form)."""
+    top = field.split(".")[0] if field else ""
+    found = schema.get("properties", {}).get(top, {})
+    return found.get("title") if isinstance(found, dict) else None
+
+
 def _error_order(error: ValidationError) -> tuple[int, str]:
     # Shallow errors first (e.g. a missing field before a nested detail), then by path.
     return (len(error.absolute_path), "/".join(str(p) for p in error.absolute_path))

@@ -139,6 +139,43 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         }
     ),
     "Agencies": _obj({"items": {"type": "array", "items": OBJECT}}),
+    "Services": _obj({"items": {"type": "array", "items": _ref("Service")}}),
+    "Service": _obj(
+        {
+            "workflow": STRING,
+            "title": STRING,
+            "agency": STRING,
+            "checklist": {"type": "array", "items": OBJECT},
+            "permit_types": {"type": "array", "items": OBJECT},
+        },
+        {"application": _nullable("object"), "service_days": _nullable("integer")},
+    ),
+    "Tracking": _obj(
+        {
+            "ticket_no": STRING,
+            "permit_label": STRING,
+            "status": STRING,
+            "position": STRING,
+            "office": STRING,
+            "timeline": {"type": "array", "items": OBJECT},
+            "service_time": _nullable("object"),
+        }
+    ),
+    "ApplicationPage": _obj(
+        {"items": {"type": "array", "items": OBJECT}, "next_cursor": _nullable("string")}
+    ),
+    "Application": _obj(
+        {
+            "ticket_no": STRING,
+            "status": STRING,
+            "draft": BOOLEAN,
+            "applicant": OBJECT,
+            "application": OBJECT,
+            "checklist": {"type": "array", "items": OBJECT},
+            "missing": {"type": "array", "items": STRING},
+            "access_code": _nullable("string"),
+        }
+    ),
     "Workflows": _obj(
         {"agency": _nullable("object"), "categories": {"type": "array", "items": OBJECT}}
     ),
@@ -345,6 +382,41 @@ RESPONSES: dict[str, dict[int, Reply]] = {
     "GET /permit-types": {200: Reply("Jenis izin alur-alur pengguna yang login.", "PermitTypes")},
     "GET /agencies": {200: Reply("Instansi yang memiliki alur perizinan.", "Agencies")},
     "GET /workflows": {200: Reply("Alur perizinan instansi pengguna yang login.", "Workflows")},
+    "GET /public/services": {200: Reply("Layanan yang menerima permohonan.", "Services")},
+    "GET /public/services/{workflow_id}": {
+        200: Reply("Daftar persyaratan dan data yang diminta satu layanan.", "Service"),
+        404: Reply("Layanan tidak ditemukan."),
+    },
+    "POST /public/track": {
+        200: Reply("Status, riwayat dan sisa waktu layanan permohonan.", "Tracking"),
+        404: Reply("Nomor registrasi atau kode akses tidak cocok."),
+        429: Reply("Terlalu banyak percobaan yang salah."),
+    },
+    "GET /applications": {
+        200: Reply("Permohonan milik pengguna, terbaru dahulu.", "ApplicationPage"),
+        400: _BAD_QUERY,
+    },
+    "POST /applications": {
+        201: Reply("Draft permohonan dibuat.", "Application"),
+        403: Reply("Hanya pemohon atau petugas Front End yang dapat membuat permohonan."),
+        422: Reply("Data permohonan atau data pemohon tidak valid."),
+    },
+    "GET /applications/{ticket_no}": {
+        200: Reply("Permohonan, persyaratannya dan statusnya.", "Application"),
+        404: Reply("Permohonan tidak ditemukan."),
+    },
+    "PATCH /applications/{ticket_no}": {
+        200: Reply("Draft permohonan diperbarui.", "Application"),
+        404: Reply("Permohonan tidak ditemukan."),
+        409: Reply("Draft sudah berubah atau sudah diajukan."),
+        422: Reply("Data permohonan tidak valid atau permohonan sudah diajukan."),
+    },
+    "POST /applications/{ticket_no}/submit": {
+        200: Reply("Permohonan diajukan; alur kerja dimulai.", "Application"),
+        404: Reply("Permohonan tidak ditemukan."),
+        409: Reply("Draft sudah berubah atau sudah diajukan."),
+        422: Reply("Data belum lengkap atau dokumen persyaratan belum lengkap."),
+    },
     "GET /tickets": {
         200: Reply("Satu halaman tiket.", "TicketPage"),
         400: Reply("Parameter box, permit_type, limit atau cursor tidak valid."),

@@ -68,7 +68,7 @@ def receive_application(data: dict[str, Any], webhook_id: str) -> tuple[Ticket, 
             created_at=now,
             updated_at=now,
         )
-        owed = [effects.owe(effects.START_WORKFLOW, _start_payload(ticket))]
+        owed = [effects.owe(effects.START_WORKFLOW, start_payload(ticket))]
         source = workflow.intake.get("source_label") or "PTSP"
         ticket, created = ports().tickets.create(ticket, webhook_id, owed, source)
         if created:
@@ -77,7 +77,7 @@ def receive_application(data: dict[str, Any], webhook_id: str) -> tuple[Ticket, 
     else:
         ticket, created = existing, False
     if not ticket.execution_arn:  # started by the outbox soon; a repeat may as well do it
-        effects.start_workflow(_start_payload(ticket))
+        effects.start_workflow(start_payload(ticket))
     return ticket, created
 
 
@@ -97,7 +97,7 @@ def step_timeout_seconds(workflow: Workflow) -> int:
     return int(settings().step_timeout_seconds or workflow.service_seconds)
 
 
-def _start_payload(ticket: Ticket) -> dict[str, Any]:
+def start_payload(ticket: Ticket) -> dict[str, Any]:
     workflow = declared.workflow_of(ticket)
     return {
         "ticket_no": ticket.ticket_no,
@@ -125,6 +125,8 @@ def visible_ticket(ticket_no: str, who: Principal) -> Ticket:
     except KeyError:  # a workflow no longer declared here: nobody may see its tickets
         raise NotFound(f"Ticket {ticket_no} tidak ditemukan.", code="TICKET_NOT_FOUND") from None
     seen = policy.access(workflow, ticket, who)
+    if getattr(ticket, "draft", False) and not _may_edit_draft(ticket, who):
+        seen = policy.Access.NONE  # a draft is its editors' until AJUKAN
     if seen is policy.Access.SEE:
         return ticket
     if seen is policy.Access.OTHER_REGION:
@@ -134,6 +136,12 @@ def visible_ticket(ticket_no: str, who: Principal) -> Ticket:
             code="REGION_NOT_ALLOWED",
         )
     raise NotFound(f"Ticket {ticket_no} tidak ditemukan.", code="TICKET_NOT_FOUND")
+
+
+def _may_edit_draft(ticket: Ticket, who: Principal) -> bool:
+    from chalicelib.usecases.applications import may_edit
+
+    return may_edit(ticket, who)
 
 
 def pending_step(ticket: Ticket) -> Step | None:

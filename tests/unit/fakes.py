@@ -500,6 +500,7 @@ class World:
             files=Unused("files"),  # type: ignore[arg-type]
             uploads=Unused("uploads"),  # type: ignore[arg-type]
             ptsp=Unused("ptsp"),  # type: ignore[arg-type]
+            throttle=Unused("throttle"),  # type: ignore[arg-type]
         )
 
 

@@ -1,0 +1,437 @@
+"""Applications made by applicants (the portal) or for them at the front office (loket).
+
+An application is a draft the applicant (or, at the loket, the front office) edits until
+AJUKAN: only then is the checklist checked, the data required whole, and the workflow
+started. A draft is seen by its editors only; the application belongs to its applicant by
+email, who sees it among "Data Permohonan" once logged in with that address.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from chalicelib import declared, geo, phones
+from chalicelib.auth.principal import Principal
+from chalicelib.clock import parse_iso
+from chalicelib.core import policy, service_time, tracking
+from chalicelib.core.catalog import Workflow
+from chalicelib.errors import AppError, Forbidden, NotFound, Unprocessable
+from chalicelib.ports import Ticket, ports
+from chalicelib.settings import settings
+from chalicelib.usecases import effects
+from chalicelib.usecases import tickets as service
+from chalicelib.validation import validate_with
+
+DRAFT_STATUS = "DRAFT"
+DRAFT_LABEL = "Draft (belum diajukan)"
+PORTAL, LOKET = "portal", "loket"
+
+
+# --- what the public reads ------------------------------------------------------------------
+
+
+def offered() -> list[dict[str, Any]]:
+    """The workflows that take applications from applicants, with their checklists."""
+    return [requirements(w) for w in declared.catalog().workflows.values() if w.applicant_role]
+
+
+def requirements_of(workflow_id: str) -> dict[str, Any]:
+    workflow = declared.catalog().workflows.get(workflow_id)
+    if workflow is None or not workflow.applicant_role:
+        raise NotFound("Jenis layanan tidak ditemukan.", code="WORKFLOW_NOT_FOUND")
+    return requirements(workflow)
+
+
+def requirements(workflow: Workflow) -> dict[str, Any]:
+    """'Lihat Persyaratan': the checklist and the data asked, read off the declaration."""
+    agency = declared.catalog().agencies[workflow.agency]
+    return {
+        "workflow": workflow.id,
+        "title": workflow.title,
+        "description": workflow.description,
+        "agency": agency.name,
+        "category": workflow.category,
+        "permit_types": [
+            {"id": p.id, "short": p.short, "label": p.label} for p in workflow.permit_types
+        ],
+        "checklist": [
+            {
+                "kind": item.kind,
+                "label": workflow.documents[item.kind].label,
+                "formats": list(workflow.documents[item.kind].formats),
+                "max_bytes": workflow.documents[item.kind].max_bytes,
+                "required": item.required,
+                "note": item.note,
+            }
+            for item in workflow.checklist
+        ],
+        "application": workflow.application,
+        "service_days": workflow.service_time.working_days if workflow.service_time else None,
+    }
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+
+def create(who: Principal, data: dict[str, Any]) -> dict[str, Any]:
+    """A new draft: the caller's own (portal), or a walk-in applicant's (loket)."""
+    workflow = _workflow_taking(data["permit_type"])
+    channel = _channel(workflow, who)
+    applicant = _applicant(who, data.get("applicant") or {}, channel)
+    application, area = _application(workflow, data.get("data") or {}, whole=False)
+    now = ports().clock.now_iso()
+    prefix = workflow.intake.get("prefix") or workflow.id.upper()
+    year = now[:4]
+    number = ports().tickets.next_number(f"{prefix}#{year}")
+    ticket_no = f"{prefix}-{year}-{number:05d}"
+    ticket = ports().tickets.new_ticket(
+        ticket_no,
+        workflow=workflow.id,
+        agency=workflow.agency,
+        permit_type=data["permit_type"],
+        region=_region(application),
+        applicant=applicant,
+        applicant_name=applicant["name"],
+        submitted_at=now[:10],
+        location=application.get("poligon"),
+        documents={},
+        application={**application, **({"luas_poligon": area} if area else {})},
+        search_text=ports().tickets.search_text(ticket_no, applicant["name"]),
+        status=DRAFT_STATUS,
+        draft=True,
+        channel=channel,
+        created_at=now,
+        updated_at=now,
+    )
+    return view(ports().tickets.create_draft(ticket), who)
+
+
+def update(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict[str, Any]:
+    """Change a draft's data or applicant (each given part replaces the old one)."""
+    ticket = editable_draft(ticket_no, who)
+    workflow = declared.workflow_of(ticket)
+    changes: dict[str, Any] = {}
+    if "data" in data:
+        application, area = _application(workflow, data["data"], whole=False)
+        changes["application"] = {**application, **({"luas_poligon": area} if area else {})}
+        changes["location"] = application.get("poligon")
+        changes["region"] = _region(application)
+    if "applicant" in data:
+        applicant = _applicant(who, data["applicant"], ticket.channel or PORTAL)
+        if ticket.channel == LOKET and applicant["email"] != ticket.applicant_email:
+            raise Unprocessable(
+                "Email pemohon tidak dapat diubah setelah draft dibuat: permohonan sudah "
+                "menjadi milik pemilik email itu.",
+                code="APPLICANT_EMAIL_FIXED",
+                field="applicant.email",
+            )
+        changes["applicant"] = {**applicant, "email": ticket.applicant_email}
+        changes["applicant_name"] = applicant["name"]
+        changes["search_text"] = ports().tickets.search_text(ticket_no, applicant["name"])
+    return view(ports().tickets.update_draft(ticket, changes), who)
+
+
+def submit(ticket_no: str, who: Principal) -> dict[str, Any]:
+    """AJUKAN: the data whole and every required document uploaded; the workflow starts."""
+    ticket = editable_draft(ticket_no, who)
+    workflow = declared.workflow_of(ticket)
+    _application(workflow, _without_computed(ticket.application or {}), whole=True)
+    missing = missing_documents(workflow, ticket)
+    if missing:
+        raise Unprocessable(
+            "Dokumen persyaratan belum lengkap: " + "; ".join(missing) + ".",
+            code="CHECKLIST_INCOMPLETE",
+            field="documents",
+            missing=missing,
+        )
+    start = ports().runtime.definition(workflow.id).start
+    now = ports().clock.now_iso()
+    changes = {
+        "status": start.status,
+        "state": start.state,
+        "step": start.step,
+        "role": start.role,
+        "submitted_at": now,
+        "updated_at": now,
+    }
+    owed = [effects.owe(effects.START_WORKFLOW, service.start_payload(ticket))]
+    source = "Loket DPMPTSP" if ticket.channel == LOKET else "Pemohon"
+    submitted = ports().tickets.submit_draft(ticket, changes, source, owed)
+    effects.carry_out(owed)
+    return view(submitted, who)
+
+
+def missing_documents(workflow: Workflow, ticket: Ticket) -> list[str]:
+    """The labels of the required checklist documents not yet uploaded."""
+    have = {d["kind"] for d in (ticket.documents or {}).values() if d.get("confirmed")}
+    return [
+        workflow.documents[item.kind].label
+        for item in workflow.checklist
+        if item.required and item.kind not in have
+    ]
+
+
+def editable_draft(ticket_no: str, who: Principal) -> Ticket:
+    ticket = ports().tickets.find(ticket_no)
+    if ticket is None or not may_edit(ticket, who):
+        raise NotFound(f"Permohonan {ticket_no} tidak ditemukan.", code="TICKET_NOT_FOUND")
+    if not ticket.draft:
+        raise Unprocessable(
+            "Permohonan ini sudah diajukan; data tidak dapat diubah lagi.",
+            code="ALREADY_SUBMITTED",
+        )
+    return ticket
+
+
+def may_edit(ticket: Ticket, who: Principal) -> bool:
+    """A draft is its applicant's; one made at the loket is also the front office's."""
+    workflow = declared.workflow_of(ticket)
+    if policy.access(workflow, ticket, who) is not policy.Access.SEE:
+        return False
+    if workflow.applicant_role in who.roles:
+        return True
+    return ticket.channel == LOKET and _front_office(workflow) in who.roles
+
+
+# --- the applicant's own list and view ----------------------------------------------------
+
+
+def mine(who: Principal, limit: int, cursor: str | None) -> dict[str, Any]:
+    page = ports().tickets.own_page(who.email, limit, cursor)
+    rows = [row(t) for t in page.tickets if policy_sees(t, who)]
+    return {"items": rows, "next_cursor": page.next_cursor}
+
+
+def policy_sees(ticket: Ticket, who: Principal) -> bool:
+    return policy.access(declared.workflow_of(ticket), ticket, who) is policy.Access.SEE
+
+
+def row(ticket: Ticket) -> dict[str, Any]:
+    if ticket.draft:
+        workflow = declared.workflow_of(ticket)
+        return {
+            "ticket_no": ticket.ticket_no,
+            "workflow": workflow.id,
+            "workflow_title": workflow.title,
+            "permit_label": workflow.permit_label(ticket.permit_type),
+            "status": DRAFT_LABEL,
+            "draft": True,
+            "created_at": ticket.created_at,
+            "activity": (ticket.application or {}).get("nama_kegiatan"),
+        }
+    return {
+        **service.summary(ticket),
+        "draft": False,
+        "created_at": ticket.created_at,
+        "activity": (ticket.application or {}).get("nama_kegiatan"),
+    }
+
+
+def view(ticket: Ticket, who: Principal) -> dict[str, Any]:
+    """A draft as its editor sees it: data, checklist with what is uploaded, what is missing."""
+    workflow = declared.workflow_of(ticket)
+    uploaded: dict[str, list[dict[str, Any]]] = {}
+    for document in (ticket.documents or {}).values():
+        if document.get("confirmed"):
+            uploaded.setdefault(document["kind"], []).append(
+                {k: document.get(k) for k in ("id", "filename", "size", "uploaded_at")}
+            )
+    return {
+        **row(ticket),
+        "channel": ticket.channel,
+        "applicant": ticket.applicant,
+        "application": ticket.application or {},
+        "checklist": [
+            {
+                "kind": item.kind,
+                "label": workflow.documents[item.kind].label,
+                "required": item.required,
+                "note": item.note,
+                "uploaded": uploaded.get(item.kind, []),
+            }
+            for item in workflow.checklist
+        ],
+        "missing": missing_documents(workflow, ticket) if ticket.draft else [],
+        "access_code": None if ticket.draft else access_code(ticket.ticket_no),
+        "version": ticket.version,
+    }
+
+
+def access_code(ticket_no: str) -> str:
+    return tracking.access_code(settings().tracking_secret, ticket_no)
+
+
+def service_clock(ticket: Ticket, history: list[Any]) -> dict[str, Any] | None:
+    """'Sisa Waktu Layanan' of a submitted application (None where none is declared)."""
+    workflow = declared.workflow_of(ticket)
+    if workflow.service_time is None or ticket.draft:
+        return None
+    now = parse_iso(ports().clock.now_iso())
+    if service.is_final(ticket) and ticket.decided_at:
+        now = min(now, parse_iso(ticket.decided_at))
+    clock = service_time.clock(
+        workflow.service_time, declared.calendar(), history, ticket.pending, now
+    )
+    return service_time.view(clock)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _workflow_taking(permit_type: str) -> Workflow:
+    for workflow in declared.catalog().workflows.values():
+        if workflow.applicant_role and workflow.permit(permit_type):
+            return workflow
+    raise Unprocessable(
+        f"Jenis izin {permit_type} tidak menerima permohonan dari pemohon.",
+        code="UNKNOWN_PERMIT_TYPE",
+        field="permit_type",
+    )
+
+
+def _front_office(workflow: Workflow) -> str:
+    """The role that receives applications: the one acting on the workflow's first step."""
+    return ports().runtime.definition(workflow.id).start.role
+
+
+def _channel(workflow: Workflow, who: Principal) -> str:
+    if workflow.applicant_role in who.roles:
+        return PORTAL
+    if _front_office(workflow) in who.roles and who.agency == workflow.agency:
+        return LOKET
+    raise Forbidden(
+        "Hanya pemohon atau petugas Front End yang dapat membuat permohonan.",
+        code="NOT_AN_APPLICANT",
+    )
+
+
+def _applicant(who: Principal, given: dict[str, Any], channel: str) -> dict[str, Any]:
+    """Who the application belongs to: the caller online; the walk-in applicant at the loket."""
+    email = who.email if channel == PORTAL else (given.get("email") or "").strip().lower()
+    if not email:
+        raise Unprocessable(
+            "Email pemohon wajib diisi: permohonan menjadi milik pemilik email ini.",
+            code="APPLICANT_EMAIL_REQUIRED",
+            field="applicant.email",
+        )
+    name = " ".join((given.get("name") or who.name or "").split())
+    if not name:
+        raise Unprocessable(
+            "Nama pemohon wajib diisi.", code="APPLICANT_NAME_REQUIRED", field="applicant.name"
+        )
+    applicant = {"name": name, "email": email}
+    if given.get("phone"):
+        applicant["phone"] = phones.normalize_phone(given["phone"], field="applicant.phone")
+    for key in ("nik", "address"):
+        if given.get(key):
+            applicant[key] = " ".join(str(given[key]).split())
+    return applicant
+
+
+def _application(
+    workflow: Workflow, data: dict[str, Any], whole: bool
+) -> tuple[dict[str, Any], float | None]:
+    """The data checked against the declared schema (a draft may leave required fields
+    out); a drawn parcel checked and measured."""
+    schema = workflow.application or {"type": "object"}
+    if not whole:
+        schema = copy.deepcopy(schema)
+        schema.pop("required", None)
+    validate_with(schema, data, prefix="data")
+    area = None
+    if data.get("poligon") is not None:
+        data = {**data}
+        data["poligon"], area = geo.parcel(data["poligon"], "data.poligon")
+    return data, area
+
+
+def _without_computed(application: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in application.items() if k != "luas_poligon"}
+
+
+def _region(application: dict[str, Any]) -> str:
+    return str(application.get("kecamatan") or "-").upper()
+
+
+# --- public tracking ------------------------------------------------------------------------
+
+TRACK_WINDOW_SECONDS = 3600
+MAX_FAILURES_PER_CALLER = 20  # wrong number/code pairs from one address in an hour
+MAX_FAILURES_PER_NUMBER = 10  # wrong codes for one registration number in an hour
+NOT_MATCHED = (
+    "Nomor registrasi atau kode akses tidak cocok. Periksa kembali bukti pendaftaran Anda."
+)
+
+
+def track(ticket_no: str, code: str, caller: str) -> dict[str, Any]:
+    """'Lacak Permohonan': status, timeline and service time for whoever holds the code;
+    an unknown number and a wrong code get the same answer, and guessing is throttled."""
+    number = ticket_no.strip().upper()
+    throttle = ports().throttle
+    caller_key, number_key = f"track#caller#{caller}", f"track#number#{number}"
+    if (
+        throttle.failures(caller_key, TRACK_WINDOW_SECONDS) >= MAX_FAILURES_PER_CALLER
+        or throttle.failures(number_key, TRACK_WINDOW_SECONDS) >= MAX_FAILURES_PER_NUMBER
+    ):
+        raise TooManyAttempts(
+            "Terlalu banyak percobaan yang salah. Coba lagi dalam satu jam.",
+            retry_after=TRACK_WINDOW_SECONDS,
+        )
+    ticket = ports().tickets.find(number)
+    known = ticket is not None and not ticket.draft and _tracked(ticket)
+    if not known or not tracking.matches(settings().tracking_secret, number, code):
+        throttle.fail(caller_key, TRACK_WINDOW_SECONDS)
+        throttle.fail(number_key, TRACK_WINDOW_SECONDS)
+        raise NotFound(NOT_MATCHED, code="TRACKING_NOT_MATCHED")
+    return public_view(ticket)
+
+
+def _tracked(ticket: Ticket) -> bool:
+    """Only applications of workflows that have applicants are tracked publicly."""
+    try:
+        return bool(declared.workflow_of(ticket).applicant_role)
+    except KeyError:
+        return False
+
+
+def public_view(ticket: Ticket) -> dict[str, Any]:
+    workflow = declared.workflow_of(ticket)
+    office = declared.catalog().agencies[workflow.agency].name
+    history = ports().tickets.history(ticket.ticket_no)
+    return {
+        "ticket_no": ticket.ticket_no,
+        "permit_label": workflow.permit_label(ticket.permit_type),
+        "status": ticket.status,
+        "status_kind": service.status_kind(ticket),
+        "final": service.is_final(ticket),
+        "position": service.position(ticket),
+        "office": office,
+        "submitted_at": ticket.submitted_at,
+        "timeline": tracking.timeline(workflow, history, office),
+        "service_time": service_clock(ticket, history),
+    }
+
+
+class TooManyAttempts(AppError):
+    status = 429
+    code = "TOO_MANY_ATTEMPTS"
+
+
+def detail(ticket_no: str, who: Principal) -> dict[str, Any]:
+    """The application as its applicant (or the loket, for a draft it made) sees it."""
+    ticket = ports().tickets.find(ticket_no)
+    if ticket is None:
+        raise NotFound(f"Permohonan {ticket_no} tidak ditemukan.", code="TICKET_NOT_FOUND")
+    if ticket.draft:
+        return view(editable_draft(ticket_no, who), who)
+    ticket = service.visible_ticket(ticket_no, who)
+    history = ports().tickets.history(ticket_no)
+    workflow = declared.workflow_of(ticket)
+    office = declared.catalog().agencies[workflow.agency].name
+    return {
+        **view(ticket, who),
+        "ticket": service.detail(ticket, who),
+        "timeline": tracking.timeline(workflow, history, office),
+        "service_time": service_clock(ticket, history),
+    }
