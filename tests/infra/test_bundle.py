@@ -42,10 +42,19 @@ def test_the_bundle_leaves_the_aws_sdk_to_the_runtime(bundle: tuple[Path, int, i
     assert {"app.py", "chalicelib", "chalice", "pynamodb", "jwt"} <= top
 
 
-def test_slimming_shrinks_the_bundle_by_more_than_half(bundle: tuple[Path, int, int]) -> None:
+# Lambda takes a zipped bundle of at most 50 MB (unzipped 250 MB). The signing libraries
+# (pyHanko with lxml and aiohttp, reportlab, Pillow) grew it by ~11 MB zipped in November
+# 2026; this bound keeps a third of the limit free.
+MAX_ZIPPED_BYTES = 32 * 1024 * 1024
+
+
+def test_slimming_drops_the_runtime_sdk_and_keeps_the_bundle_well_under_lambdas_limit(
+    bundle: tuple[Path, int, int],
+) -> None:
     _, before, after = bundle
 
-    assert after < before / 2, f"{before / 1e6:.1f} MB -> {after / 1e6:.1f} MB"
+    assert before - after > 10 * 1024 * 1024, f"{before / 1e6:.1f} MB -> {after / 1e6:.1f} MB"
+    assert after < MAX_ZIPPED_BYTES, f"{after / 1e6:.1f} MB zipped"
 
 
 @pytest.mark.parametrize(
