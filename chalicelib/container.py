@@ -74,6 +74,7 @@ def wire() -> ports.Ports:
         uploads=_module("pending"),  # type: ignore[arg-type]
         ptsp=_module("ptsp"),  # type: ignore[arg-type]
         throttle=_module("throttle"),  # type: ignore[arg-type]
+        decrees=_module("decrees"),  # type: ignore[arg-type]
     )
     ports.use(wired)
     return wired

@@ -42,6 +42,17 @@ class Settings:
     outbox_lease_seconds: str
     cursor_secret: str
     tracking_secret: str  # derives each application's public tracking access code
+    signer: str  # who signs SKs: "bsre" (BSrE's Esign Client) or "local" (a local CA)
+    signer_dir: str  # local: the signer's key, certificate chain and passphrase hash
+    signer_nik: str  # the NIK of the official whose certificate signs
+    bsre_url: str
+    bsre_username: str
+    bsre_password: str
+    sk_trust_roots: str  # PEM of the roots a signed SK must chain to (BSrE's); local: none
+    whatsapp_endpoint: str
+    whatsapp_api_version: str
+    whatsapp_phone_number_id: str
+    whatsapp_token: str
 
     @property
     def token_issuer(self) -> str:

@@ -38,3 +38,14 @@ def send_email(address: str, subject: str, text: str) -> None:
         subject=subject,
         text=text,
     )
+
+
+def send_whatsapp(phone: str, template: str, parameters: list[str], language: str) -> str:
+    """A template message through the WhatsApp Cloud API (Meta): its message id."""
+    from chalicelib.adapters.whatsapp import WhatsAppCloud
+
+    s = settings()
+    cloud = WhatsAppCloud(
+        s.whatsapp_endpoint, s.whatsapp_api_version, s.whatsapp_phone_number_id, s.whatsapp_token
+    )
+    return cloud.send_template(phone, template, parameters, language)

@@ -37,6 +37,11 @@ def read(key: str) -> bytes:
     return client("s3").get_object(Bucket=_bucket(), Key=key)["Body"].read()
 
 
+def write(key: str, body: bytes, content_type: str) -> None:
+    """Store bytes the server made itself (an SK drawn or signed)."""
+    client("s3").put_object(Bucket=_bucket(), Key=key, Body=body, ContentType=content_type)
+
+
 def delete(key: str) -> None:
     client("s3").delete_object(Bucket=_bucket(), Key=key)
 

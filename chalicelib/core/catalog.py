@@ -23,7 +23,7 @@ STEP_WORDINGS = ("first", "after_decision")
 STEP_ROLE = "$step_role"
 APPLICANT = "$applicant"  # the ticket's own applicant (a workflow with an applicant role)
 # A decision carries each form under its name beside its own fields: no form may take one.
-DECISION_FIELDS = ("step", "action", "checked", "note", "document_ids")
+DECISION_FIELDS = ("step", "action", "checked", "note", "document_ids", "passphrase")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 

@@ -39,6 +39,16 @@ class Option:
     def required_documents(self) -> tuple[str, ...]:
         return tuple(self.requires.get("documents", ()))
 
+    @property
+    def requires_complete_checklist(self) -> bool:
+        """Every required document of the applicant's checklist is on the ticket."""
+        return bool(self.requires.get("documents_complete"))
+
+    @property
+    def requires_signature(self) -> bool:
+        """The decision signs the ticket's SK (TTE) with the passphrase typed now."""
+        return bool(self.requires.get("signature"))
+
 
 @dataclass(frozen=True)
 class Step:

@@ -87,3 +87,35 @@ def documents(
             message = declared.missing_message if declared else f"Unggah dokumen {kind}."
             raise NotMet("DOCUMENT_REQUIRED", message, "document_ids", {"kind": kind})
     return document_ids
+
+
+def checklist(workflow: Workflow, option: Option, attached: Mapping[str, dict[str, Any]]) -> None:
+    """Accepting an application (or handing it back in) needs every required document."""
+    if not option.requires_complete_checklist:
+        return
+    have = {d["kind"] for d in attached.values() if d.get("confirmed")}
+    missing = [
+        workflow.documents[item.kind].label
+        for item in workflow.checklist
+        if item.required and item.kind not in have
+    ]
+    if missing:
+        raise NotMet(
+            "CHECKLIST_INCOMPLETE",
+            "Dokumen persyaratan belum lengkap: " + "; ".join(missing) + ". Unggah dahulu.",
+            "documents",
+            {"missing": missing},
+        )
+
+
+def passphrase(option: Option, typed: str | None) -> str | None:
+    """Signing needs the signer's passphrase, typed at this moment (never kept)."""
+    if not option.requires_signature:
+        return None
+    if not typed:
+        raise NotMet(
+            "PASSPHRASE_REQUIRED",
+            "Masukkan passphrase TTE Anda untuk menandatangani SK.",
+            "passphrase",
+        )
+    return typed

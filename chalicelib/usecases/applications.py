@@ -24,6 +24,7 @@ from chalicelib.usecases import tickets as service
 from chalicelib.validation import validate_with
 
 DRAFT_STATUS = "DRAFT"
+DRAFT_STEP = "DRAFT"  # the documents of a draft are uploaded at this pseudo-step
 DRAFT_LABEL = "Draft (belum diajukan)"
 PORTAL, LOKET = "portal", "loket"
 

@@ -34,6 +34,12 @@ class UploadExpired(AppError):
 
 
 def _check_my_turn(ticket: Ticket, who: Principal) -> dict[str, Any]:
+    """The step whose documents the caller may upload now; a draft's are its editors'."""
+    if getattr(ticket, "draft", False):
+        from chalicelib.usecases.applications import DRAFT_STEP, may_edit
+
+        if may_edit(ticket, who):
+            return {"step": DRAFT_STEP}
     step = service.pending_step(ticket)
     if step is None or not service.may_act(step, ticket, who):
         raise Forbidden(

@@ -14,6 +14,7 @@ START_WORKFLOW = "workflow.start"
 PUBLISH_EVENT = "event.publish"
 SEND_SMS = "sms"
 SEND_EMAIL = "email"
+SEND_WHATSAPP = "whatsapp"
 
 
 def complete_step(payload: dict[str, Any]) -> None:
@@ -71,12 +72,19 @@ def send_email(payload: dict[str, Any]) -> None:
     ports().channels.send_email(payload["address"], payload["title"], payload["text"])
 
 
+def send_whatsapp(payload: dict[str, Any]) -> None:
+    ports().channels.send_whatsapp(
+        payload["phone"], payload["template"], payload["parameters"], payload.get("language", "id")
+    )
+
+
 EFFECTS = {
     COMPLETE_STEP: _complete_step_later,
     START_WORKFLOW: start_workflow,
     PUBLISH_EVENT: publish_event,
     SEND_SMS: send_sms,
     SEND_EMAIL: send_email,
+    SEND_WHATSAPP: send_whatsapp,
 }
 
 

@@ -1,14 +1,16 @@
-"""In-app notifications in the seed's form, plus SMS through SNS with a link back."""
+"""In-app notifications in the seed's form, with what the agency sends besides: email, SMS
+(SNS) or WhatsApp (Cloud API), each owed in the same transaction as the notification."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from chalicelib import declared
+from chalicelib import declared, phones
 from chalicelib.core import events
-from chalicelib.core.catalog import STEP_ROLE, Workflow
+from chalicelib.core.catalog import APPLICANT, STEP_ROLE, Workflow
 from chalicelib.errors import NotFound
 from chalicelib.ports import Entry, Notification, ports
 from chalicelib.settings import settings
@@ -27,6 +29,20 @@ SUMMARY_COLUMNS = (
 
 def ticket_link(ticket_no: str) -> str:
     return f"{settings().web_base_url.rstrip('/')}/#/tiket/{ticket_no}"
+
+
+def application_link(ticket_no: str) -> str:
+    """Where an applicant follows their application in the portal."""
+    return f"{settings().web_base_url.rstrip('/')}/#/permohonan/{ticket_no}"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """The ticket's applicant as a recipient (they may have no account yet)."""
+
+    email: str
+    phone: str | None
+    applicant: bool = True
 
 
 def _reason(decision: dict[str, Any] | None) -> str:
@@ -86,6 +102,11 @@ def recipients(event: dict[str, Any]) -> list[Any]:
     found: dict[str, Any] = {}
     spec = _template(workflow, event) if workflow.notifications else {}
     for wanted in spec.get("recipients", ()):
+        if wanted == APPLICANT:
+            applicant = _applicant(event["ticket_no"])
+            if applicant:
+                found.setdefault(applicant.email, applicant)
+            continue
         role = event.get("role") if wanted == STEP_ROLE else wanted
         if not role:
             continue
@@ -96,6 +117,14 @@ def recipients(event: dict[str, Any]) -> list[Any]:
         for profile in ports().users.members(role, region, agency=workflow.agency):
             found.setdefault(profile.email, profile)
     return list(found.values())
+
+
+def _applicant(ticket_no: str) -> Applicant | None:
+    ticket = ports().tickets.find(ticket_no)
+    details = (ticket.applicant if ticket else None) or {}
+    if not details.get("email"):
+        return None
+    return Applicant(details["email"].lower(), details.get("phone"))
 
 
 def notification_id(event: dict[str, Any]) -> str:
@@ -110,11 +139,14 @@ def deliver(event: dict[str, Any]) -> int:
     the same transaction (a crash between them loses neither); returns how many were new."""
     if not _workflow(event).notifications:
         return 0  # a workflow that declares no notifications tells nobody
+    workflow = _workflow(event)
+    channels = declared.catalog().agencies[workflow.agency].data.get("channels", ["sms", "email"])
     title, message = compose(event)
     summary = {label: event["ticket"].get(key) for key, label in SUMMARY_COLUMNS}
-    link = ticket_link(event["ticket_no"])
     created = 0
     for person in recipients(event):
+        is_applicant = getattr(person, "applicant", False)
+        link = (application_link if is_applicant else ticket_link)(event["ticket_no"])
         item = ports().notifications.new_notification(
             person.email,
             notification_id(event),
@@ -125,13 +157,29 @@ def deliver(event: dict[str, Any]) -> int:
             link=link,
             created_at=ports().clock.now_iso(),
         )
-        owed = [emailed(item)]
-        if person.phone:
+        owed = [emailed(item)] if "email" in channels else []
+        if person.phone and "sms" in channels:
             owed.append(
                 effects.owe(effects.SEND_SMS, {"phone": person.phone, "text": f"{message} {link}"})
             )
+        if person.phone and "whatsapp" in channels and phones.is_mobile(person.phone):
+            owed.append(whatsapp(workflow, person.phone, title, message, link))
         created += store_and_send(item, owed)
     return created
+
+
+def whatsapp(workflow: Workflow, phone: str, title: str, message: str, link: str) -> Entry:
+    """The agency's approved template (UTILITY), filled with the title, sentence and link."""
+    spec = declared.catalog().agencies[workflow.agency].data.get("whatsapp", {})
+    return effects.owe(
+        effects.SEND_WHATSAPP,
+        {
+            "phone": phone,
+            "template": spec.get("template", "status_permohonan"),
+            "language": spec.get("language", "id"),
+            "parameters": [title, message, link],
+        },
+    )
 
 
 def emailed(item: Notification) -> Entry:

@@ -518,6 +518,10 @@ def _claim(
         document_ids = requirements.documents(
             workflow, option, ticket.documents or {}, data.get("document_ids") or []
         )
+        requirements.checklist(workflow, option, ticket.documents or {})
+        passphrase = requirements.passphrase(option, data.get("passphrase"))
+        confirm_session()
+        forms = {**forms, **_made_by_server(ticket, workflow, option, forms, passphrase)}
     except requirements.NotMet as unmet:
         raise Unprocessable(
             unmet.message, code=unmet.code, field=unmet.field, **unmet.extra
@@ -535,7 +539,6 @@ def _claim(
         decided_at=ports().clock.now_iso(),
     )
     outcome = definition_of(ticket).outcome(step.state, option.action)
-    confirm_session()
     record = ports().tickets.claim_record(ticket, decision)
     sent = effects.owe(
         effects.COMPLETE_STEP,
@@ -554,6 +557,17 @@ def _claim(
     )
     claimed = ports().tickets.claim(ticket, decision, outcome, [sent], not record["marker_before"])
     return claimed, decision, sent
+
+
+def _made_by_server(
+    ticket: Ticket, workflow: Workflow, option: Any, forms: dict[str, Any], passphrase: str | None
+) -> dict[str, Any]:
+    """The SK drawn or signed with this decision (a workflow that declares signing)."""
+    if not workflow.signing:
+        return {}
+    from chalicelib.usecases import decrees
+
+    return decrees.for_decision(ticket, workflow, option, forms, passphrase)
 
 
 def _forward(sent: Entry) -> None:

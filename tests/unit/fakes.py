@@ -393,12 +393,17 @@ class FakeEvents:
 class FakeChannels:
     sms: list[tuple[str, str]] = field(default_factory=list)
     emails: list[tuple[str, str, str]] = field(default_factory=list)
+    whatsapp: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
     def send_sms(self, phone: str, text: str) -> None:
         self.sms.append((phone, text))
 
     def send_email(self, address: str, subject: str, text: str) -> None:
         self.emails.append((address, subject, text))
+
+    def send_whatsapp(self, phone: str, template: str, parameters: list[str], language: str) -> str:
+        self.whatsapp.append((phone, template, parameters))
+        return f"wamid.{len(self.whatsapp)}"
 
 
 @dataclass
@@ -501,6 +506,7 @@ class World:
             uploads=Unused("uploads"),  # type: ignore[arg-type]
             ptsp=Unused("ptsp"),  # type: ignore[arg-type]
             throttle=Unused("throttle"),  # type: ignore[arg-type]
+            decrees=Unused("decrees"),  # type: ignore[arg-type]
         )
 
 

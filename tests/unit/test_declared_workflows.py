@@ -368,9 +368,13 @@ def test_every_form_is_a_valid_schema_whose_rules_name_its_fields(workflow: Work
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=_ids(WORKFLOWS))
 def test_every_document_kind_is_uploadable_at_declared_steps(workflow: Workflow) -> None:
     steps = {s.step for s in _definition(workflow).steps()}
+    if workflow.applicant_role:  # the applicant's draft, before the workflow starts
+        steps.add("DRAFT")
     for kind in workflow.documents.values():
         assert kind.label and kind.formats and kind.max_bytes > 0, kind.id
         assert set(kind.steps) <= steps, kind.id
+    for item in workflow.checklist:  # the applicant can upload every checklist document
+        assert "DRAFT" in workflow.documents[item.kind].steps, item.kind
 
 
 # --- notifications --------------------------------------------------------------------------

@@ -392,6 +392,13 @@ def test_function_environment_of_the_real_template(template: dict[str, Any]) -> 
     )
     # … and on AWS only chalicelib/'s declarations are read (the local stack may add roots)
     assert env.pop("EXTRA_DECLARATIONS") == ""
+    # … the signer is BSrE's client unless configured otherwise; its address, credentials,
+    # the signing NIK and trust roots are the deployment's (the local signer's folder unused)
+    assert env.pop("SIGNER") == "bsre"
+    signer_settings = ("SIGNER_DIR", "SIGNER_NIK", "BSRE_URL", "BSRE_USERNAME", "BSRE_PASSWORD")
+    # … and so are WhatsApp's sender and token (Meta's endpoint and version have defaults)
+    assert {env.pop(n) for n in ("WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_TOKEN")} == {""}
+    assert {env.pop(name) for name in (*signer_settings, "SK_TRUST_ROOTS")} == {""}
     assert all(isinstance(v, str) and v for v in env.values())
 
 
