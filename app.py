@@ -17,6 +17,7 @@ from chalicelib.api import (
     admin,
     applications,
     auth,
+    decrees,
     documents,
     middleware,
     notifications,
@@ -40,6 +41,7 @@ app.register_blueprint(notifications.bp)
 app.register_blueprint(ptsp.bp)
 app.register_blueprint(workflows.bp)
 app.register_blueprint(applications.bp)
+app.register_blueprint(decrees.bp)
 
 
 def _batch(event: SQSEvent, context: object, handler: Callable[[Any], Any]) -> dict:

@@ -23,7 +23,7 @@ from typing import Any
 from chalice.cli.factory import CLIFactory
 from chalice.local import LocalGateway, LocalGatewayException
 
-from local import ptsp_sink
+from local import ptsp_sink, sent_messages
 from local.provision import ROOT, load_template
 
 API_PREFIX = "/api"
@@ -103,12 +103,17 @@ class Handler(SimpleHTTPRequestHandler):
     def _is_sink(self) -> bool:
         return self.path.startswith(ptsp_sink.PREFIX)
 
+    def _is_sent_messages(self) -> bool:
+        return self.path.startswith(sent_messages.PREFIX)
+
     def _serve_api(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items()}
         if self._is_sink():
             status, out_headers, payload = ptsp_sink.handle(self.command, self.path, headers, body)
+        elif self._is_sent_messages():
+            status, out_headers, payload = sent_messages.handle(self.path)
         else:
             path = self.path[len(API_PREFIX) :] or "/"
             if path.startswith("?"):
@@ -136,7 +141,8 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(payload)
 
     def do_GET(self) -> None:
-        self._serve_api() if self._is_api() or self._is_sink() else super().do_GET()
+        local_page = self._is_sink() or self._is_sent_messages()
+        self._serve_api() if self._is_api() or local_page else super().do_GET()
 
     def do_HEAD(self) -> None:
         self._serve_api() if self._is_api() else super().do_HEAD()

@@ -111,7 +111,49 @@ def make_transactions_cheap() -> None:
     )
 
 
+def record_sent_messages() -> None:
+    """Write each SMS and each email SNS would deliver as one JSON line (the local stack's
+    page of sent messages reads them); moto delivers neither."""
+    import inspect
+    import json
+    import os
+    import time
+
+    from moto.sns.models import SNSBackend
+
+    from local.sent_messages import SENT_LOG_ENV
+
+    path = os.environ.get(SENT_LOG_ENV)
+    if not path:
+        return
+    publish = SNSBackend.publish
+
+    signature = inspect.signature(publish)
+
+    def recorded(self: SNSBackend, message: str, *args: Any, **kwargs: Any) -> Any:
+        result = publish(self, message, *args, **kwargs)
+        entry = _sent_entry(message, signature.bind(self, message, *args, **kwargs).arguments)
+        if entry:
+            entry["at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            with open(path, "a", encoding="utf-8") as out:
+                out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        return result
+
+    SNSBackend.publish = recorded  # type: ignore[method-assign]
+
+
+def _sent_entry(message: str, kwargs: dict[str, Any]) -> dict[str, Any] | None:
+    if kwargs.get("phone_number"):
+        return {"channel": "sms", "to": kwargs["phone_number"], "text": message}
+    recipient = (kwargs.get("message_attributes") or {}).get("recipient") or {}
+    to = recipient.get("StringValue") or recipient.get("Value")
+    if to:
+        return {"channel": "email", "to": to, "subject": kwargs.get("subject"), "text": message}
+    return None
+
+
 if __name__ == "__main__":
     make_transactions_cheap()
     make_dynamodb_writes_atomic()
+    record_sent_messages()
     main()

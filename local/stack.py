@@ -29,10 +29,12 @@ from chalice.cli.factory import CLIFactory
 
 from chalicelib.adapters import email
 from chalicelib.adapters.users import UserDirectory
+from local import fake_whatsapp, sent_messages
 from local.client import ApiClient
 from local.gateway import SEEDING_CODE, SEEDING_MARKER_ENV
 from local.provision import ROOT, Provisioner, extra_roots
 from local.seed import DEFAULT_DEMO_PASSWORD, demo_tickets, seed_tickets, seed_users
+from local.signing_ca import ensure_signer
 
 DEFAULT_REGION = "ap-southeast-3"
 # Local-only demo secrets (Standard Webhooks form); production passes its own parameters.
@@ -50,8 +52,17 @@ DEMO_CURSOR_SECRET = base64.b64encode(b"andesit-kursor-halaman-demo-2026").decod
 DEMO_TRACKING_SECRET = base64.b64encode(b"siapnloss-kode-akses-lacak-demo-2026").decode()
 
 
-def template_parameters(url: str) -> dict[str, str]:
-    """CloudFormation parameters of the local stack, overridable by the environment."""
+# The local signer: a certificate from the stack's own CA for a demo Kepala DPMPTSP.
+DEMO_SIGNER_NAME = "Drs. Hendro Wibowo, M.Si."
+DEMO_SIGNER_NIK = "3505010101700001"
+DEMO_TTE_PASSPHRASE = "Demo#TTE2026"
+DEMO_WHATSAPP_TOKEN = "token-whatsapp-lokal"
+DEMO_WHATSAPP_SENDER = "102030405060708"
+
+
+def template_parameters(url: str, local: dict[str, str] | None = None) -> dict[str, str]:
+    """CloudFormation parameters of the local stack, overridable by the environment;
+    `local`: what the stack made for itself (the signer's folder, the WhatsApp fake)."""
     env = os.environ
     parameters = {
         "WebOrigin": url.rstrip("/"),
@@ -63,6 +74,7 @@ def template_parameters(url: str) -> dict[str, str]:
         # 30 is the real day-long schedule; locally it is squeezed into ~20 s to watch it.
         "PtspRetryBaseSeconds": env.get("PTSP_RETRY_BASE_SECONDS") or LOCAL_RETRY_BASE_SECONDS,
         "OutboxLeaseSeconds": env.get("OUTBOX_LEASE_SECONDS") or "2",
+        **(local or {}),
     }
     if env.get("STEP_TIMEOUT_SECONDS"):
         parameters["StepTimeoutSeconds"] = env["STEP_TIMEOUT_SECONDS"]
@@ -174,6 +186,7 @@ class Stack:
         self.logs: list[IO[bytes]] = []
         self.listener: socket.socket | None = None
         self.app_env: dict[str, str] = {}
+        self.stop_whatsapp: Callable[[], None] = lambda: None
 
     @property
     def aws_endpoint(self) -> str:
@@ -219,7 +232,9 @@ class Stack:
         self.progress("AWS tiruan (moto)")
         self._start_moto(base_env)
         self.progress("sumber daya dari infra/resources.json (tabel, bucket, antrean, Cognito)")
-        provisioner = Provisioner(self.aws_endpoint, self.region, template_parameters(self.url))
+        provisioner = Provisioner(
+            self.aws_endpoint, self.region, template_parameters(self.url, self._local_parts())
+        )
         state = provisioner.run()
         if self.extra_declarations:
             self.progress("alur kerja tambahan (EXTRA_DECLARATIONS)")
@@ -239,6 +254,28 @@ class Stack:
         wait_http(f"{self.url}api/health", timeout=60, ready=_serving)
         if self.seed:
             self._seed_tickets()
+
+    def _local_parts(self) -> dict[str, str]:
+        """The signer's certificate (the stack's own CA) and the WhatsApp fake, as template
+        parameters: SIGNER=local and a WhatsApp endpoint on this machine."""
+        folder = self.log_dir.parent / "tte"
+        ensure_signer(
+            folder, name=DEMO_SIGNER_NAME, nik=DEMO_SIGNER_NIK, passphrase=DEMO_TTE_PASSPHRASE
+        )
+        whatsapp_url, self.stop_whatsapp = fake_whatsapp.start(
+            directory=self.log_dir.parent,
+            token=DEMO_WHATSAPP_TOKEN,
+            host=self.host,
+            phone_number_id=DEMO_WHATSAPP_SENDER,
+        )
+        return {
+            "Signer": "local",
+            "SignerDir": str(folder),
+            "SignerNik": DEMO_SIGNER_NIK,
+            "WhatsappEndpoint": whatsapp_url,
+            "WhatsappPhoneNumberId": DEMO_WHATSAPP_SENDER,
+            "WhatsappToken": DEMO_WHATSAPP_TOKEN,
+        }
 
     def _listen(self) -> None:
         # Bind the public port first: a busy port fails at once, and port 0 picks one.
@@ -262,10 +299,11 @@ class Stack:
         return base_env
 
     def _start_moto(self, base_env: dict[str, str]) -> None:
+        sent = str(self.log_dir.parent / sent_messages.SENT_FILE)
         self._spawn(
             "moto",
             ["-m", "local.moto_server", "-H", self.host, "-p", str(self.aws_port)],
-            {**base_env, "MOTO_PORT": str(self.aws_port)},
+            {**base_env, "MOTO_PORT": str(self.aws_port), sent_messages.SENT_LOG_ENV: sent},
         )
         wait_http(f"{self.aws_endpoint}/moto-api/", timeout=60)
         request = urllib.request.Request(
@@ -339,7 +377,7 @@ class Stack:
                 k.endswith(
                     ("_TABLE", "_BUCKET", "_ARN", "_URL", "_ID", "_SECRET", "_SECONDS", "_PREFIX")
                 )
-                or k.startswith("AWS_")
+                or k.startswith(("AWS_", "SIGNER", "WHATSAPP_"))
                 or k == "EXTRA_DECLARATIONS"
             )
         ]
@@ -383,6 +421,7 @@ class Stack:
         return {name: process.pid for name, process in self.children}
 
     def stop(self) -> None:
+        self.stop_whatsapp()
         # Front first (no new requests), then the dispatcher, then the emulated AWS.
         for _, process in reversed(self.children):
             if process.poll() is None:

@@ -48,7 +48,7 @@ class TicketModel(Model):
     applicant = JSONAttribute()
     applicant_name = UnicodeAttribute()
     submitted_at = UnicodeAttribute()
-    location = JSONAttribute()
+    location = JSONAttribute(null=True)  # none yet on a draft whose parcel is not drawn
     ptsp_documents = JSONAttribute(default=list)
     documents = JSONAttribute(default=dict)
     forms = JSONAttribute(null=True)  # the forms decisions carried, by form name

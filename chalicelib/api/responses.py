@@ -161,6 +161,23 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "service_time": _nullable("object"),
         }
     ),
+    "SkLink": _obj({"url": STRING}, {"signed": BOOLEAN}),
+    "SkVerification": _obj(
+        {
+            "authentic": BOOLEAN,
+            "sk_number": STRING,
+            "permit_label": STRING,
+            "signed_on": STRING,
+            "signer_position": STRING,
+            "valid_until": STRING,
+        },
+        {
+            "same_document": BOOLEAN,
+            "signature_intact": BOOLEAN,
+            "signature_trusted": BOOLEAN,
+            "verdict": STRING,
+        },
+    ),
     "ApplicationPage": _obj(
         {"items": {"type": "array", "items": OBJECT}, "next_cursor": _nullable("string")}
     ),
@@ -391,6 +408,24 @@ RESPONSES: dict[str, dict[int, Reply]] = {
         200: Reply("Status, riwayat dan sisa waktu layanan permohonan.", "Tracking"),
         404: Reply("Nomor registrasi atau kode akses tidak cocok."),
         429: Reply("Terlalu banyak percobaan yang salah."),
+    },
+    "GET /tickets/{ticket_no}/sk": {
+        200: Reply("Tautan SK (berlaku lima menit).", "SkLink"),
+        404: Reply("Tiket tidak ditemukan atau SK belum terbit."),
+    },
+    "GET /tickets/{ticket_no}/sk/preview": {
+        200: Reply("Tautan pratinjau SK (berlaku lima menit).", "SkLink"),
+        404: _TICKET_404,
+        422: Reply("Data untuk SK belum lengkap."),
+    },
+    "GET /public/verify/{token}": {
+        200: Reply("SK ini asli; isi pokoknya.", "SkVerification"),
+        404: Reply("Kode verifikasi tidak dikenal."),
+    },
+    "POST /public/verify/{token}": {
+        200: Reply("Hasil pemeriksaan berkas PDF terhadap SK ini.", "SkVerification"),
+        404: Reply("Kode verifikasi tidak dikenal."),
+        422: Reply("Berkas bukan PDF base64 yang sah atau terlalu besar."),
     },
     "GET /applications": {
         200: Reply("Permohonan milik pengguna, terbaru dahulu.", "ApplicationPage"),

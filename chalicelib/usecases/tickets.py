@@ -368,7 +368,11 @@ def track(ticket: Ticket) -> list[dict[str, Any]]:
 
 
 def map_feature(ticket: Ticket) -> dict[str, Any]:
+    """The location as a GeoJSON Feature; with the parcel an official approved, if any."""
+    if not ticket.location:
+        raise NotFound("Lokasi permohonan ini belum digambar.", code="NO_LOCATION")
     lon, lat = geo.centroid(ticket.location)
+    approved = ((ticket.forms or {}).get("rekomendasi") or {}).get("poligon_disetujui")
     return {
         "type": "Feature",
         "geometry": ticket.location,
@@ -376,6 +380,7 @@ def map_feature(ticket: Ticket) -> dict[str, Any]:
         "properties": {
             **summary(ticket),
             "centroid": [lon, lat],
+            **({"approved_geometry": approved} if approved else {}),
         },
     }
 

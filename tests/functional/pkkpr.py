@@ -1,0 +1,142 @@
+"""Steps of a PKKPR Non Berusaha application on the running stack, shared by its tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from local.client import ApiClient
+from local.demo_files import demo_pdf, demo_png
+
+JOURNEY = json.loads((Path(__file__).with_name("pkkpr_journey.json")).read_text(encoding="utf-8"))
+
+WARGA = "warga@blitar.demo"  # Siti Rahayu, applicant
+TAKMIR = "takmir@blitar.demo"  # Ahmad Fauzi, another applicant
+FRONT_END = "frontend@blitar.demo"
+PEMERIKSA = "pemeriksa@blitar.demo"
+DPUPR = "dpupr@blitar.demo"
+ATR_BPN = "atrbpn@blitar.demo"
+BACKEND = "backend@blitar.demo"
+KEPALA = "kepala@blitar.demo"
+PASSPHRASE = "Demo#TTE2026"  # the local signer's (local/stack.py)
+CHECKLIST = (
+    "SURAT_PERMOHONAN",
+    "KTP",
+    "ALAS_HAK",
+    "BUKTI_PBB",
+    "SURAT_PERNYATAAN",
+    "RENCANA_TEKNIS",
+    "FOTO_LOKASI",
+)
+
+
+def pdf(title: str) -> bytes:
+    return demo_pdf(title, [title, "Dokumen contoh untuk pengujian SIAP n LOSS."])
+
+
+def new_draft(c: ApiClient, who: str = WARGA, **data: Any) -> dict[str, Any]:
+    body = {
+        "permit_type": "PKKPR_NON_BERUSAHA",
+        "applicant": JOURNEY["applicant"],
+        "data": {**JOURNEY["data"], **data},
+    }
+    answer = c.call("POST", "/applications", who, json=body)
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def upload(c: ApiClient, no: str, who: str, kind: str, image: bool = False) -> str:
+    data, name, kind_type = (
+        (demo_png(), f"{kind.lower()}.png", "image/png")
+        if image
+        else (pdf(kind), f"{kind.lower()}.pdf", "application/pdf")
+    )
+    answer = c.upload(no, who, data, kind=kind, filename=name, content_type=kind_type)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["id"]
+
+
+def submitted(c: ApiClient, who: str = WARGA, **data: Any) -> str:
+    """A draft with every checklist document, submitted (AJUKAN); waiting at P2."""
+    no = new_draft(c, who, **data)["ticket_no"]
+    for kind in CHECKLIST:
+        upload(c, no, who, kind)
+    answer = c.call("POST", f"/applications/{no}/submit", who)
+    assert answer.status_code == 200, answer.text
+    c.wait_for_step(no, FRONT_END, "P2")
+    return no
+
+
+def decide(c: ApiClient, no: str, who: str, step: str, action: str, **extra: Any) -> Any:
+    body = {"step": step, "action": action, "checked": True, **extra}
+    return c.call("POST", f"/tickets/{no}/decision", who, json=body)
+
+
+def decide_ok(c: ApiClient, no: str, who: str, step: str, action: str, **extra: Any) -> dict:
+    answer = decide(c, no, who, step, action, **extra)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def to_step(c: ApiClient, no: str, who: str, step: str) -> dict[str, Any]:
+    return c.wait_for_step(no, who, step)
+
+
+def accepted_and_forwarded(c: ApiClient, no: str) -> None:
+    """P2 → P3 → P4: the front office accepts, the examiner forwards to DPUPR."""
+    decide_ok(c, no, FRONT_END, "P2", "DITERIMA FRONT END")
+    to_step(c, no, PEMERIKSA, "P3")
+    decide_ok(c, no, PEMERIKSA, "P3", "DITERUSKAN KE DINAS LAIN")
+    to_step(c, no, DPUPR, "P4")
+
+
+def sps_issued(c: ApiClient, no: str) -> None:
+    """P4 → P5: DPUPR issues the KRK and the SPS PNBP."""
+    ids = [upload(c, no, DPUPR, "KRK"), upload(c, no, DPUPR, "SPS_PNBP")]
+    forms = JOURNEY["forms"]
+    decide_ok(
+        c, no, DPUPR, "P4", "PENERBITAN SPS PNBP",
+        krk=forms["krk"], sps_pnbp=forms["sps_pnbp"], document_ids=ids,
+    )  # fmt: skip
+    to_step(c, no, WARGA, "P5")
+
+
+def paid(c: ApiClient, no: str) -> None:
+    """P5 → P6: the applicant uploads the payment proof."""
+    proof = upload(c, no, WARGA, "BUKTI_BAYAR", image=True)
+    decide_ok(c, no, WARGA, "P5", "UPLOAD BUKTI BAYAR", document_ids=[proof])
+    to_step(c, no, ATR_BPN, "P6")
+
+
+def pertek_issued(c: ApiClient, no: str) -> None:
+    proof = upload(c, no, ATR_BPN, "PERTEK")
+    decide_ok(
+        c, no, ATR_BPN, "P6", "PENERBITAN PERTEK",
+        pertek=JOURNEY["forms"]["pertek"], document_ids=[proof],
+    )  # fmt: skip
+    to_step(c, no, DPUPR, "P7")
+
+
+def recommended(c: ApiClient, no: str) -> None:
+    ids = [upload(c, no, DPUPR, "REKOMENDASI"), upload(c, no, DPUPR, "GAMBAR_PETA", image=True)]
+    decide_ok(
+        c, no, DPUPR, "P7", "PENERBITAN REKOMENDASI",
+        rekomendasi=JOURNEY["forms"]["rekomendasi"], document_ids=ids,
+    )  # fmt: skip
+    to_step(c, no, BACKEND, "P8")
+
+
+def numbered(c: ApiClient, no: str) -> None:
+    decide_ok(c, no, BACKEND, "P8", "INPUT NOMOR SK", sk=JOURNEY["forms"]["sk"])
+    to_step(c, no, KEPALA, "P9")
+
+
+def ready_to_sign(c: ApiClient, no: str) -> None:
+    """From P2 to SIAP DS (P9), every step taken once."""
+    accepted_and_forwarded(c, no)
+    sps_issued(c, no)
+    paid(c, no)
+    pertek_issued(c, no)
+    recommended(c, no)
+    numbered(c, no)

@@ -1,0 +1,309 @@
+"""PKKPR Non Berusaha (DPMPTSP Kabupaten Blitar) over HTTP on the running stack: the seven
+roles, the applicant's draft and AJUKAN, returns, a refused payment proof, rejection by
+DPUPR, the signed SK with its verification, and public tracking."""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from chalicelib.adapters.signers import verify
+from tests.functional.pkkpr import (
+    ATR_BPN,
+    BACKEND,
+    CHECKLIST,
+    DPUPR,
+    FRONT_END,
+    JOURNEY,
+    KEPALA,
+    PASSPHRASE,
+    TAKMIR,
+    WARGA,
+    accepted_and_forwarded,
+    decide,
+    decide_ok,
+    new_draft,
+    numbered,
+    paid,
+    pertek_issued,
+    recommended,
+    sps_issued,
+    submitted,
+    to_step,
+    upload,
+)
+from tests.stack import RunningStack, eventually
+
+# What the public pages never show: name, NIK, address, phone, coordinates of the parcel.
+PERSONAL = (
+    "Siti Rahayu",
+    "3505014405850002",
+    "Anggrek",
+    "0856-0000-0001",
+    "6285600000001",
+    "112.2201",
+    "112.22025",
+    "-8.1102",
+    "-8.11034",
+)
+
+
+def track(stack: RunningStack, no: str, code: str) -> requests.Response:
+    return stack.client.call("POST", "/public/track", json={"no": no, "code": code})
+
+
+def statuses(stack: RunningStack, no: str, who: str = BACKEND) -> list[str]:
+    rows = stack.client.ok("GET", f"/tickets/{no}/track", who)["items"]
+    return [r["action"] for r in rows if r["kind"] == "DECISION"]
+
+
+def test_the_whole_journey_with_the_seven_roles_ends_with_a_signed_verifiable_sk(
+    stack: RunningStack,
+) -> None:
+    c = stack.client
+    # GIVEN Siti's application, submitted with every checklist document
+    no = submitted(c)
+    assert no.startswith("PKKPR-2026-")
+
+    # WHEN the front office sends it back, and Siti hands it in again
+    decide_ok(c, no, FRONT_END, "P2", "DIKEMBALIKAN KE PEMOHON", note="KTP buram, unggah ulang.")
+    returned = to_step(c, no, WARGA, "P1")
+    assert returned["status"] == "DIKEMBALIKAN KE PEMOHON"
+    upload(c, no, WARGA, "KTP")
+    decide_ok(c, no, WARGA, "P1", "AJUKAN ULANG")
+    to_step(c, no, FRONT_END, "P2")
+    # … it goes on to DPUPR, who issues the KRK and the SPS PNBP
+    accepted_and_forwarded(c, no)
+    sps_issued(c, no)
+    # … ATR/BPN refuses the first payment proof, accepts the second and issues the Pertek
+    paid(c, no)
+    refused = decide(c, no, ATR_BPN, "P6", "BUKTI BAYAR DITOLAK")
+    assert refused.status_code == 422 and refused.json()["code"] == "NOTE_REQUIRED"
+    decide_ok(c, no, ATR_BPN, "P6", "BUKTI BAYAR DITOLAK", note="Nominal tidak sesuai SPS.")
+    assert to_step(c, no, WARGA, "P5")["status"] == "PENERBITAN SPS PNBP"
+    paid(c, no)
+    pertek_issued(c, no)
+    recommended(c, no)
+    # … Backend checks the print view, numbers the SK; Kepala sends it back once
+    preview = c.ok("GET", f"/tickets/{no}/sk/preview", BACKEND)
+    assert requests.get(preview["url"], timeout=30).content.startswith(b"%PDF")
+    numbered(c, no)
+    decide_ok(c, no, KEPALA, "P9", "DIKEMBALIKAN KE BACKEND", note="Salah ketik nomor SK.")
+    to_step(c, no, BACKEND, "P8")
+    numbered(c, no)
+    wrong = decide(c, no, KEPALA, "P9", "SETUJUI DAN TANDATANGANI", passphrase="salah")
+    no_passphrase = decide(c, no, KEPALA, "P9", "SETUJUI DAN TANDATANGANI")
+    signed = decide_ok(c, no, KEPALA, "P9", "SETUJUI DAN TANDATANGANI", passphrase=PASSPHRASE)
+
+    # THEN a wrong or missing passphrase signs nothing; the right one ends it SELESAI
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "PASSPHRASE_SALAH")
+    assert (no_passphrase.status_code, no_passphrase.json()["code"]) == (
+        422,
+        "PASSPHRASE_REQUIRED",
+    )
+    assert signed["status"] == "SELESAI"
+    assert statuses(stack, no).count("SETUJUI DAN TANDATANGANI") == 1
+    # … Siti downloads her SK, signed PAdES under the stack's CA, valid by pyHanko
+    link = c.ok("GET", f"/tickets/{no}/sk", WARGA)
+    sk = requests.get(link["url"], timeout=30).content
+    roots = [_local_root(stack)]
+    verdict = verify(sk, roots)
+    assert verdict.signed and verdict.intact and verdict.trusted
+    assert verdict.signer_name == "Drs. Hendro Wibowo, M.Si."
+    # … one changed byte inside the signed range is caught
+    middle = len(sk) // 3
+    tampered = sk[:middle] + bytes([sk[middle] ^ 0x01]) + sk[middle + 1 :]
+    assert not verify(tampered, roots).intact
+    # … the public verification page says authentic, and nothing personal
+    token = _verification_token(sk)
+    public = c.ok("GET", f"/public/verify/{token}")
+    assert public["authentic"] and public["sk_number"] == JOURNEY["forms"]["sk"]["nomor_sk"]
+    assert not any(p in str(public) for p in PERSONAL)
+    same = c.ok("POST", f"/public/verify/{token}", json={"pdf": _b64(sk)})
+    changed = c.ok("POST", f"/public/verify/{token}", json={"pdf": _b64(tampered)})
+    assert same["same_document"] and same["signature_intact"]
+    assert not changed["same_document"] and "TIDAK SAH" in changed["verdict"]
+    # … and the public tracking page shows the timeline, without any personal data
+    code = c.ok("GET", f"/applications/{no}", WARGA)["access_code"]
+    tracked = track(stack, no, code)
+    assert tracked.status_code == 200, tracked.text
+    page = tracked.json()
+    assert page["status"] == "SELESAI"
+    assert [r["status"] for r in page["timeline"]][:3] == [
+        "DIAJUKAN",
+        "DIKEMBALIKAN KE PEMOHON",
+        "AJUKAN ULANG",
+    ]
+    assert not any(p in tracked.text for p in PERSONAL)
+    assert "KTP buram" not in tracked.text  # officials' reasons stay inside
+
+
+def test_dpupr_rejection_is_final_and_needs_a_reason(stack: RunningStack) -> None:
+    c = stack.client
+    no = submitted(c)
+    accepted_and_forwarded(c, no)
+
+    without_reason = decide(c, no, DPUPR, "P4", "DITOLAK")
+    rejected = decide_ok(c, no, DPUPR, "P4", "DITOLAK", note="Lokasi di zona sempadan sungai.")
+
+    assert without_reason.json()["code"] == "NOTE_REQUIRED"
+    assert rejected["status"] == "DITOLAK" and rejected["final"]
+    mine = c.ok("GET", f"/applications/{no}", WARGA)
+    assert mine["ticket"]["status"] == "DITOLAK"
+    assert "sempadan" in mine["ticket"]["last_decision"]["note"]  # the applicant reads why
+
+
+def test_the_forms_and_documents_of_each_step_are_enforced_by_name(stack: RunningStack) -> None:
+    c = stack.client
+    no = submitted(c)
+    accepted_and_forwarded(c, no)
+
+    nothing = decide(c, no, DPUPR, "P4", "PENERBITAN SPS PNBP")
+    forms = JOURNEY["forms"]
+    no_sps = decide(c, no, DPUPR, "P4", "PENERBITAN SPS PNBP", krk=forms["krk"])
+    no_files = decide(
+        c, no, DPUPR, "P4", "PENERBITAN SPS PNBP", krk=forms["krk"], sps_pnbp=forms["sps_pnbp"]
+    )
+    bad_billing = decide(
+        c, no, DPUPR, "P4", "PENERBITAN SPS PNBP",
+        krk=forms["krk"], sps_pnbp={**forms["sps_pnbp"], "kode_billing": "12"},
+    )  # fmt: skip
+
+    assert nothing.json()["code"] == "KRK_REQUIRED"
+    assert "Nomor KRK" in nothing.json()["message"]
+    assert no_sps.json()["code"] == "SPS_PNBP_REQUIRED"
+    assert "Kode Billing" in no_sps.json()["message"]
+    assert no_files.json()["code"] == "DOCUMENT_REQUIRED"
+    assert "Keterangan Rencana Kabupaten" in no_files.json()["message"]
+    assert bad_billing.status_code == 400 and bad_billing.json()["field"] == "sps_pnbp.kode_billing"
+    assert to_step(c, no, DPUPR, "P4")["status"] == "DITERUSKAN KE DINAS LAIN"
+
+
+def test_ajukan_is_refused_while_a_required_document_is_missing(stack: RunningStack) -> None:
+    c = stack.client
+    no = new_draft(c)["ticket_no"]
+    for kind in CHECKLIST[:-1]:
+        upload(c, no, WARGA, kind)
+
+    refused = c.call("POST", f"/applications/{no}/submit", WARGA)
+
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "CHECKLIST_INCOMPLETE"
+    assert "Foto Lokasi" in refused.json()["message"]
+    draft = c.ok("GET", f"/applications/{no}", WARGA)
+    assert draft["draft"] and draft["missing"] == ["Foto Lokasi Depan, Kanan dan Kiri (PDF/JPG)"]
+    assert c.call("GET", f"/tickets/{no}", FRONT_END).status_code == 404  # not yet theirs
+
+
+def test_a_draft_keeps_partial_data_but_ajukan_needs_it_whole(stack: RunningStack) -> None:
+    c = stack.client
+    body = {"permit_type": "PKKPR_NON_BERUSAHA", "data": {"nama_kegiatan": "Mushola Al-Ikhlas"}}
+    draft = c.ok("POST", "/applications", TAKMIR, json=body)
+    for kind in CHECKLIST:
+        upload(c, draft["ticket_no"], TAKMIR, kind)
+
+    refused = c.call("POST", f"/applications/{draft['ticket_no']}/submit", TAKMIR)
+    crossing = c.call(
+        "PATCH",
+        f"/applications/{draft['ticket_no']}",
+        TAKMIR,
+        json={"data": {"poligon": _bow_tie()}},
+    )
+
+    assert refused.status_code == 400 and refused.json()["field"].startswith("data.")
+    assert crossing.status_code == 422 and "berpotongan" in crossing.json()["message"]
+
+
+def test_an_applicant_never_sees_another_applicants_application(stack: RunningStack) -> None:
+    c = stack.client
+    no = submitted(c)
+
+    for path in (f"/tickets/{no}", f"/applications/{no}", f"/tickets/{no}/track"):
+        assert c.call("GET", path, TAKMIR).status_code == 404, path
+    assert no not in str(c.ok("GET", "/applications", TAKMIR))
+    assert no in str(c.ok("GET", "/applications", WARGA))
+    refused = decide(c, no, TAKMIR, "P2", "DITERIMA FRONT END")
+    assert refused.status_code == 404
+
+
+def test_the_front_office_enters_a_walk_in_application_that_then_belongs_to_its_applicant(
+    stack: RunningStack,
+) -> None:
+    c = stack.client
+    body = {
+        "permit_type": "PKKPR_NON_BERUSAHA",
+        "applicant": {"name": "Ahmad Fauzi", "email": TAKMIR, "phone": "085600000002"},
+        "data": JOURNEY["data"],
+    }
+    made = c.call("POST", "/applications", FRONT_END, json=body)
+    assert made.status_code == 201, made.text
+    no = made.json()["ticket_no"]
+    for kind in CHECKLIST:
+        upload(c, no, FRONT_END, kind)
+    c.ok("POST", f"/applications/{no}/submit", FRONT_END)
+
+    mine = c.ok("GET", f"/applications/{no}", TAKMIR)
+    assert mine["channel"] == "loket" and mine["applicant"]["phone"] == "+6285600000002"
+    assert to_step(c, no, FRONT_END, "P2")["status"] == "DRAFT PERMOHONAN"
+
+
+def test_the_applicant_and_the_next_role_are_told_by_whatsapp(stack: RunningStack) -> None:
+    c = stack.client
+    no = submitted(c)
+    decide_ok(c, no, FRONT_END, "P2", "DITERIMA FRONT END")
+
+    def sent() -> list[dict[str, Any]]:
+        items = requests.get(f"{stack.url}lokal/pesan.json", timeout=30).json()["items"]
+        found = [m for m in items if m["channel"] == "whatsapp" and no in m["text"]]
+        wanted = {"+6285600000001", "+6281300000002"}  # Siti, and Pemeriksa who acts next
+        return found if {m["to"] for m in found} >= wanted else []
+
+    messages = eventually(sent, "WhatsApp to Siti and Pemeriksa")
+    to_siti = [m for m in messages if m["to"] == "+6285600000001"]
+    assert any("DITERIMA FRONT END" in m["text"] for m in to_siti)
+    assert all("3505014405850002" not in m["text"] for m in messages)  # no NIK in a chat
+
+
+def test_public_tracking_answers_the_same_for_unknown_and_wrong_and_throttles(
+    stack: RunningStack,
+) -> None:
+    no = submitted(stack.client)
+
+    unknown = track(stack, "PKKPR-2026-99999", "ABCD-EFGH")
+    wrong = track(stack, no, "ABCD-EFGH")
+
+    assert unknown.status_code == wrong.status_code == 404
+    assert unknown.json() == wrong.json()
+    for _ in range(10):
+        track(stack, no, "ZZZZ-ZZZZ")
+    right = stack.client.ok("GET", f"/applications/{no}", WARGA)["access_code"]
+    assert track(stack, no, right).status_code == 429  # the number is locked for an hour
+
+
+def _local_root(stack: RunningStack) -> bytes:
+    folder = Path(stack.env["SIGNER_DIR"])
+    return (folder / "root-ca.cert.pem").read_bytes()
+
+
+def _verification_token(pdf: bytes) -> str:
+    """The token of the link under the SK's QR code (the page's link annotation)."""
+    from pypdf import PdfReader
+
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    annotations = [a.get_object() for a in page.get("/Annots", [])]
+    links = [a["/A"]["/URI"] for a in annotations if a.get("/Subtype") == "/Link"]
+    link = next(str(u) for u in links if "/verifikasi/" in str(u))
+    return link.rsplit("/verifikasi/", 1)[1]
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _bow_tie() -> dict[str, Any]:
+    ring = [[112.22, -8.11], [112.221, -8.111], [112.221, -8.11], [112.22, -8.111], [112.22, -8.11]]
+    return {"type": "Polygon", "coordinates": [ring]}
