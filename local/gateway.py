@@ -27,6 +27,8 @@ from local import ptsp_sink, sent_messages
 from local.provision import ROOT, load_template
 
 API_PREFIX = "/api"
+# Paths the console answers itself (index.html reads location.pathname), like the CDN's rule.
+PAGE_PATHS = ("/verifikasi/", "/lacak")
 WEB_ROOT = ROOT / "web"
 # Set by the stack: a file that exists while the demo data is being put in. Until it is
 # gone, health answers 503, so nobody starts on a stack whose demo tickets are not there.
@@ -142,6 +144,8 @@ class Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         local_page = self._is_sink() or self._is_sent_messages()
+        if self.path.startswith(PAGE_PATHS):  # pages linked from outside (an SK's QR code)
+            self.path = "/index.html"
         self._serve_api() if self._is_api() or local_page else super().do_GET()
 
     def do_HEAD(self) -> None:

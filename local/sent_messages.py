@@ -32,9 +32,8 @@ def _lines(path: Path) -> list[dict[str, Any]]:
 def _whatsapp_text(template: str, parameters: list[str]) -> str:
     """The message as the recipient reads it: the agency's template text, filled in."""
     for agency in catalog().agencies.values():
-        spec = agency.data.get("whatsapp") or {}
-        if spec.get("template") == template and spec.get("text"):
-            text = spec["text"]
+        text = ((agency.data.get("whatsapp") or {}).get("templates") or {}).get(template)
+        if text:
             for i, value in enumerate(parameters, start=1):
                 text = text.replace(f"{{{i}}}", value)
             return text

@@ -3,6 +3,7 @@ failed conditions become domain errors (`Conflict`) or, for replayed messages, n
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import time
@@ -298,6 +299,45 @@ def _own_start(cursor: str | None, email: str) -> dict[str, Any] | None:
     if not isinstance(sort, str) or len(sort) > 200:
         raise BadRequest("Kursor halaman tidak valid.", code="INVALID_CURSOR", field="cursor")
     return {"term_key": {"S": own_key(email)}, "term_sort": {"S": sort}}
+
+
+# --- applicants' registration codes -------------------------------------------------------
+
+
+def _registration_item(email: str) -> IndexModel:
+    return IndexModel(f"REGISTER#{email}", "code", ticket_no="-")
+
+
+def save_registration(email: str, code_hash: str, expires_at: str, owed: list[OutboxModel]) -> None:
+    """The code's hash (a new one replaces the old) with the messages that carry the code."""
+    item = _registration_item(email)
+    item.search_text = json.dumps({"hash": code_hash, "expires_at": expires_at, "tries": 0})
+
+    def write(tx: TransactWrite) -> None:
+        tx.save(item)
+        _save_all(tx, owed)
+
+    _commit(write)
+
+
+def registration(email: str) -> dict[str, Any] | None:
+    try:
+        item = IndexModel.get(f"REGISTER#{email}", "code", consistent_read=True)
+    except DoesNotExist:
+        return None
+    return json.loads(item.search_text or "{}") or None
+
+
+def registration_failed(email: str) -> None:
+    found = registration(email)
+    if found:
+        item = _registration_item(email)
+        item.search_text = json.dumps({**found, "tries": found["tries"] + 1})
+        item.save()
+
+
+def registration_done(email: str) -> None:
+    _registration_item(email).delete()
 
 
 # --- steps recorded from the workflow's messages -------------------------------------------

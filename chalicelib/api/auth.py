@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.api.routing import accepts, body, principal, public
 from chalicelib.container import users
+from chalicelib.usecases import registration
 
 bp = Blueprint(__name__)
 
@@ -66,3 +67,27 @@ def change_password() -> dict:
         principal(bp.current_request).email, data["old_password"], data["new_password"]
     )
     return {"message": "Password berhasil diubah."}
+
+
+@bp.route("/auth/register", methods=["POST"])
+@public
+@accepts("register")
+def register() -> Response:
+    """An applicant's own account, confirmed by the code sent to WhatsApp and email."""
+    return Response(registration.register(body(bp.current_request)), status_code=201)
+
+
+@bp.route("/auth/register/confirm", methods=["POST"])
+@public
+@accepts("register_confirm")
+def confirm_registration() -> dict:
+    data = body(bp.current_request)
+    return registration.confirm(data["email"], data["code"])
+
+
+@bp.route("/auth/register/resend", methods=["POST"])
+@public
+@accepts("register_resend")
+def resend_code() -> dict:
+    """A new code (the same answer whether or not the address waits for one)."""
+    return registration.resend(body(bp.current_request)["email"])

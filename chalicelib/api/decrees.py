@@ -39,3 +39,14 @@ def verify(token: str) -> dict:
 def check(token: str) -> dict:
     """Is this PDF that SK, unchanged since it was signed?"""
     return decrees.check_document(token, body(bp.current_request)["pdf"])
+
+
+@bp.route("/signing/batch", methods=["POST"])
+@roles(*ROLES)
+@accepts("batch_signing")
+def sign_all() -> dict:
+    """SETUJUI DAN TANDATANGANI on several SIAP DS tickets with one passphrase; each
+    ticket answers for itself (signed, or why not)."""
+    request = bp.current_request
+    data = body(request)
+    return decrees.sign_batch(principal(request), data["ticket_nos"], data["passphrase"])

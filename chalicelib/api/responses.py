@@ -162,6 +162,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         }
     ),
     "SkLink": _obj({"url": STRING}, {"signed": BOOLEAN}),
+    "Registered": _obj({"email": STRING, "expires_in_minutes": INTEGER}, {"phone": STRING}),
+    "Confirmed": _obj({"email": STRING, "confirmed": BOOLEAN}),
+    "BatchSigned": _obj({"items": {"type": "array", "items": OBJECT}, "signed": INTEGER}),
     "SkVerification": _obj(
         {
             "authentic": BOOLEAN,
@@ -408,6 +411,23 @@ RESPONSES: dict[str, dict[int, Reply]] = {
         200: Reply("Status, riwayat dan sisa waktu layanan permohonan.", "Tracking"),
         404: Reply("Nomor registrasi atau kode akses tidak cocok."),
         429: Reply("Terlalu banyak percobaan yang salah."),
+    },
+    "POST /auth/register": {
+        201: Reply("Akun pemohon dibuat; kode konfirmasi dikirim.", "Registered"),
+        409: Reply("Email sudah terdaftar."),
+        422: Reply("Nomor WhatsApp atau kata sandi tidak memenuhi syarat."),
+    },
+    "POST /auth/register/confirm": {
+        200: Reply("Akun dikonfirmasi; silakan masuk.", "Confirmed"),
+        409: Reply("Akun sudah dikonfirmasi."),
+        422: Reply("Kode salah atau kedaluwarsa."),
+        429: Reply("Terlalu banyak kode salah."),
+    },
+    "POST /auth/register/resend": {
+        200: Reply("Kode baru dikirim bila akun menunggu konfirmasi.", "Registered"),
+    },
+    "POST /signing/batch": {
+        200: Reply("Hasil tanda tangan setiap permohonan.", "BatchSigned"),
     },
     "GET /tickets/{ticket_no}/sk": {
         200: Reply("Tautan SK (berlaku lima menit).", "SkLink"),

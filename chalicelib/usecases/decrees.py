@@ -24,7 +24,7 @@ from chalicelib.core import requirements, sk
 from chalicelib.core.catalog import Workflow
 from chalicelib.core.definition import Option
 from chalicelib.core.workdays import wib_date
-from chalicelib.errors import NotFound, Unprocessable
+from chalicelib.errors import AppError, NotFound, Unprocessable
 from chalicelib.ports import Ticket, ports
 from chalicelib.settings import settings
 from chalicelib.usecases import tickets as service
@@ -134,6 +134,39 @@ def _map_image(ticket: Ticket) -> bytes | None:
         key=lambda d: d.get("uploaded_at", ""),
     )
     return ports().files.read(pictures[-1]["key"]) if pictures else None
+
+
+# --- signing several at once ---------------------------------------------------------------
+
+
+def sign_batch(who: Principal, ticket_nos: list[str], passphrase: str) -> dict[str, Any]:
+    """Each ticket signed as its own decision; a wrong passphrase stops the rest (it would
+    fail them all, and BSrE may lock a certificate after repeated wrong passphrases)."""
+    results = []
+    for ticket_no in ticket_nos:
+        try:
+            ticket = service.visible_ticket(ticket_no, who)
+            step = service.pending_step(ticket)
+            option = next((o for o in (step.options if step else []) if o.requires_signature), None)
+            if step is None or option is None:
+                raise Unprocessable(
+                    "Permohonan ini tidak sedang menunggu tanda tangan (SIAP DS).",
+                    code="NOT_READY_TO_SIGN",
+                )
+            body = {"step": step.step, "action": option.action, "checked": True}
+            answer = service.decide(
+                ticket_no,
+                who,
+                {**body, "passphrase": passphrase},
+                who.name or who.email,
+                lambda: None,
+            )
+            results.append({"ticket_no": ticket_no, "signed": True, "status": answer["status"]})
+        except AppError as error:
+            results.append({"ticket_no": ticket_no, "signed": False, **error.body()})
+            if error.code == "PASSPHRASE_SALAH":
+                break
+    return {"items": results, "signed": sum(r["signed"] for r in results)}
 
 
 # --- reading an SK ------------------------------------------------------------------------

@@ -175,7 +175,7 @@ def whatsapp(workflow: Workflow, phone: str, title: str, message: str, link: str
         effects.SEND_WHATSAPP,
         {
             "phone": phone,
-            "template": spec.get("template", "status_permohonan"),
+            "template": spec.get("status_template", "status_permohonan"),
             "language": spec.get("language", "id"),
             "parameters": [title, message, link],
         },

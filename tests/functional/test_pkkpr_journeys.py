@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from tests.functional.pkkpr import (
     numbered,
     paid,
     pertek_issued,
+    ready_to_sign,
     recommended,
     sps_issued,
     submitted,
@@ -307,3 +309,60 @@ def _b64(data: bytes) -> str:
 def _bow_tie() -> dict[str, Any]:
     ring = [[112.22, -8.11], [112.221, -8.111], [112.221, -8.11], [112.22, -8.111], [112.22, -8.11]]
     return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_a_resident_registers_confirms_with_the_whatsapp_code_and_applies(
+    stack: RunningStack,
+) -> None:
+    c = stack.client
+    email = f"warga.{int(time.time() * 1000)}@contoh.id"
+    body = {
+        "email": email,
+        "name": "Sri Utami",
+        "phone": "0857 1234 5678",
+        "password": "Rahasia#2026",
+    }
+
+    registered = c.call("POST", "/auth/register", json=body)
+    too_early = c.call("POST", "/auth/login", json={"email": email, "password": "Rahasia#2026"})
+    code = eventually(lambda: _code_sent_to(stack, "+6285712345678"), "the code by WhatsApp")
+    wrong = c.call("POST", "/auth/register/confirm", json={"email": email, "code": "000000"})
+    confirmed = c.call("POST", "/auth/register/confirm", json={"email": email, "code": code})
+
+    assert registered.status_code == 201 and registered.json()["phone"] == "+6285712345678"
+    assert too_early.status_code in (401, 403)
+    assert wrong.status_code == 422 and wrong.json()["code"] == "CODE_INVALID"
+    assert confirmed.status_code == 200, confirmed.text
+    draft = c.ok("POST", "/applications", email, json={"permit_type": "PKKPR_NON_BERUSAHA"})
+    assert draft["draft"] and draft["applicant"]["name"] == "Sri Utami"
+
+
+def test_kepala_signs_every_siap_ds_application_in_one_go(stack: RunningStack) -> None:
+    c = stack.client
+    first, second = submitted(c), submitted(c)
+    for no in (first, second):
+        ready_to_sign(c, no)
+
+    wrong = c.ok(
+        "POST", "/signing/batch", KEPALA, json={"ticket_nos": [first, second], "passphrase": "x"}
+    )
+    signed = c.ok(
+        "POST",
+        "/signing/batch",
+        KEPALA,
+        json={"ticket_nos": [first, second], "passphrase": PASSPHRASE},
+    )
+
+    assert [r.get("code") for r in wrong["items"]] == ["PASSPHRASE_SALAH"]  # stopped at once
+    assert signed["signed"] == 2
+    assert {c.ok("GET", f"/tickets/{no}", KEPALA)["status"] for no in (first, second)} == {
+        "SELESAI"
+    }
+
+
+def _code_sent_to(stack: RunningStack, phone: str) -> str | None:
+    items = requests.get(f"{stack.url}lokal/pesan.json", timeout=30).json()["items"]
+    for message in items:
+        if message["channel"] == "whatsapp" and message["to"] == phone:
+            return message["text"].split("*")[1]
+    return None
