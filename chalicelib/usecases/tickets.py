@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -247,17 +248,15 @@ def due_at(ticket: Ticket) -> str | None:
     return (parse_iso(since) + timedelta(seconds=seconds)).isoformat()
 
 
-def detail(
-    ticket: Ticket, who: Principal, attached: list[currency.Attachment] | None = None
-) -> dict[str, Any]:
-    """`attached`: the decisions' attachments, when the caller knows them already."""
+def detail(ticket: Ticket, who: Principal, history: list[Any] | None = None) -> dict[str, Any]:
+    """`history`: the ticket's history, when the caller has it already."""
     workflow = declared.workflow_of(ticket)
     step = pending_step(ticket)
     mine = step is not None and may_act(step, ticket, who)
-    if attached is None:
-        attached = currency.attachments(ports().tickets.history(ticket.ticket_no))
+    if history is None:
+        history = ports().tickets.history(ticket.ticket_no)
     # Every confirmed document, superseded ones as history (a returned rekomtek).
-    documents = currency.annotate((ticket.documents or {}).values(), attached)
+    documents = currency.annotate((ticket.documents or {}).values(), currency.attachments(history))
     return {
         **summary(ticket),
         "applicant": ticket.applicant,
@@ -274,6 +273,7 @@ def detail(
         "created_at": ticket.created_at,
         "updated_at": ticket.updated_at,
         "overdue_count": ticket.overdue_count,
+        "service_time": _service_time(ticket, history),
         "pending": (
             {
                 "step": step.step,
@@ -456,17 +456,26 @@ def decide(
         ticket = visible_ticket(ticket_no, who)
         claimed, decision, sent = _claim(ticket, who, data, name, confirm_session)
         _forward(sent)
-        attached = _attached_before(history, ticket)
-    if attached is None:
+        before = _history_before(history, ticket)
+    if before is None:
         return detail(claimed, who)
-    if decision.document_ids:
-        attached = sorted([*attached, (decision.decided_at, frozenset(decision.document_ids))])
-    return detail(claimed, who, attached)
+    entered_at = (ticket.pending or {}).get("entered_at")
+    this = SimpleNamespace(entered_at=entered_at, **decision.as_history())
+    return detail(claimed, who, [*before, this])
 
 
-def _attached_before(history: Future, ticket: Ticket) -> list[currency.Attachment] | None:
-    """The attachments of the decisions before this one; None when the history read beside
-    the ticket failed or predates the ticket's last decision (read it again, after)."""
+def _service_time(ticket: Ticket, history: list[Any]) -> dict[str, Any] | None:
+    """'Sisa Waktu Layanan' where the workflow promises one (working days)."""
+    if declared.workflow_of(ticket).service_time is None:
+        return None
+    from chalicelib.usecases.applications import service_clock
+
+    return service_clock(ticket, history)
+
+
+def _history_before(history: Future, ticket: Ticket) -> list[Any] | None:
+    """The history before this decision, read beside the ticket; None when that read failed
+    or predates the ticket's last decision (then it is read again, after)."""
     try:
         entries = history.result()
     except Exception:
@@ -474,7 +483,7 @@ def _attached_before(history: Future, ticket: Ticket) -> list[currency.Attachmen
     last = (ticket.last_decision or {}).get("decided_at")
     if last and not any(e.kind == "DECISION" and e.decided_at == last for e in entries):
         return None
-    return currency.attachments(entries)
+    return entries
 
 
 def _claim(
