@@ -333,8 +333,10 @@ def test_a_resident_registers_confirms_with_the_whatsapp_code_and_applies(
     assert too_early.status_code in (401, 403)
     assert wrong.status_code == 422 and wrong.json()["code"] == "CODE_INVALID"
     assert confirmed.status_code == 200, confirmed.text
-    draft = c.ok("POST", "/applications", email, json={"permit_type": "PKKPR_NON_BERUSAHA"})
-    assert draft["draft"] and draft["applicant"]["name"] == "Sri Utami"
+    token = c.token(email, "Rahasia#2026")
+    draft = stack.api("POST", "/applications", token, json={"permit_type": "PKKPR_NON_BERUSAHA"})
+    assert draft.status_code == 201, draft.text
+    assert draft.json()["applicant"]["name"] == "Sri Utami"
 
 
 def test_kepala_signs_every_siap_ds_application_in_one_go(stack: RunningStack) -> None:
