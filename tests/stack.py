@@ -83,7 +83,8 @@ class RunningStack:
         }
         if region:
             body["region"] = region
-        response = self.api("POST", "/admin/users", self.login("admin@demo.local"), json=body)
+        admin = _admin_for(roles)
+        response = self.api("POST", "/admin/users", self.login(admin), json=body)
         assert response.status_code == 201, response.text
         return email
 
@@ -120,6 +121,19 @@ class RunningStack:
             aws_secret_access_key="testing",
             region_name=self.state["region"],
         ).client(service, endpoint_url=self.aws_endpoint)
+
+
+# The demo administrator of each agency (an admin creates accounts of its own workflows' roles).
+AGENCY_ADMINS = {"esdm-jateng": "admin@demo.local", "dpmptsp-blitar": "admin@blitar.demo"}
+
+
+def _admin_for(roles: list[str]) -> str:
+    from chalicelib.declared import catalog
+
+    for workflow in catalog().workflows.values():
+        if set(roles) & set(workflow.roles) - {"ADMIN"} and workflow.agency in AGENCY_ADMINS:
+            return AGENCY_ADMINS[workflow.agency]
+    return AGENCY_ADMINS["esdm-jateng"]
 
 
 def start_stack(

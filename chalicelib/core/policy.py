@@ -71,6 +71,8 @@ def inbox_keys(workflow: Workflow, steps: Iterable[Step], caller: Caller) -> lis
     for step in steps:
         if step.role not in caller.roles or (step.region_scoped and not caller.region):
             continue
+        if workflow.sees(step.role) == "own":  # applicants' steps: no shared inbox, ever
+            continue
         key = inbox_key(workflow.id, step.role, caller.region, step.region_scoped)
         if key not in keys:
             keys.append(key)

@@ -54,6 +54,7 @@ VALID_BODIES = {
             "content_type": "application/pdf",
             "size": 100,
         },
+        "application_update": {"data": {"luas_dimohon": 100}},
     },
     "izin-uji": {
         "decision": {"step": "U2", "action": "SETUJUI", "checked": True},
@@ -63,6 +64,7 @@ VALID_BODIES = {
             "content_type": "application/pdf",
             "size": 100,
         },
+        "application_update": {"data": {"luas_dimohon": 100}},
     },
 }
 
