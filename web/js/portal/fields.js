@@ -43,7 +43,7 @@ function control(name, p, value, required) {
 export function fieldRows(schema, data) {
   const required = schema.required || [];
   return plainProperties(schema).map(
-    ([name, p]) => html`<label for="${fieldId(name)}">${p.title || name}${required.includes(name) ? html` <span class="req" aria-hidden="true">*</span>` : ""}</label>
+    ([name, p]) => html`<label for="${fieldId(name)}">${p.title || name}</label>
       <div>${control(name, p, (data || {})[name], required.includes(name))}
         <small class="form-msg error" id="${fieldId(name)}-msg"></small></div>`
   );
@@ -66,6 +66,7 @@ export function readFields(root, schema) {
   const problems = {};
   for (const [name, p] of plainProperties(schema)) {
     const el = $(`#${fieldId(name)}`, root);
+    if (!el) continue; // the form has been left
     const text = (el.value || "").trim();
     if (!text) continue;
     if (isNumber(p)) {
@@ -84,6 +85,7 @@ export function showProblems(root, schema, problems) {
   for (const [name] of plainProperties(schema)) {
     const el = $(`#${fieldId(name)}`, root);
     const msg = $(`#${fieldId(name)}-msg`, root);
+    if (!el || !msg) continue;
     if (problems[name]) el.setAttribute("aria-invalid", "true");
     else el.removeAttribute("aria-invalid");
     msg.textContent = problems[name] || "";

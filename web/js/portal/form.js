@@ -138,6 +138,7 @@ function page(app, service, loket) {
       <section class="panel"><h2>Data Pemohon</h2>
         <div class="form-grid">${applicantRows(app.applicant || {}, { email: loket, nameEditable: loket })}</div></section>
       <section class="panel"><h2>Data Permohonan</h2>
+        <p class="muted">Semua isian wajib dilengkapi sebelum AJUKAN.</p>
         <div class="form-grid">${fieldRows(schema, app.application)}</div></section>
       ${poly
         ? html`<section class="panel"><h2>${poly[1].title}</h2>${polygonMarkup("Gambar batas bidang tanah")}
@@ -219,7 +220,8 @@ function autosave(ctx, state, service, loket) {
     if (poly && state.polygon) data[poly[0]] = state.polygon;
     return data;
   };
-  const save = async () => {
+  /** What changed, read from the screen now (the screen may be gone when it is sent). */
+  const changes = () => {
     const body = {};
     if (dirty.data) body.data = currentData();
     if (dirty.applicant) {
@@ -230,6 +232,9 @@ function autosave(ctx, state, service, loket) {
       else body.applicant.email = state.app.applicant.email;
     }
     dirty = { data: false, applicant: false };
+    return body;
+  };
+  const send = async (body) => {
     if (!Object.keys(body).length) return;
     say("Menyimpan draft…");
     try {
@@ -244,7 +249,9 @@ function autosave(ctx, state, service, loket) {
   };
   const flush = () => {
     clearTimeout(timer);
-    chain = chain.then(save, save);
+    timer = null;
+    const body = changes();
+    chain = chain.then(() => send(body));
     return chain;
   };
   const later = () => {
@@ -267,7 +274,9 @@ function autosave(ctx, state, service, loket) {
       flush();
     },
     flush,
-    stop: () => clearTimeout(timer),
+    stop: () => {
+      if (timer) flush(); // leaving with a change not yet sent: send it
+    },
     data: currentData,
   };
 }

@@ -18,7 +18,7 @@ export function polygonMarkup(title) {
     <div class="portal-polygon-tools">
       <button type="button" class="btn btn-sm btn-secondary" id="polygon-undo">Hapus Titik Terakhir</button>
       <button type="button" class="btn btn-sm btn-secondary" id="polygon-clear">Hapus Poligon</button>
-      <label class="btn btn-sm btn-outline portal-file" for="polygon-file">Unggah GeoJSON/KML</label>
+      <label class="btn btn-sm btn-secondary portal-file" for="polygon-file">Unggah GeoJSON/KML</label>
       <input type="file" id="polygon-file" class="sr-only" accept=".geojson,.json,.kml,application/geo+json,application/vnd.google-earth.kml+xml">
     </div>
     <p class="form-msg" id="polygon-msg" role="status" aria-live="polite"></p>

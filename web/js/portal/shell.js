@@ -4,6 +4,8 @@
 import { html, render, $ } from "../html.js";
 import { icon } from "../icons.js";
 import { workflows } from "../catalog.js";
+import { api } from "../api.js";
+import { emblem, titleCase } from "../ui.js";
 import * as applications from "./list.js";
 import * as form from "./form.js";
 import * as application from "./application.js";
@@ -54,6 +56,7 @@ export function adaptShell(user) {
     });
     const brand = $(".brand");
     if (brand) brand.setAttribute("href", "#/permohonan");
+    paintBrand();
     return;
   }
   if (loketWorkflows().length && !$('[data-nav="/loket"]', nav)) {
@@ -61,4 +64,23 @@ export function adaptShell(user) {
     render(holder, link("#/loket", "/loket", "doc", "Input Permohonan (Loket)"));
     nav.insertBefore(holder.firstElementChild, nav.children[1] || null);
   }
+}
+
+/** An applicant belongs to no agency: the top bar names the agency that takes applications. */
+async function paintBrand() {
+  let items = [];
+  try {
+    items = (await api("GET", "/agencies", { auth: false })).items || [];
+  } catch {
+    return;
+  }
+  const a = items.find((x) => x.applicants);
+  const brand = $(".brand");
+  if (!a || !brand) return;
+  const text = a.landing || {};
+  render(
+    brand,
+    html`${emblem(a.emblem)}<span class="brand-text"><strong>${text.app || a.name}</strong>
+      <small>${titleCase(text.title || "")}</small></span>`
+  );
 }
