@@ -266,8 +266,9 @@ function autosave(ctx, state, service, loket) {
     else later();
     paintMissing(state, service);
   };
-  root.addEventListener("input", onEdit);
-  root.addEventListener("change", onEdit);
+  // on the form, not on the view's element: that one outlives this screen
+  $("#portal-form", root).addEventListener("input", onEdit);
+  $("#portal-form", root).addEventListener("change", onEdit);
   return {
     dataChanged() {
       dirty.data = true;
