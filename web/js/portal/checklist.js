@@ -2,7 +2,7 @@
 // what is uploaded already, and a file input that uploads at once with its own progress bar.
 
 import { post, uploadToPresigned } from "../api.js";
-import { html, $ } from "../html.js";
+import { html, render, $ } from "../html.js";
 import { formatSize } from "../format.js";
 
 const BY_EXTENSION = { pdf: "application/pdf", jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png" };
@@ -110,6 +110,8 @@ export function wireChecklist(root, ticketNo, items, onUploaded) {
     try {
       const doc = await uploadDocument(ticketNo, item, file, progress);
       say(`✓ Berkas diterima: ${doc.filename} (${formatSize(doc.size)}).`, "ok");
+      render($(`#${id}-files`, root), uploadedList([doc]));
+      input.closest(".portal-doc").classList.add("done");
       onUploaded(item.kind, doc);
     } catch (err) {
       row.hidden = true;
