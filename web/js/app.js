@@ -16,6 +16,7 @@ import * as peta from "./views/map.js";
 import * as track from "./views/track.js";
 import * as notifications from "./views/notifications.js";
 import * as profile from "./views/profile.js";
+import { ROUTES as PORTAL_ROUTES, adaptShell, home } from "./portal/shell.js";
 
 const NEXT_KEY = "etracking.next";
 // set by Logout in this tab: Back to a console page then must not be "the page asked for"
@@ -33,6 +34,7 @@ const ROUTES = [
   { re: /^\/notifikasi$/, view: notifications, mode: "list" },
   { re: /^\/notifikasi\/([^/]+)$/, view: notifications, mode: "one" },
   { re: /^\/profil$/, view: profile },
+  ...PORTAL_ROUTES, // the applicant portal; home(user): where a user starts (applicants: Data Permohonan)
 ];
 
 const state = {
@@ -353,6 +355,7 @@ function stopPolling() {
 async function enterShell() {
   await loadCatalog();
   renderShell();
+  adaptShell(currentUser());
   refreshCounts();
   refreshNotifications();
   startPolling();
@@ -381,7 +384,7 @@ function takeNext() {
   sessionStorage.removeItem(LEFT_KEY);
   const next = sessionStorage.getItem(NEXT_KEY);
   sessionStorage.removeItem(NEXT_KEY);
-  return next && next !== "#/" ? next : "#/dashboard";
+  return next && next !== "#/" ? next : home(currentUser());
 }
 
 function takeFlash() {
@@ -414,7 +417,7 @@ async function route() {
           <p>Alamat <code>#${path}</code> tidak dikenal. <a href="#/dashboard">Kembali ke Dashboard</a>.</p>`);
         return;
       }
-      location.replace("#/dashboard");
+      location.replace(home(currentUser()));
       return;
     }
     if (!match) {

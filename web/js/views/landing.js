@@ -4,6 +4,8 @@ import { api } from "../api.js";
 import { html, render, $$ } from "../html.js";
 import { loginDialog } from "../loginform.js";
 import { appName, emblem, titleCase } from "../ui.js";
+import { services } from "../portal/services.js";
+import { serviceMenu, wireServiceMenu } from "../portal/entry.js";
 
 let known = null; // read once per page load: the landing page shows again after Logout
 
@@ -30,18 +32,20 @@ function downloads(agency, taken) {
   )}</div>`;
 }
 
-/** One entry per agency (each opens the login dialog), with its downloads under it. */
-function entries(items) {
+/** One entry per agency (each opens the login dialog), with its downloads under it; an
+ * agency taking applications also offers its services (Lihat Persyaratan, Masuk, Daftar). */
+function entries(items, offered) {
   const taken = new Set();
   return items.map(
     (a, i) => html`<button type="button" class="btn btn-primary btn-lg" id="${i ? `open-login-${a.id}` : "open-login"}"
         data-open-login aria-haspopup="dialog">${a.name}</button>
-      ${downloads(a, taken)}`
+      ${downloads(a, taken)}
+      ${a.applicants ? serviceMenu(a, offered) : ""}`
   );
 }
 
 /** The page; the first agency's office and texts head it. */
-function page(items, flash) {
+function page(items, flash, offered) {
   const first = items[0] || {};
   const office = first.office || [];
   const text = first.landing || {};
@@ -63,7 +67,7 @@ function page(items, flash) {
             ? html`<p class="flash flash-error">Daftar instansi tidak dapat dimuat. Anda tetap dapat login.</p>
               <button type="button" class="btn btn-primary btn-lg" id="open-login" data-open-login
                 aria-haspopup="dialog">LOGIN</button>`
-            : entries(items)}
+            : entries(items, offered)}
         </div>
       </main>
       <footer class="landing-foot">${text.footer || ""}</footer>
@@ -72,9 +76,10 @@ function page(items, flash) {
 
 /** isCurrent(): false when another screen was asked for while the agencies loaded. */
 export async function show(root, { flash, afterLogin, isCurrent = () => true }) {
-  const items = (await agencies()) || [];
+  const [found, offered] = await Promise.all([agencies(), services()]);
+  const items = found || [];
   if (!isCurrent()) return null;
-  render(root, page(items, flash));
+  render(root, page(items, flash, offered));
   const first = (items[0] && items[0].landing) || {};
   document.title = first.app ? `${appName(first.app)} — ${titleCase(first.title)}` : "E-Tracking";
 
@@ -89,5 +94,17 @@ export async function show(root, { flash, afterLogin, isCurrent = () => true }) 
       dialog.open((items[i] || {}).login_title || "Form Login");
     })
   );
-  return () => dialog.destroy();
+  const openLogin = (name, email, note) => {
+    const i = Math.max(0, items.findIndex((a) => a.name === name));
+    if (email) root.querySelector("#login-email").value = email;
+    if (note) render(root.querySelector("#pesan"), html`${note}`).hidden = false;
+    if (note) root.querySelector("#pesan").className = "flash flash-ok";
+    dialog.open((items[i] || {}).login_title || "Form Login");
+    if (email) root.querySelector("#login-password").focus();
+  };
+  const stopMenu = wireServiceMenu(root.querySelector(".landing"), offered, openLogin);
+  return () => {
+    stopMenu();
+    dialog.destroy();
+  };
 }

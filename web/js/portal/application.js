@@ -1,0 +1,223 @@
+// The application page: where it stands (status, Posisi Berkas, Sisa Waktu Layanan), its
+// registration number with the access code for "Lacak Permohonan", the timeline, the reason
+// when it came back, and the applicant's own step: re-submit at a return, pay (the SPS PNBP
+// and the payment proof), download the signed SK. A draft opens its form instead.
+
+import { get, post } from "../api.js";
+import { html, render, $ } from "../html.js";
+import { formatDateLong, formatDateTimeLong } from "../format.js";
+import { loading } from "../ui.js";
+import { decimal, rupiah, serviceOf } from "./services.js";
+import { docRow, wireChecklist } from "./checklist.js";
+import { showDraft } from "./form.js";
+import { plainProperties } from "./fields.js";
+import { statusChip } from "./words.js";
+
+// The SPS PNBP as the land office issues it (the officials' form "sps_pnbp"); applicants do
+// not read the officials' form schemas, so its labels are the seed's.
+const SPS = [
+  ["nomor", "Nomor SPS", (v) => v],
+  ["nominal", "Nominal PNBP", rupiah],
+  ["kode_billing", "Kode Billing", (v) => v],
+  ["batas_bayar", "Batas Bayar", formatDateLong],
+];
+const PAYMENT_FORMATS = ["application/pdf", "image/jpeg", "image/png"];
+
+/** "BUKTI_BAYAR" → "Bukti Bayar": a document kind named for a person. */
+const kindWords = (kind) =>
+  String(kind).toLowerCase().split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
+
+export async function show(ctx) {
+  const no = ctx.params[0];
+  ctx.setTitle(`Permohonan ${no}`);
+  render(ctx.el, loading("permohonan"));
+  let app;
+  try {
+    app = await get(`/applications/${encodeURIComponent(no)}`);
+  } catch (err) {
+    if (err.status !== 404) throw err;
+    render(
+      ctx.el,
+      html`<h1>Permohonan tidak ditemukan</h1>
+        <p class="error-box" role="alert">Permohonan ${no} tidak ditemukan di antara permohonan Anda.</p>
+        <p><a href="#/permohonan">Kembali ke Data Permohonan</a></p>`
+    );
+    return null;
+  }
+  if (!ctx.isCurrent()) return null;
+  if (app.draft) return showDraft(ctx, app);
+  const service = await serviceOf(app);
+  if (!ctx.isCurrent()) return null;
+  render(ctx.el, page(app, service));
+  wireStep(ctx, app, service);
+  wireSk(app);
+  return null;
+}
+
+function page(app, service) {
+  const t = app.ticket || {};
+  const pending = t.pending || {};
+  return html`
+    <p class="crumb"><a href="#/permohonan">Data Permohonan</a> › ${app.ticket_no}</p>
+    <div class="page-head"><h1>Permohonan ${app.ticket_no}</h1>
+      <p>${app.permit_label}${app.activity ? html` · ${app.activity}` : ""}</p></div>
+    <div class="grid-2">
+      <section class="panel"><h2>Status Permohonan</h2>
+        <table class="kv"><tbody>
+          <tr><th>Status</th><td id="status">${statusChip({ ...t, status: t.status || app.status })}</td></tr>
+          <tr><th>Posisi Berkas</th><td id="posisi">${t.final ? "Selesai diproses" : pending.my_turn ? "Anda (pemohon) — menunggu tindakan Anda" : t.position || "-"}</td></tr>
+          <tr><th>Sisa Waktu Layanan</th><td id="sisa-waktu">${(app.service_time && app.service_time.label) || "-"}</td></tr>
+          <tr><th>Tanggal Pengajuan</th><td>${formatDateLong(t.submitted_at)}</td></tr>
+          <tr><th>Pemohon</th><td>${(app.applicant || {}).name || "-"}</td></tr>
+        </tbody></table>
+        ${reason(app)}
+      </section>
+      <section class="panel portal-code"><h2>Nomor Registrasi</h2>
+        <p class="portal-code-no" id="nomor-registrasi">${app.ticket_no}</p>
+        <p>Kode akses: <strong class="portal-code-value" id="kode-akses">${app.access_code}</strong></p>
+        <p class="muted">Nomor registrasi dan kode akses — simpan untuk Lacak Permohonan tanpa login.</p>
+      </section>
+    </div>
+    ${pending.my_turn ? stepPanel(app, service) : ""}
+    ${skPanel(app)}
+    <section class="panel"><h2>Riwayat Status</h2>${timeline(app.timeline || [])}</section>
+    <section class="panel"><h2>Data Permohonan</h2>${dataTable(app, service)}</section>
+    <section class="panel"><h2>Dokumen Persyaratan</h2>
+      <ul class="portal-docs">${checklistItems(app, service).map((i) => docRow(i, { editable: false }))}</ul></section>`;
+}
+
+function reason(app) {
+  const d = (app.ticket || {}).last_decision;
+  const kind = (app.ticket || {}).status_kind;
+  if (!d || !d.note || !["returned", "rejected"].includes(kind)) return "";
+  return html`<div class="flash flash-error portal-reason" id="alasan">
+    <strong>${kind === "rejected" ? "Permohonan ditolak" : "Permohonan dikembalikan kepada Anda"}</strong>
+    pada ${formatDateTimeLong(d.decided_at)}.<br>Alasan: ${d.note}</div>`;
+}
+
+function timeline(items) {
+  if (!items.length) return html`<p class="muted">Belum ada riwayat.</p>`;
+  return html`<ol class="portal-timeline" id="riwayat">${items.map(
+    (i) => html`<li><strong>${i.status}</strong>
+      <span>${formatDateTimeLong(i.at)}</span><span class="muted">${i.office || ""}</span></li>`
+  )}</ol>`;
+}
+
+function dataTable(app, service) {
+  const a = app.application || {};
+  const rows = service ? plainProperties(service.application) : [];
+  return html`<table class="kv"><tbody>
+    ${rows.map(([k, p]) => html`<tr><th>${p.title || k}</th><td>${a[k] === undefined ? "-" : typeof a[k] === "number" ? decimal(a[k], 2) : a[k]}</td></tr>`)}
+    ${a.luas_poligon ? html`<tr><th>Luas poligon (dihitung)</th><td>${decimal(a.luas_poligon)} m²</td></tr>` : ""}
+  </tbody></table>`;
+}
+
+function checklistItems(app, service) {
+  const declared = Object.fromEntries(((service && service.checklist) || []).map((c) => [c.kind, c]));
+  return (app.checklist || []).map((c) => ({ ...declared[c.kind], ...c }));
+}
+
+function spsPanel(sps) {
+  return html`<div class="portal-sps" id="sps-pnbp"><h3>Surat Perintah Setor (SPS) PNBP</h3>
+    <table class="kv"><tbody>${SPS.map(([k, label, fmt]) => html`<tr><th>${label}</th><td>${sps[k] === undefined ? "-" : fmt(sps[k])}</td></tr>`)}</tbody></table>
+    <p class="muted">Bayar sesuai kode billing sebelum batas bayar, lalu unggah bukti bayarnya di bawah ini.</p></div>`;
+}
+
+/** The applicant's own step: its documents and one button per option, named as declared. */
+function stepPanel(app, service) {
+  const t = app.ticket;
+  const sps = (t.forms || {}).sps_pnbp;
+  const options = t.pending.options || [];
+  const needsChecklist = options.some((o) => (o.requires || {}).documents_complete);
+  const kinds = [...new Set(options.flatMap((o) => (o.requires || {}).documents || []))];
+  return html`<section class="panel portal-step" id="langkah-anda"><h2>Langkah Anda</h2>
+    ${sps && kinds.length ? spsPanel(sps) : ""}
+    ${needsChecklist
+      ? html`<p>Unggah kembali dokumen yang diminta petugas, lalu tekan ${options.map((o) => o.action).join(" / ")}.</p>
+        <ul class="portal-docs" id="checklist">${checklistItems(app, service).map((i) => docRow(i))}</ul>`
+      : ""}
+    ${kinds.length
+      ? html`<ul class="portal-docs" id="step-docs">${kinds.map((k) =>
+          docRow({ kind: k, label: kindWords(k), required: true, formats: PAYMENT_FORMATS, uploaded: [] })
+        )}</ul>`
+      : ""}
+    <p class="form-msg error" id="step-msg" role="alert"></p>
+    <div class="form-actions">${options.map(
+      (o) => html`<button type="button" class="btn btn-primary btn-lg" data-action="${o.action}"
+        ${((o.requires || {}).documents || []).length ? "disabled" : ""}>${o.action}</button>`
+    )}</div>
+  </section>`;
+}
+
+function wireStep(ctx, app, service) {
+  const panel = $("#langkah-anda");
+  if (!panel) return;
+  const t = app.ticket;
+  const uploaded = {}; // kind → document id, uploaded on this page
+  const options = t.pending.options || [];
+  const refresh = () =>
+    panel.querySelectorAll("[data-action]").forEach((b) => {
+      const o = options.find((x) => x.action === b.dataset.action);
+      b.disabled = ((o.requires || {}).documents || []).some((k) => !uploaded[k]);
+    });
+  const checklist = $("#checklist", panel);
+  if (checklist) wireChecklist(checklist, app.ticket_no, checklistItems(app, service), () => {});
+  const docs = $("#step-docs", panel);
+  if (docs) {
+    const kinds = [...docs.querySelectorAll("[data-kind]")].map((li) => li.dataset.kind).filter((v, i, a) => a.indexOf(v) === i);
+    const items = kinds.map((k) => ({ kind: k, label: kindWords(k), formats: PAYMENT_FORMATS }));
+    wireChecklist(docs, app.ticket_no, items, (kind, doc) => {
+      uploaded[kind] = doc.id;
+      refresh();
+    });
+  }
+  panel.addEventListener("click", async (e) => {
+    const b = e.target.closest("[data-action]");
+    if (!b) return;
+    const o = options.find((x) => x.action === b.dataset.action);
+    const ids = ((o.requires || {}).documents || []).map((k) => uploaded[k]);
+    b.disabled = true;
+    b.setAttribute("aria-busy", "true");
+    try {
+      await post(`/tickets/${encodeURIComponent(app.ticket_no)}/decision`, {
+        step: t.pending.step,
+        action: o.action,
+        checked: true,
+        ...(ids.length ? { document_ids: ids } : {}),
+      });
+      ctx.flashNext(`Terkirim: ${o.action}. Petugas akan memproses permohonan Anda.`, "ok");
+      ctx.navigate(`#/permohonan/${encodeURIComponent(app.ticket_no)}`);
+    } catch (err) {
+      $("#step-msg").textContent = `Belum terkirim: ${err.message}`;
+      b.disabled = false;
+    } finally {
+      b.removeAttribute("aria-busy");
+    }
+  });
+}
+
+function skPanel(app) {
+  const t = app.ticket || {};
+  if (!(t.final && t.status_kind === "approved")) return "";
+  return html`<section class="panel portal-sk"><h2>Surat Keputusan</h2>
+    <p>Permohonan Anda telah selesai. SK telah ditandatangani secara elektronik (TTE) oleh Kepala DPMPTSP.</p>
+    <button type="button" class="btn btn-green btn-lg" id="unduh-sk">Unduh SK</button>
+    <p class="form-msg" id="sk-msg" role="status"></p></section>`;
+}
+
+function wireSk(app) {
+  const btn = $("#unduh-sk");
+  if (!btn) return;
+  btn.addEventListener("click", async () => {
+    // open the tab at once (a pop-up opened after an await is blocked), then point it at the SK
+    const tab = window.open("", "_blank");
+    try {
+      const sk = await get(`/tickets/${encodeURIComponent(app.ticket_no)}/sk`);
+      if (tab) tab.location.href = sk.url;
+      else location.href = sk.url;
+    } catch (err) {
+      if (tab) tab.close();
+      $("#sk-msg").textContent = err.message;
+    }
+  });
+}

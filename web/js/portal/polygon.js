@@ -1,0 +1,107 @@
+// The parcel drawn on a Leaflet map by clicking its corners, or read from a GeoJSON/KML file.
+// Small on purpose: an applicant places 4–10 points; dragging and snapping are not needed.
+
+import { html, render, $ } from "../html.js";
+import { loadLeaflet } from "../map.js";
+import { closedPolygon, openRing, polygonFromFile } from "./geo.js";
+
+const STYLE = { color: "#0b4f8a", weight: 3, fillColor: "#f2b705", fillOpacity: 0.35 };
+const INDONESIA = { center: [-2.5, 118], zoom: 5 };
+
+/** The controls' markup; ids polygon-*. */
+export function polygonMarkup(title) {
+  return html`<div class="portal-polygon" id="polygon-box">
+    <p class="label" id="polygon-title">${title}</p>
+    <p class="muted small" id="polygon-help">Klik peta pada setiap sudut bidang tanah (paling sedikit 3 titik),
+      atau unggah berkas GeoJSON/KML dari juru ukur atau Google Earth.</p>
+    <div class="map portal-map" id="polygon-map" role="application" aria-label="Peta lokasi: klik untuk menambah titik sudut"></div>
+    <div class="portal-polygon-tools">
+      <button type="button" class="btn btn-sm btn-secondary" id="polygon-undo">Hapus Titik Terakhir</button>
+      <button type="button" class="btn btn-sm btn-secondary" id="polygon-clear">Hapus Poligon</button>
+      <label class="btn btn-sm btn-secondary portal-file" for="polygon-file">Unggah GeoJSON/KML</label>
+      <input type="file" id="polygon-file" class="sr-only" accept=".geojson,.json,.kml,application/geo+json,application/vnd.google-earth.kml+xml">
+    </div>
+    <p class="form-msg" id="polygon-msg" role="status" aria-live="polite"></p>
+  </div>`;
+}
+
+function addTiles(L, map) {
+  const c = window.ETRACKING_CONFIG || {};
+  if (!c.tileUrl) return;
+  L.tileLayer(c.tileUrl, { attribution: c.tileAttribution || "", maxZoom: c.tileMaxZoom || 19 }).addTo(map);
+}
+
+/**
+ * Wire the drawing in root. value: a Polygon or null; area: {center, zoom} where the map opens;
+ * onChange(polygon|null) after every change. Returns {destroy()}.
+ */
+export async function wirePolygon(root, { value, area, onChange }) {
+  const L = await loadLeaflet();
+  const el = $("#polygon-map", root);
+  const map = L.map(el, { zoomControl: true });
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  addTiles(L, map);
+  L.control.scale({ imperial: false }).addTo(map);
+  const layer = L.layerGroup().addTo(map);
+  let points = openRing(value); // [[lng, lat], …]
+  const msg = $("#polygon-msg", root);
+  const say = (text, cls = "") => {
+    msg.className = `form-msg ${cls}`;
+    msg.textContent = text;
+  };
+
+  const draw = () => {
+    layer.clearLayers();
+    const latlngs = points.map(([x, y]) => [y, x]);
+    if (latlngs.length >= 3) L.polygon(latlngs, STYLE).addTo(layer);
+    else if (latlngs.length === 2) L.polyline(latlngs, STYLE).addTo(layer);
+    latlngs.forEach((p) => L.circleMarker(p, { ...STYLE, radius: 6, fillOpacity: 1 }).addTo(layer));
+  };
+  const changed = () => {
+    draw();
+    onChange(points.length >= 3 ? closedPolygon(points) : null);
+  };
+  const fit = () => {
+    if (points.length) map.fitBounds(L.latLngBounds(points.map(([x, y]) => [y, x])), { padding: [30, 30], maxZoom: 18 });
+    else map.setView((area || INDONESIA).center, (area || INDONESIA).zoom);
+  };
+
+  map.on("click", (e) => {
+    points.push([e.latlng.lng, e.latlng.lat]);
+    say(points.length < 3 ? `Titik ${points.length} dipasang; tambah paling sedikit ${3 - points.length} lagi.` : `${points.length} titik sudut.`);
+    changed();
+  });
+  $("#polygon-undo", root).addEventListener("click", () => {
+    points.pop();
+    say("");
+    changed();
+  });
+  $("#polygon-clear", root).addEventListener("click", () => {
+    points = [];
+    say("Poligon dihapus. Klik peta untuk menggambar lagi.");
+    changed();
+  });
+  $("#polygon-file", root).addEventListener("change", async (e) => {
+    const file = e.target.files[0];
+    e.target.value = "";
+    if (!file) return;
+    try {
+      points = openRing(await polygonFromFile(file));
+      say(`✓ Poligon dibaca dari ${file.name} (${points.length} titik sudut).`, "ok");
+      changed();
+      fit();
+    } catch (err) {
+      say(err.message, "error");
+    }
+  });
+  draw();
+  fit();
+  const ro = typeof ResizeObserver === "function" ? new ResizeObserver(() => map.invalidateSize()) : null;
+  if (ro) ro.observe(el);
+  return {
+    destroy() {
+      if (ro) ro.disconnect();
+      map.remove();
+    },
+  };
+}
