@@ -310,7 +310,7 @@ function serviceTime(st) {
   const late = st.overdue > 0;
   return html`<div class="service-time ${late ? "late" : ""}" id="sisa-waktu">
     <span class="muted">Sisa Waktu Layanan (hari kerja)</span>
-    <strong>${st.label || `${st.left} hari kerja`}</strong>
+    <strong>${late ? `Terlambat ${st.overdue} hari kerja` : `${st.left} hari kerja`}</strong>
     ${st.paused ? html`<small>Dihentikan sementara selama menunggu pemohon.</small>` : ""}
     ${st.deadline && !st.paused ? html`<small>Batas: ${formatDateLong(st.deadline)}</small>` : ""}
   </div>`;

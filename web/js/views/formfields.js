@@ -405,7 +405,7 @@ async function startMap(st, box, id, reference, redraw) {
   try {
     const L = await loadLeaflet();
     st.L = L;
-    const map = L.map($(`#${id}-map`, box));
+    const map = L.map($(`#${id}-map`, box), { maxZoom: 21 });
     st.map = map;
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     addTiles(L, map, $(`#${id}-note`, box));
@@ -416,7 +416,7 @@ async function startMap(st, box, id, reference, redraw) {
       redraw();
     });
     const b = ref.getBounds();
-    if (b.isValid()) map.fitBounds(b, { padding: [40, 40], maxZoom: 19 });
+    if (b.isValid()) map.fitBounds(b, { padding: [30, 30], maxZoom: 21 });
     else map.setView([-8.1, 112.25], 12);
     redraw();
   } catch (err) {
@@ -427,7 +427,11 @@ async function startMap(st, box, id, reference, redraw) {
 function addTiles(L, map, note) {
   const c = window.ETRACKING_CONFIG || {};
   if (!c.tileUrl) return;
-  const tiles = L.tileLayer(c.tileUrl, { attribution: c.tileAttribution || "", maxZoom: c.tileMaxZoom || 19 });
+  const tiles = L.tileLayer(c.tileUrl, {
+    attribution: c.tileAttribution || "",
+    maxNativeZoom: c.tileMaxZoom || 19,
+    maxZoom: 21,
+  });
   tiles.once("tileerror", () => {
     note.hidden = false;
     note.textContent = "Peta dasar tidak dapat dimuat; poligon tetap dapat digambar.";
