@@ -17,6 +17,7 @@ import { statusBadge, ticketButtons, wireGo } from "../ui.js";
 import { decisionForm, signingForm, wireDecision } from "./decision.js";
 import { documentsOfKind, documentsTable, openDocument } from "./documents.js";
 import { displayValue, polygonSummary } from "./formfields.js";
+import { inSentence } from "./uploads.js";
 
 export async function show(ctx) {
   const [no] = ctx.params;
@@ -223,7 +224,8 @@ function formPanel(t, name, schema, data) {
   </section>`;
 }
 
-const inTitle = (text) => String(text).toLowerCase();
+/** "Rekomendasi DPUPR" → "rekomendasi DPUPR"; a name in title case stays as written. */
+const inTitle = (text) => inSentence(String(text));
 
 /** The documents the application came with, from its intake ("Dokumen dari PTSP"). */
 function intakePanel(t) {

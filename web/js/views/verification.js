@@ -57,7 +57,7 @@ function authentic(sk) {
       <p class="muted">Punya salinan SK dalam bentuk PDF? Pilih berkasnya untuk memastikan isinya sama dengan
         SK asli dan tanda tangannya utuh. Berkas hanya diperiksa, tidak disimpan.</p>
       <div class="file-pick">
-        <input id="berkas-pdf" type="file" accept="application/pdf,.pdf" class="file-input"
+        <input id="berkas-pdf" type="file" accept="application/pdf,.pdf" class="file-input" aria-label="Pilih Berkas PDF"
           aria-describedby="berkas-pdf-nama">
         <span class="btn btn-secondary file-button" aria-hidden="true">Pilih Berkas PDF</span>
         <span id="berkas-pdf-nama" class="muted file-name">Belum ada berkas dipilih.</span>
