@@ -54,8 +54,8 @@ function paint(view) {
 function signingForm(view) {
   return html`<form id="form-tte" novalidate>
     <div class="tte-bar">
-      <label class="check-all"><input type="checkbox" id="pilih-semua"> Pilih Semua
-        (<span id="jumlah-dipilih">0</span> dari ${view.rows.length})</label>
+      <label class="check-all"><input type="checkbox" id="pilih-semua">
+        <span>Pilih Semua (<span id="jumlah-dipilih">0</span> dari ${view.rows.length})</span></label>
     </div>
     <ul class="tte-list" id="daftar-tte">${view.rows.map((r) => card(r, view.results[r.ticket_no]))}</ul>
     <div class="tte-sign panel">
