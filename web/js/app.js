@@ -17,6 +17,9 @@ import * as track from "./views/track.js";
 import * as notifications from "./views/notifications.js";
 import * as profile from "./views/profile.js";
 import { ROUTES as PORTAL_ROUTES, adaptShell, home } from "./portal/shell.js";
+import * as signing from "./views/signing.js";
+import * as tracking from "./views/tracking.js";
+import * as verification from "./views/verification.js";
 
 const NEXT_KEY = "etracking.next";
 // set by Logout in this tab: Back to a console page then must not be "the page asked for"
@@ -35,7 +38,13 @@ const ROUTES = [
   { re: /^\/notifikasi\/([^/]+)$/, view: notifications, mode: "one" },
   { re: /^\/profil$/, view: profile },
   ...PORTAL_ROUTES, // the applicant portal; home(user): where a user starts (applicants: Data Permohonan)
+  // siap n loss officials: the signing screen; public pages (also at /lacak, /verifikasi/<token>)
+  { re: /^\/tanda-tangan$/, view: signing },
+  { re: /^\/lacak$/, view: tracking, public: true, page: true },
+  { re: /^\/verifikasi\/([^/]+)$/, view: verification, public: true, page: true },
 ];
+// public pages linked from outside by path (an SK's QR code, a printed receipt), not by hash
+const PAGE_PATHS = /^\/(lacak|verifikasi\/[^/]+)\/?$/;
 
 const state = {
   shell: false,
@@ -52,7 +61,8 @@ const state = {
 const app = () => document.getElementById("app");
 
 function parseHash() {
-  const h = location.hash.replace(/^#/, "") || "/";
+  const byPath = PAGE_PATHS.test(location.pathname) ? location.pathname.replace(/\/$/, "") : "/";
+  const h = location.hash.replace(/^#/, "") || byPath;
   const i = h.indexOf("?");
   const path = i < 0 ? h : h.slice(0, i);
   let decoded = path;
@@ -136,6 +146,7 @@ function renderShell() {
         <ul class="nav">
           <li><a class="nav-link" href="#/dashboard" data-nav="/dashboard">${icon("home")}<span>Dashboard</span></a></li>
           ${sidebarEntries()}
+          ${signing.navEntry(workflows())}
           <li><a class="nav-link" href="#/notifikasi" data-nav="/notifikasi">${icon("bell")}<span>Notifikasi</span></a></li>
           <li><a class="nav-link" href="#/profil" data-nav="/profil">${icon("user")}<span>Profil</span></a></li>
           <li class="nav-logout-item"><button type="button" class="nav-link nav-logout" id="logout">${icon("logout")}<span>Logout</span></button></li>
@@ -408,6 +419,7 @@ async function route() {
     state.cleanup = null;
   }
   const logged = !!session.get();
+  if (match && match.r.page) return showPage(match, query, id);
 
   if (!match || match.r.public) {
     if (logged && (!match || path === "/" || path === "")) {
@@ -501,6 +513,20 @@ async function route() {
     h1.focus({ preventScroll: true });
   }
   window.scrollTo(0, 0);
+}
+
+/** A public page (Lacak Permohonan, verification of an SK): no shell, no login. */
+async function showPage(match, query, id) {
+  if (state.shell) leaveShell();
+  const cleanup = await match.r.view.show({
+    el: app(),
+    params: match.m.slice(1),
+    query,
+    isCurrent: () => id === state.renderId,
+    setTitle: (t) => (document.title = t),
+  });
+  if (id === state.renderId) state.cleanup = cleanup || null;
+  else if (cleanup) cleanup();
 }
 
 function ensureShell() {

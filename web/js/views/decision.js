@@ -3,16 +3,26 @@
 // the workflow's declared forms and document kinds. What is typed is kept as a draft in
 // sessionStorage per ticket and step, so a session that ends (or a reload) throws nothing away.
 
-import { post } from "../api.js";
+import { get, post } from "../api.js";
 import { html, render, $, $$ } from "../html.js";
 import { drawLocation } from "../map.js";
 import { documentKind, workflowOf } from "../catalog.js";
-import { fieldId, formFieldset, properties, readForm, showForms, wireDates } from "./formfields.js";
+import {
+  fieldId,
+  formFieldset,
+  parseNumber,
+  properties,
+  readForm,
+  showForms,
+  wireDates,
+  wirePolygons,
+} from "./formfields.js";
 import { inSentence, showUploads, uploadFile, uploadRow } from "./uploads.js";
 
 const STALE_MESSAGE =
   "Izin ini sudah diproses oleh pengguna lain. Muat ulang untuk melihat status terbaru.";
-const FIXED_FIELDS = { action: "perubahan-status", checked: "btn-check", note: "catatan" };
+const FIXED_FIELDS = { action: "perubahan-status", checked: "btn-check", note: "catatan", passphrase: "passphrase" };
+const PASSPHRASE_WRONG = "Passphrase salah. Dokumen belum ditandatangani; periksa lalu coba lagi.";
 
 const draftKey = (t) => `etracking.draft.${t.ticket_no}.${t.pending.step}`;
 
@@ -53,8 +63,10 @@ function requirementsMarkup(t, value) {
     const own = (schema["x-documents"] || []).filter((k) => docs[k]);
     own.forEach((k) => placed.add(k));
     const extra = own.map((k) => uploadRow(k, docs[k]));
-    return formFieldset(name, schema, { value, data: saved[name], extra });
+    const lead = name === signingForm(t) ? previewRow() : "";
+    return formFieldset(name, schema, { value, data: saved[name], extra, lead });
   });
+  if (needsSignature(t)) fieldsets.push(passphraseFieldset());
   const rest = Object.keys(docs).filter((k) => !placed.has(k));
   if (rest.length) {
     fieldsets.push(html`<fieldset id="fieldset-dokumen" class="form-fields" data-fieldset="dokumen" hidden>
@@ -63,6 +75,40 @@ function requirementsMarkup(t, value) {
     </fieldset>`);
   }
   return fieldsets;
+}
+
+/** The form whose data draws the decree (the workflow's `signing.form`; "sk" until the
+ * catalog says). */
+export function signingForm(t) {
+  const w = workflowOf(t) || {};
+  if (w.signing && w.signing.form) return w.signing.form;
+  return (w.forms || {}).sk ? "sk" : null;
+}
+
+/** Some option of this step signs electronically (requires.signature). */
+const needsSignature = (t) => (t.pending.options || []).some((o) => requires(o).signature === true);
+
+/** Backend reads the print view of the decree before giving it a number. */
+function previewRow() {
+  return html`<span class="label" data-form-row="form-preview">Pratinjau SK</span>
+    <div data-form-row="form-preview" class="preview-row">
+      <button type="button" class="btn btn-secondary" id="btn-pratinjau-sk">Pratinjau SK</button>
+      <small class="muted">Periksa tampilan cetak SK sebelum memasukkan Nomor SK.</small>
+      <p id="pratinjau-pesan" class="form-msg" role="status" aria-live="polite"></p>
+    </div>`;
+}
+
+/** The signer's passphrase: typed each time, never kept (not in the draft, not in storage). */
+function passphraseFieldset() {
+  return html`<fieldset id="fieldset-tte" class="form-fields" data-fieldset="tte" hidden>
+    <legend>Tanda Tangan Elektronik (TTE)</legend>
+    <div class="form-grid">
+      <label for="passphrase" data-sign-row>Passphrase</label>
+      <div data-sign-row><input id="passphrase" name="passphrase" type="password" autocomplete="off"
+        autocapitalize="off" spellcheck="false" aria-describedby="passphrase-bantuan">
+        <small class="muted" id="passphrase-bantuan">Passphrase sertifikat elektronik BSrE Anda; tidak disimpan.</small></div>
+    </div>
+  </fieldset>`;
 }
 
 /** Markup of the form; values come from the draft first, then from the ticket's forms. */
@@ -97,7 +143,7 @@ export function decisionForm(t) {
         </div>
       </div>
       <div id="inline-map-box" class="inline-map-box" hidden>
-        <div id="inline-map" class="map map-inline" role="region" aria-label="Peta lokasi tambang"></div>
+        <div id="inline-map" class="map map-inline" role="region" aria-label="Peta lokasi"></div>
         <p id="inline-map-note" class="map-note" hidden></p>
       </div>
       <p class="muted hint" id="check-hint">Klik CHECK setelah memeriksa detail izin dan peta, lalu klik SIMPAN.</p>
@@ -123,8 +169,9 @@ export function wireDecision(view, t, hooks) {
   }
   const { forms, docs } = needs(t);
   const dates = wireDates(view.ctx.el, forms);
+  const polygons = wirePolygons(view.ctx.el, forms, { reference: t.location, onChange: fillArea(forms) });
   const option = () => p.options.find((o) => o.action === select.value) || null;
-  const f = { p, st, option, dates, forms, docs, view, t, hooks };
+  const f = { p, st, option, dates, forms, docs, view, t, hooks, polygons };
   f.update = () => update(f);
   f.setMsg = (text, kind = "error") => {
     const msg = $("#keputusan-pesan");
@@ -132,8 +179,25 @@ export function wireDecision(view, t, hooks) {
     msg.textContent = text;
   };
   wireEvents(f, select);
-  view.cleanup.push(() => st.map && st.map.destroy());
+  view.cleanup.push(() => st.map && st.map.destroy(), () => polygons.destroy());
   f.update();
+}
+
+/** A drawn polygon's area goes into the form's area field ("Luas … (m²)") while it is empty
+ * or still holds the previous drawing's area; what the official typed stays. */
+function fillArea(forms) {
+  const filled = {};
+  return (polygonId, m2) => {
+    const form = Object.keys(forms).find((n) => polygonId.startsWith(`form-${n}-`));
+    const entry = properties(forms[form]).find(([, p]) => p.type === "number" && /m²/.test(p.title || ""));
+    const input = entry && document.getElementById(fieldId(form, entry[0]));
+    if (!input || m2 === null) return;
+    const typed = input.value.trim();
+    if (typed && parseNumber(typed) !== filled[input.id]) return;
+    filled[input.id] = Math.round(m2 * 10) / 10;
+    input.value = String(filled[input.id]).replace(".", ",");
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  };
 }
 
 function wireEvents(f, select) {
@@ -148,6 +212,8 @@ function wireEvents(f, select) {
     f.update();
   });
   $("#btn-check").addEventListener("click", () => toggleCheck(f));
+  const preview = $("#btn-pratinjau-sk");
+  if (preview) preview.addEventListener("click", () => openPreview(f.t.ticket_no));
   $("#btn-lihat-peta").addEventListener("click", (e) => toggleMap(f, e.currentTarget));
   $$("input[type=file][data-kind]", form).forEach((input) =>
     input.addEventListener("change", (e) => onFile(f, input.dataset.kind, e.target.files && e.target.files[0]))
@@ -170,23 +236,48 @@ function onFile(f, kind, file) {
   });
 }
 
-/** Every typed value by its element's id (files are not kept). */
+/** The print view of the decree in a new tab (opened at the click, filled in after). */
+async function openPreview(ticketNo) {
+  const msg = $("#pratinjau-pesan");
+  const w = window.open("", "_blank");
+  msg.className = "form-msg info";
+  msg.textContent = "Menyiapkan pratinjau SK…";
+  try {
+    const r = await get(`/tickets/${encodeURIComponent(ticketNo)}/sk/preview`);
+    if (w) {
+      w.opener = null;
+      w.location.href = r.url;
+      msg.className = "form-msg";
+      msg.textContent = "";
+    } else {
+      render(msg, html`Pratinjau siap: <a href="${r.url}" target="_blank" rel="noopener noreferrer">buka pratinjau SK</a>.`);
+    }
+  } catch (err) {
+    if (w) w.close();
+    msg.className = "form-msg error";
+    msg.textContent = err.message;
+  }
+}
+
+/** Every typed value by its element's id (files and the passphrase are never kept). */
 function saveDraft(t) {
   const d = {};
-  $$("#form-keputusan select, #form-keputusan textarea, #form-keputusan input:not([type=file])").forEach((el) => {
+  $$("#form-keputusan select, #form-keputusan textarea, #form-keputusan input:not([type=file]):not([type=password])").forEach((el) => {
     if (el.id && el.value) d[el.id] = el.value;
   });
   sessionStorage.setItem(draftKey(t), JSON.stringify(d));
 }
 
-function update({ st, option }) {
+function update({ st, option, polygons }) {
   const req = requires(option());
   const form = $("#form-keputusan");
   showForms(form, req.forms || []);
   showUploads(form, req.documents || []);
+  $$("[data-sign-row]", form).forEach((el) => (el.hidden = req.signature !== true));
   $$("fieldset[data-fieldset]", form).forEach((fs) => {
-    fs.hidden = !$$("[data-form-row], [data-doc-row]", fs).some((el) => !el.hidden);
+    fs.hidden = !$$("[data-form-row], [data-doc-row], [data-sign-row]", fs).some((el) => !el.hidden);
   });
+  polygons.refresh();
   showNote(req.note === true);
   $("#btn-simpan").disabled = st.stale || !(st.checked && option()) || st.saving || st.uploading > 0;
 }
@@ -290,6 +381,11 @@ function buildBody(f) {
   }
   if (note) body.note = note;
   if (!addForms(f, req, body) || !addDocuments(f, req, body)) return null;
+  if (req.signature === true) {
+    const passphrase = $("#passphrase").value;
+    if (!passphrase) return refuse(f, "passphrase", "Masukkan Passphrase TTE untuk menandatangani SK.");
+    body.passphrase = passphrase;
+  }
   return body;
 }
 
@@ -329,7 +425,9 @@ async function submit(f) {
     $("#btn-simpan").removeAttribute("aria-busy");
     if (err.status === 409) return showStale(f);
     f.update();
-    f.setMsg(err.message);
+    f.setMsg(err.code === "PASSPHRASE_SALAH" ? PASSPHRASE_WRONG : err.message);
+    if (err.code === "PASSPHRASE_SALAH") $("#passphrase").value = "";
+    if (err.code === "PASSPHRASE_SALAH" || err.code === "PASSPHRASE_REQUIRED") err.field = "passphrase";
     const target = fieldElement(f, err.field);
     if (target) {
       target.setAttribute("aria-invalid", "true");

@@ -1,6 +1,6 @@
 // Detail (#/tiket/{no}): every piece of ticket data and, when it is my turn, the decision form.
 
-import { get } from "../api.js";
+import { api, get } from "../api.js";
 import { html, render, $ } from "../html.js";
 import { formatDate, formatDateLong, formatDateTime, formatDateTimeLong } from "../format.js";
 import {
@@ -14,8 +14,10 @@ import {
   workflowOf,
 } from "../catalog.js";
 import { statusBadge, ticketButtons, wireGo } from "../ui.js";
-import { decisionForm, wireDecision } from "./decision.js";
+import { decisionForm, signingForm, wireDecision } from "./decision.js";
 import { documentsOfKind, documentsTable, openDocument } from "./documents.js";
+import { displayValue, polygonSummary } from "./formfields.js";
+import { inSentence } from "./uploads.js";
 
 export async function show(ctx) {
   const [no] = ctx.params;
@@ -23,7 +25,8 @@ export async function show(ctx) {
   render(ctx.el, html`<h1>Detail Izin — Nomor Ticket ${no}</h1><p class="muted">Memuat data izin…</p>`);
   const ticket = await get(`/tickets/${encodeURIComponent(no)}`);
   if (!ctx.isCurrent()) return;
-  const view = { ctx, no, cleanup: [] };
+  const view = { ctx, no, cleanup: [], application: await applicationOf(ticket) };
+  if (!ctx.isCurrent()) return;
   paint(view, ticket);
   return () => view.cleanup.forEach((f) => f());
 }
@@ -32,6 +35,7 @@ async function reload(view) {
   view.ctx.clearFlash();
   try {
     const t = await get(`/tickets/${encodeURIComponent(view.no)}`);
+    view.application = await applicationOf(t);
     if (view.ctx.isCurrent()) paint(view, t);
   } catch (err) {
     if (view.ctx.isCurrent() && err.status !== 401) view.ctx.flash(err.message, "error");
@@ -57,14 +61,21 @@ function paint(view, t) {
     html`
     <div class="page-head with-actions">
       <h1>Detail Izin — Nomor Ticket ${t.ticket_no}</h1>
-      <div id="head-actions">${ticketButtons(t.ticket_no, { detail: false, mapText: "Peta Lokasi" })}</div>
+      <div id="head-actions">${ticketButtons(t.ticket_no, { detail: false, mapText: "Peta Lokasi" })}
+        ${signingForm(t) && (t.forms || {})[signingForm(t)] ? html`<button type="button" class="btn btn-sm btn-primary"
+          id="btn-unduh-sk">Unduh SK</button>` : ""}</div>
     </div>
+    <div id="sk-msg" class="form-msg" role="status" aria-live="polite"></div>
 
-    ${isFinal ? finalBanner(t) : statusStrip(t)}
+    ${isFinal ? finalBanner(t) : statusStrip(t, view.application)}
+
+    ${signHint(t)}
 
     ${reasonBox(last)}
 
     <div class="grid-2">${applicantPanel(t)}${permitPanel(t)}</div>
+
+    ${applicationPanel(view.application)}
 
     ${intakePanel(t)}
 
@@ -80,6 +91,8 @@ function paint(view, t) {
   );
 
   wireGo($("#head-actions"));
+  const sk = $("#btn-unduh-sk");
+  if (sk) sk.addEventListener("click", () => openSk(t.ticket_no));
   ctx.el.addEventListener("click", onDocClick);
   view.cleanup.push(() => ctx.el.removeEventListener("click", onDocClick));
   const rl = $("#reload-detail");
@@ -153,12 +166,14 @@ function finalBanner(t) {
   </div>`;
 }
 
-/** Status, position and whose turn it is. */
-function statusStrip(t) {
+/** Status, position, the service time left and whose turn it is. */
+function statusStrip(t, application) {
   const p = t.pending;
+  const time = application && application.service_time;
   return html`<div class="status-strip" id="status-strip">
     <div><span class="muted">Status Saat Ini</span> ${statusBadge(t.status, t)}</div>
     <div><span class="muted">Posisi</span> <strong>${t.position}</strong></div>
+    ${time ? serviceTime(time) : ""}
     <div class="${p && p.my_turn ? "turn-mine" : "turn-other"}" id="giliran">${
       p && p.my_turn ? "Giliran Anda untuk memproses izin ini." : `Menunggu: ${p ? waitingFor(p, t) : t.position}`
     }</div>
@@ -200,7 +215,7 @@ function formPanel(t, name, schema, data) {
       : ""}
     <table class="kv"><tbody>
       ${Object.entries(schema.properties || {}).map(([k, prop]) =>
-        row(prop.title || k, prop.format === "date" ? formatDateLong(data[k]) : data[k])
+        row(prop.title || k, prop.format === "date" ? formatDateLong(data[k]) : displayValue(prop, data[k]))
       )}
       ${(schema["x-documents"] || []).map((kind) =>
         row(documentLabel(kind, t), documentsOfKind(t.documents || [], kind))
@@ -209,7 +224,8 @@ function formPanel(t, name, schema, data) {
   </section>`;
 }
 
-const inTitle = (text) => String(text).toLowerCase();
+/** "Rekomendasi DPUPR" → "rekomendasi DPUPR"; a name in title case stays as written. */
+const inTitle = (text) => inSentence(String(text));
 
 /** The documents the application came with, from its intake ("Dokumen dari PTSP"). */
 function intakePanel(t) {
@@ -217,6 +233,8 @@ function intakePanel(t) {
   const source = w && w.intake && w.intake.source_label;
   if (!source) return "";
   const docs = t.ptsp_documents || [];
+  // applications made in this system (portal, loket) bring their documents in Dokumen Unggahan
+  if (!docs.length && (w.intake.channels || []).includes("portal")) return "";
   return html`<section class="panel" aria-labelledby="h-ptsp">
       <h2 id="h-ptsp">Dokumen dari ${source}</h2>
       ${docs.length
@@ -257,4 +275,97 @@ function reasonBox(last) {
     <p class="reason-action">Keputusan: <strong>${last.action}</strong></p>
     <p class="reason-text"><span class="reason-label">Alasan:</span> ${last.note}</p>
   </section>`;
+}
+
+// ---------------------------------------------------------------- applications (portal, loket)
+
+const services = {}; // workflow id → its public description (the application's JSON Schema)
+
+/** The application behind a ticket of a workflow that takes applications (portal, loket):
+ * {data, schema, service_time}; null for other workflows or when it cannot be read. */
+async function applicationOf(t) {
+  const w = workflowOf(t);
+  const channels = (w && w.intake && w.intake.channels) || [];
+  if (!channels.includes("portal") && !channels.includes("loket")) return null;
+  try {
+    const [a, service] = await Promise.all([
+      get(`/applications/${encodeURIComponent(t.ticket_no)}`),
+      serviceOf(t.workflow),
+    ]);
+    return { data: a.application || {}, schema: (service && service.application) || {}, service_time: a.service_time };
+  } catch {
+    return null;
+  }
+}
+
+async function serviceOf(workflowId) {
+  if (!(workflowId in services)) {
+    services[workflowId] = api("GET", `/public/services/${encodeURIComponent(workflowId)}`, { auth: false }).catch(
+      () => null
+    );
+  }
+  return services[workflowId];
+}
+
+/** "Sisa Waktu Layanan: 12 hari kerja", red when overdue, with the deadline. */
+function serviceTime(st) {
+  const late = st.overdue > 0;
+  return html`<div class="service-time ${late ? "late" : ""}" id="sisa-waktu">
+    <span class="muted">Sisa Waktu Layanan (hari kerja)</span>
+    <strong>${late ? `Terlambat ${st.overdue} hari kerja` : `${st.left} hari kerja`}</strong>
+    ${st.paused ? html`<small>Dihentikan sementara selama menunggu pemohon.</small>` : ""}
+    ${st.deadline && !st.paused ? html`<small>Batas: ${formatDateLong(st.deadline)}</small>` : ""}
+  </div>`;
+}
+
+/** Data Permohonan: what the applicant filled in, labelled by the application's schema. */
+function applicationPanel(a) {
+  if (!a) return "";
+  const props = Object.entries(a.schema.properties || {});
+  const shown = props.length ? props : Object.keys(a.data).map((k) => [k, { title: k }]);
+  return html`<section class="panel" aria-labelledby="h-permohonan" id="panel-permohonan">
+    <h2 id="h-permohonan">Data Permohonan</h2>
+    <table class="kv"><tbody>
+      ${shown.map(([k, prop]) => row(prop.title || k, applicationValue(prop, a.data[k])))}
+      ${a.data.luas_poligon !== undefined && !(a.schema.properties || {}).luas_poligon
+        ? row("Luas Poligon (m²)", displayValue({ type: "number" }, a.data.luas_poligon))
+        : ""}
+    </tbody></table>
+  </section>`;
+}
+
+function applicationValue(prop, value) {
+  if (value && typeof value === "object" && value.type) return polygonSummary(value);
+  if (prop.format === "date") return formatDateLong(value);
+  return displayValue(prop, value);
+}
+
+/** Kepala signs several decrees at once on the signing screen. */
+function signHint(t) {
+  const p = t.pending;
+  const signs = p && p.my_turn && (p.options || []).some((o) => (o.requires || {}).signature === true);
+  if (!signs) return "";
+  return html`<p class="sign-hint" id="sign-hint">Tandatangani beberapa SK sekaligus di
+    <a href="#/tanda-tangan">Tanda Tangan Elektronik</a>.</p>`;
+}
+
+/** The decree (drawn or signed) in a new tab. */
+async function openSk(ticketNo) {
+  const msg = $("#sk-msg");
+  const w = window.open("", "_blank");
+  try {
+    const r = await get(`/tickets/${encodeURIComponent(ticketNo)}/sk`);
+    msg.className = "form-msg";
+    msg.textContent = "";
+    if (w) {
+      w.opener = null;
+      w.location.href = r.url;
+    } else {
+      render(msg, html`SK siap: <a href="${safeUrl(r.url)}" target="_blank" rel="noopener noreferrer">buka SK</a>.`);
+    }
+  } catch (err) {
+    if (w) w.close();
+    msg.className = "form-msg error";
+    msg.textContent = err.message;
+  }
 }

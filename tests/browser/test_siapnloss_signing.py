@@ -1,0 +1,71 @@
+"""Kepala DPMPTSP signs on his phone (390 px): the decrees waiting for him, all chosen at
+once, one passphrase; a wrong one signs nothing and says so, the right one signs both."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PHONE
+from tests.browser.console import login
+from tests.functional.pkkpr import KEPALA, PASSPHRASE, ready_to_sign, submitted
+from tests.stack import RunningStack
+
+BLITAR = "DPMPTSP KABUPATEN BLITAR"
+
+
+def test_kepala_signs_two_decrees_in_one_go_on_a_phone(
+    stack: RunningStack, new_page: Callable[..., Page], shot: Callable[[Page, str], Path]
+) -> None:
+    c = stack.client
+    tickets = [submitted(c), submitted(c)]
+    for no in tickets:
+        ready_to_sign(c, no)
+
+    # GIVEN Kepala on his phone, on Tanda Tangan Elektronik
+    page = new_page(PHONE)
+    login(page, KEPALA, agency=BLITAR)
+    page.goto("/#/tanda-tangan")
+    cards = [page.locator(f'.tte-card[data-ticket="{no}"]') for no in tickets]
+    for card in cards:
+        expect(card).to_contain_text("Siti Rahayu")
+    # … every decree can be opened before signing
+    with page.expect_popup() as opened:
+        cards[0].get_by_role("button", name="Lihat SK").click()
+    expect(opened.value).to_have_url(re.compile(r"response-content-type=application%2Fpdf"))
+    opened.value.close()
+    shot(page, "daftar-tte")
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits, "the signing screen is wider than the phone"
+
+    # WHEN he chooses all and types a wrong passphrase
+    page.get_by_label("Pilih Semua").check()
+    passphrase = page.get_by_label("Passphrase", exact=True)
+    expect(passphrase).to_have_attribute("type", "password")
+    expect(passphrase).to_have_attribute("autocomplete", "off")
+    passphrase.fill("bukan-passphrase")
+    page.get_by_role("button", name="Tandatangani").click()
+
+    # THEN nothing is signed, and each application says why in words
+    for card in cards:
+        expect(card.locator(".tte-hasil")).to_contain_text("Passphrase salah")
+    expect(passphrase).to_have_value("")
+    shot(page, "passphrase-salah")
+    assert all(not c.ok("GET", f"/tickets/{no}/sk", KEPALA)["signed"] for no in tickets)
+
+    # WHEN he types the right one for both
+    for no in tickets:
+        page.get_by_label(no).check()
+    passphrase.fill(PASSPHRASE)
+    page.get_by_role("button", name="Tandatangani (").click()
+
+    # THEN both are signed and SELESAI, and the passphrase is kept nowhere
+    for card in cards:
+        expect(card.locator(".tte-hasil")).to_contain_text("Ditandatangani. Status: SELESAI")
+    shot(page, "ditandatangani")
+    assert all(c.ok("GET", f"/tickets/{no}/sk", KEPALA)["signed"] for no in tickets)
+    kept = page.evaluate("JSON.stringify(localStorage) + JSON.stringify(sessionStorage)")
+    assert PASSPHRASE not in kept

@@ -1,0 +1,193 @@
+// Tanda Tangan Elektronik (#/tanda-tangan): the head of office signs, often on a phone, every
+// decree waiting for him in one go — the list of applications waiting at his step, each SK
+// openable, "Pilih Semua", one passphrase (typed each time, never kept), "Tandatangani" →
+// POST /signing/batch, and the result of each application in words.
+
+import { get, post } from "../api.js";
+import { html, render, $, $$ } from "../html.js";
+import { formatDateTime } from "../format.js";
+import { permitTypes } from "../catalog.js";
+import { icon } from "../icons.js";
+import { statusBadge } from "../ui.js";
+
+const TITLE = "Tanda Tangan Elektronik";
+const WRONG_PASSPHRASE = "Passphrase salah";
+
+/** The sidebar entry, for whoever signs in a workflow (its declared `signing.role`). */
+export function navEntry(workflows) {
+  const signs = workflows.some((w) => w.signing && (w.my_roles || []).includes(w.signing.role));
+  if (!signs) return "";
+  return html`<li><a class="nav-link" href="#/tanda-tangan" data-nav="/tanda-tangan">${icon("doc")}<span>${TITLE}</span></a></li>`;
+}
+
+/** Every application waiting for me, of every permit type I see. */
+async function waiting() {
+  const lists = await Promise.all(
+    permitTypes().map((t) => get("/tickets", { permit_type: t.code, limit: 100 }).then((r) => r.items || []))
+  );
+  return lists.flat().filter((r) => !r.final);
+}
+
+export async function show(ctx) {
+  ctx.setTitle(TITLE);
+  render(ctx.el, html`<h1>${TITLE}</h1><p class="muted">Memuat permohonan yang menunggu tanda tangan…</p>`);
+  const rows = await waiting();
+  if (!ctx.isCurrent()) return;
+  const view = { ctx, rows, results: {} };
+  paint(view);
+}
+
+function paint(view) {
+  const { ctx, rows } = view;
+  render(
+    ctx.el,
+    html`<div class="signing">
+      <h1>${TITLE}</h1>
+      <p class="muted">Permohonan yang menunggu tanda tangan Anda. Buka SK untuk membacanya, pilih, lalu
+        masukkan Passphrase sekali untuk semua.</p>
+      ${rows.length ? signingForm(view) : html`<p class="empty-box" id="tte-kosong">Tidak ada SK yang menunggu tanda tangan Anda.</p>`}
+    </div>`
+  );
+  if (rows.length) wire(view);
+}
+
+function signingForm(view) {
+  return html`<form id="form-tte" novalidate>
+    <div class="tte-bar">
+      <label class="check-all"><input type="checkbox" id="pilih-semua">
+        <span>Pilih Semua (<span id="jumlah-dipilih">0</span> dari ${view.rows.length})</span></label>
+    </div>
+    <ul class="tte-list" id="daftar-tte">${view.rows.map((r) => card(r, view.results[r.ticket_no]))}</ul>
+    <div class="tte-sign panel">
+      <label for="tte-passphrase">Passphrase</label>
+      <input id="tte-passphrase" name="passphrase" type="password" autocomplete="off" autocapitalize="off"
+        spellcheck="false" aria-describedby="tte-passphrase-bantuan">
+      <small class="muted" id="tte-passphrase-bantuan">Passphrase sertifikat elektronik BSrE Anda. Tidak disimpan.</small>
+      <div id="tte-pesan" class="form-msg" role="alert" aria-live="assertive"></div>
+      <button type="submit" class="btn btn-primary btn-lg btn-block" id="btn-tandatangani">Tandatangani</button>
+    </div>
+  </form>`;
+}
+
+function card(r, result) {
+  const done = result && result.signed;
+  const id = `tte-${r.ticket_no}`;
+  return html`<li class="tte-card ${done ? "signed" : ""}" data-ticket="${r.ticket_no}">
+    <div class="tte-head">
+      <input type="checkbox" id="${id}" value="${r.ticket_no}" data-pilih ${done ? "disabled" : ""}
+        aria-describedby="${id}-hasil">
+      <label for="${id}"><strong>${r.ticket_no}</strong><span>${r.applicant_name}</span></label>
+    </div>
+    <p class="tte-meta">${r.permit_short || r.permit_label} · ${statusBadge(done ? result.status : r.status, r)}
+      <br><span class="muted">Menunggu sejak ${formatDateTime(r.waiting_since)}</span></p>
+    <div class="tte-actions">
+      <button type="button" class="btn btn-sm btn-secondary" data-sk="${r.ticket_no}">${done ? "Unduh SK" : "Lihat SK"}</button>
+      <a class="btn btn-sm btn-secondary" href="#/tiket/${encodeURIComponent(r.ticket_no)}">Detail</a>
+    </div>
+    <p class="tte-hasil ${result ? (done ? "ok" : "error") : ""}" id="${id}-hasil" aria-live="polite">${resultText(result)}</p>
+  </li>`;
+}
+
+/** What happened to one application, in words. */
+function resultText(result) {
+  if (!result) return "";
+  if (result.signed) return `✓ Ditandatangani. Status: ${result.status}.`;
+  if (result.code === "PASSPHRASE_SALAH") return `${WRONG_PASSPHRASE}: belum ditandatangani.`;
+  return `Belum ditandatangani: ${result.message || "tidak diproses."}`;
+}
+
+function chosen() {
+  return $$("[data-pilih]:checked").map((c) => c.value);
+}
+
+function wire(view) {
+  const all = $("#pilih-semua");
+  const boxes = () => $$("[data-pilih]:not(:disabled)");
+  const count = () => {
+    const n = chosen().length;
+    $("#jumlah-dipilih").textContent = String(n);
+    all.checked = n > 0 && n === boxes().length;
+    all.indeterminate = n > 0 && n < boxes().length;
+    $("#btn-tandatangani").textContent = n ? `Tandatangani (${n})` : "Tandatangani";
+  };
+  all.addEventListener("change", () => {
+    boxes().forEach((c) => (c.checked = all.checked));
+    count();
+  });
+  $("#daftar-tte").addEventListener("change", count);
+  $("#daftar-tte").addEventListener("click", (e) => {
+    const b = e.target.closest("[data-sk]");
+    if (b) openSk(b.dataset.sk);
+  });
+  $("#form-tte").addEventListener("submit", (e) => {
+    e.preventDefault();
+    sign(view);
+  });
+  count();
+}
+
+function say(text, kind = "error") {
+  const msg = $("#tte-pesan");
+  msg.className = `form-msg ${kind}`;
+  msg.textContent = text;
+}
+
+async function sign(view) {
+  const nos = chosen();
+  const input = $("#tte-passphrase");
+  const passphrase = input.value;
+  if (!nos.length) return say("Pilih paling sedikit satu permohonan untuk ditandatangani.");
+  if (!passphrase) {
+    input.focus();
+    return say("Masukkan Passphrase.");
+  }
+  const button = $("#btn-tandatangani");
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  say(`Menandatangani ${nos.length} SK…`, "info");
+  let answer;
+  try {
+    answer = await post("/signing/batch", { ticket_nos: nos, passphrase });
+  } catch (err) {
+    input.value = "";
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+    return say(err.code === "PASSPHRASE_SALAH" ? `${WRONG_PASSPHRASE}.` : err.message);
+  }
+  input.value = ""; // typed again for the next batch, never kept
+  if (!view.ctx.isCurrent()) return;
+  showResults(view, nos, answer);
+}
+
+function showResults(view, nos, answer) {
+  const items = answer.items || [];
+  const wrong = items.some((i) => i.code === "PASSPHRASE_SALAH");
+  // a wrong passphrase stops the batch at its first decree: none of them is signed
+  const missing = wrong ? { signed: false, code: "PASSPHRASE_SALAH" } : { signed: false, message: "tidak diproses." };
+  nos.forEach((no) => {
+    view.results[no] = items.find((i) => i.ticket_no === no) || missing;
+  });
+  paint(view);
+  const signed = answer.signed || 0;
+  const text = wrong
+    ? `${WRONG_PASSPHRASE}. Tidak ada SK yang ditandatangani; periksa Passphrase lalu coba lagi.`
+    : `${signed} dari ${nos.length} SK ditandatangani.`;
+  say(text, wrong || signed < nos.length ? "error" : "ok");
+  view.ctx.refreshCounts();
+  view.ctx.refreshNotifications();
+}
+
+/** The decree (drawn, or signed once it is) in a new tab. */
+async function openSk(no) {
+  const w = window.open("", "_blank");
+  try {
+    const r = await get(`/tickets/${encodeURIComponent(no)}/sk`);
+    if (w) {
+      w.opener = null;
+      w.location.href = r.url;
+    }
+  } catch (err) {
+    if (w) w.close();
+    say(err.message);
+  }
+}
