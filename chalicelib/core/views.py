@@ -50,6 +50,22 @@ def workflow_view(
             "channels": list(workflow.intake.get("channels", ())),
             "source_label": workflow.intake.get("source_label", ""),
         },
+        "signing": _signing(workflow, definition),
+    }
+
+
+def _signing(workflow: Workflow, definition: WorkflowDefinition) -> dict[str, Any] | None:
+    """Where an SK is numbered and who signs it at which step (read off the ASL option that
+    requires a signature), for the signing screen; None where nothing is signed."""
+    if not workflow.signing:
+        return None
+    signs = next(
+        (s for s in definition.steps() if any(o.requires_signature for o in s.options)), None
+    )
+    return {
+        "form": workflow.signing.get("form"),
+        "role": signs.role if signs else None,
+        "step": signs.step if signs else None,
     }
 
 

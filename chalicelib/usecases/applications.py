@@ -215,6 +215,7 @@ def row(ticket: Ticket) -> dict[str, Any]:
             "ticket_no": ticket.ticket_no,
             "workflow": workflow.id,
             "workflow_title": workflow.title,
+            "permit_type": ticket.permit_type,
             "permit_label": workflow.permit_label(ticket.permit_type),
             "status": DRAFT_LABEL,
             "draft": True,
@@ -430,9 +431,52 @@ def detail(ticket_no: str, who: Principal) -> dict[str, Any]:
     history = ports().tickets.history(ticket_no)
     workflow = declared.workflow_of(ticket)
     office = declared.catalog().agencies[workflow.agency].name
+    ticket_view = service.detail(ticket, who, history)
     return {
         **view(ticket, who),
-        "ticket": service.detail(ticket, who),
+        "ticket": ticket_view,
         "timeline": tracking.timeline(workflow, history, office),
-        "service_time": service_clock(ticket, history),
+        "service_time": ticket_view["service_time"],
+        "forms_shown": forms_shown(workflow, ticket.forms or {}),
+        "step_documents": step_documents(workflow, ticket),
+    }
+
+
+def forms_shown(workflow: Workflow, forms: dict[str, Any]) -> dict[str, Any]:
+    """The forms officials filled (KRK, SPS PNBP, Pertek, Rekomendasi, Nomor SK), each field
+    with its declared title and format, as the applicant reads them."""
+    shown = {}
+    for name, values in forms.items():
+        schema = workflow.forms.get(name)
+        if not schema or not isinstance(values, dict):
+            continue  # what the server adds (the SK files) is not a form
+        properties = schema.get("properties", {})
+        shown[name] = {
+            "title": schema.get("title", name),
+            "fields": [
+                {
+                    "name": field,
+                    "title": spec.get("title", field),
+                    "value": values[field],
+                    "format": spec.get("x-format") or spec.get("format") or spec.get("type"),
+                }
+                for field, spec in properties.items()
+                if field in values and spec.get("x-widget") != "polygon"
+            ],
+        }
+    return shown
+
+
+def step_documents(workflow: Workflow, ticket: Ticket) -> dict[str, Any]:
+    """The documents the applicant's own step asks for, as declared (label, formats)."""
+    step = service.pending_step(ticket)
+    kinds = {k for o in (step.options if step else ()) for k in o.required_documents}
+    return {
+        kind: {
+            "label": workflow.documents[kind].label,
+            "formats": list(workflow.documents[kind].formats),
+            "max_bytes": workflow.documents[kind].max_bytes,
+        }
+        for kind in sorted(kinds)
+        if kind in workflow.documents
     }

@@ -82,6 +82,7 @@ def compose(event: dict[str, Any]) -> tuple[str, str]:
         "status": event.get("status") or event["ticket"]["status"],
         "step_role": workflow.role_label(event.get("role")).upper(),
         "next_role": workflow.role_label(event.get("role")).upper(),
+        "position": workflow.role_label(event.get("role")),
         "decided_by": workflow.role_label(last["role"]) if last else "",
         "what_happened": _what_happened(workflow, last) if last else "",
         "reason": _reason(last),

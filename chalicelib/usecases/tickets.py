@@ -260,6 +260,7 @@ def detail(ticket: Ticket, who: Principal, history: list[Any] | None = None) -> 
     return {
         **summary(ticket),
         "applicant": ticket.applicant,
+        "application": getattr(ticket, "application", None),
         "location": ticket.location,
         "ptsp_documents": ticket.ptsp_documents or [],
         "documents": [

@@ -63,6 +63,7 @@ NOTIFICATION_KEYS = {
     "reason": " Alasan: berkas kurang.",
     "status": "DITOLAK DINAS ESDM",
     "step_role": "Cabang Dinas Wilayah",
+    "position": "Front End DPMPTSP",
 }
 STEP_ROLE = "$step_role"  # a recipient: the role whose step it is
 AGENCY_KEYS = {"id", "name", "office", "landing", "downloads", "channels", "integrations"}

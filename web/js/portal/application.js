@@ -13,19 +13,17 @@ import { showDraft } from "./form.js";
 import { plainProperties } from "./fields.js";
 import { statusChip } from "./words.js";
 
-// The SPS PNBP as the land office issues it (the officials' form "sps_pnbp"); applicants do
-// not read the officials' form schemas, so its labels are the seed's.
-const SPS = [
-  ["nomor", "Nomor SPS", (v) => v],
-  ["nominal", "Nominal PNBP", rupiah],
-  ["kode_billing", "Kode Billing", (v) => v],
-  ["batas_bayar", "Batas Bayar", formatDateLong],
-];
-const PAYMENT_FORMATS = ["application/pdf", "image/jpeg", "image/png"];
+/** A form field's value as people read it: rupiah, Indonesian dates, decimal commas. */
+function fieldValue(f) {
+  if (f.value === undefined || f.value === null || f.value === "") return "-";
+  if (f.format === "rupiah") return rupiah(f.value);
+  if (f.format === "date") return formatDateLong(f.value);
+  if (f.format === "number" || f.format === "integer") return decimal(f.value);
+  return String(f.value);
+}
 
-/** "BUKTI_BAYAR" → "Bukti Bayar": a document kind named for a person. */
-const kindWords = (kind) =>
-  String(kind).toLowerCase().split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
+/** A document the applicant's step asks for, as declared (label, formats). */
+const stepDocument = (app, kind) => ({ kind, required: true, uploaded: [], ...(app.step_documents || {})[kind] });
 
 export async function show(ctx) {
   const no = ctx.params[0];
@@ -118,15 +116,15 @@ function checklistItems(app, service) {
 }
 
 function spsPanel(sps) {
-  return html`<div class="portal-sps" id="sps-pnbp"><h3>Surat Perintah Setor (SPS) PNBP</h3>
-    <table class="kv"><tbody>${SPS.map(([k, label, fmt]) => html`<tr><th>${label}</th><td>${sps[k] === undefined ? "-" : fmt(sps[k])}</td></tr>`)}</tbody></table>
+  return html`<div class="portal-sps" id="sps-pnbp"><h3>${sps.title}</h3>
+    <table class="kv"><tbody>${sps.fields.map((f) => html`<tr><th>${f.title}</th><td>${fieldValue(f)}</td></tr>`)}</tbody></table>
     <p class="muted">Bayar sesuai kode billing sebelum batas bayar, lalu unggah bukti bayarnya di bawah ini.</p></div>`;
 }
 
 /** The applicant's own step: its documents and one button per option, named as declared. */
 function stepPanel(app, service) {
   const t = app.ticket;
-  const sps = (t.forms || {}).sps_pnbp;
+  const sps = (app.forms_shown || {}).sps_pnbp;
   const options = t.pending.options || [];
   const needsChecklist = options.some((o) => (o.requires || {}).documents_complete);
   const kinds = [...new Set(options.flatMap((o) => (o.requires || {}).documents || []))];
@@ -138,7 +136,7 @@ function stepPanel(app, service) {
       : ""}
     ${kinds.length
       ? html`<ul class="portal-docs" id="step-docs">${kinds.map((k) =>
-          docRow({ kind: k, label: kindWords(k), required: true, formats: PAYMENT_FORMATS, uploaded: [] })
+          docRow(stepDocument(app, k))
         )}</ul>`
       : ""}
     <p class="form-msg error" id="step-msg" role="alert"></p>
@@ -165,7 +163,7 @@ function wireStep(ctx, app, service) {
   const docs = $("#step-docs", panel);
   if (docs) {
     const kinds = [...docs.querySelectorAll("[data-kind]")].map((li) => li.dataset.kind).filter((v, i, a) => a.indexOf(v) === i);
-    const items = kinds.map((k) => ({ kind: k, label: kindWords(k), formats: PAYMENT_FORMATS }));
+    const items = kinds.map((k) => stepDocument(app, k));
     wireChecklist(docs, app.ticket_no, items, (kind, doc) => {
       uploaded[kind] = doc.id;
       refresh();

@@ -28,7 +28,9 @@ export function serviceMenu(agency, offered) {
               <button type="button" class="btn btn-outline" data-daftar aria-haspopup="dialog">Daftar</button>
             </div></div>`
         )}</div>`
-    )}</nav>`;
+    )}
+    <p class="portal-track"><a class="btn btn-outline" href="/lacak">Lacak Permohonan</a>
+      <small>dengan nomor registrasi dan kode akses dari bukti pendaftaran</small></p></nav>`;
 }
 
 /** A modal dialog in host: {el, open(), close(), destroy()}; Escape and Tutup close it. */

@@ -77,12 +77,10 @@ function requirementsMarkup(t, value) {
   return fieldsets;
 }
 
-/** The form whose data draws the decree (the workflow's `signing.form`; "sk" until the
- * catalog says). */
+/** The form whose data draws the decree (the workflow's declared `signing.form`). */
 export function signingForm(t) {
   const w = workflowOf(t) || {};
-  if (w.signing && w.signing.form) return w.signing.form;
-  return (w.forms || {}).sk ? "sk" : null;
+  return (w.signing && w.signing.form) || null;
 }
 
 /** Some option of this step signs electronically (requires.signature). */

@@ -17,8 +17,8 @@ const isNumber = (p) => p.type === "number" || p.type === "integer";
 const isPolygon = (p) => p["x-widget"] === "polygon";
 const isEnum = (p) => Array.isArray(p.enum);
 
-/** A sum of money in rupiah: declared (`x-format: rupiah`) or titled "… (Rp)". */
-export const isRupiah = (p) => p["x-format"] === "rupiah" || /\(Rp\)/.test(p.title || "");
+/** A sum of money in rupiah, as its schema declares it (`x-format: rupiah`). */
+export const isRupiah = (p) => p["x-format"] === "rupiah";
 
 /** 350000 → "Rp350.000". */
 export const formatRupiah = (n) => `Rp${formatNumber(n)}`;

@@ -26,7 +26,7 @@ export async function show(ctx) {
     </div>
     <div class="map-page">
       <div class="map-box">
-        <div id="peta" class="map map-full" role="region" aria-label="Peta lokasi tambang ${p.ticket_no || no}"></div>
+        <div id="peta" class="map map-full" role="region" aria-label="Peta lokasi ${p.ticket_no || no}"></div>
         <p id="map-note" class="map-note" role="status" aria-live="polite" hidden></p>
       </div>
       <aside class="map-side">
