@@ -29,7 +29,7 @@ from chalice.cli.factory import CLIFactory
 
 from chalicelib.adapters import email
 from chalicelib.adapters.users import UserDirectory
-from local import fake_whatsapp, sent_messages
+from local import fake_whatsapp, pkkpr_demo, sent_messages
 from local.client import ApiClient
 from local.gateway import SEEDING_CODE, SEEDING_MARKER_ENV
 from local.provision import ROOT, Provisioner, extra_roots
@@ -187,6 +187,7 @@ class Stack:
         self.listener: socket.socket | None = None
         self.app_env: dict[str, str] = {}
         self.stop_whatsapp: Callable[[], None] = lambda: None
+        self.applications: list[dict[str, str]] = []  # the PKKPR demo, for the banner
 
     @property
     def aws_endpoint(self) -> str:
@@ -366,6 +367,13 @@ class Stack:
         seed_tickets(
             client, on_ticket=lambda i, no: self.progress(f"ticket demo {no} ({i}/{count})")
         )
+        total = len(pkkpr_demo.DEMO["seed"])
+        self.applications = pkkpr_demo.seed_applications(
+            client,
+            on_application=lambda i, what: self.progress(
+                f"permohonan PKKPR demo: {what} ({i}/{total})"
+            ),
+        )
         self.seeding_marker.unlink(missing_ok=True)
 
     def describe(self) -> dict[str, Any]:
@@ -469,6 +477,7 @@ def banner(stack: Stack, password: str) -> str:
         for user in users:
             region = f" — {user['region']}" if user.get("region") else ""
             lines.append(f"    {user['email']:<28} {', '.join(user['roles'])}{region}")
+    lines += siap_n_loss(stack)
     env = stack.app_env
     lines += [
         "",
@@ -481,6 +490,37 @@ def banner(stack: Stack, password: str) -> str:
         lines.append(f"  Kiriman tercatat: {stack.url}ptsp-sink/deliveries")
     lines += ["", "Tekan Ctrl-C untuk berhenti.", ""]
     return "\n".join(lines)
+
+
+STAGE_WORDS = {
+    "DRAFT": "draft, belum diajukan",
+    "P2": "menunggu Front End",
+    "P4": "di DPUPR",
+    "P5": "menunggu bukti bayar PNBP dari pemohon",
+    "P9": "SIAP DS: menunggu tanda tangan Kepala DPMPTSP",
+    "SELESAI": "SELESAI, SK bertanda tangan elektronik",
+    "DITOLAK": "DITOLAK oleh DPUPR",
+}
+
+
+def siap_n_loss(stack: Stack) -> list[str]:
+    """The SIAP n LOSS demo: its applications with their access codes, and where to look."""
+    url = stack.url
+    lines = [
+        "",
+        "SIAP n LOSS (DPMPTSP Kabupaten Blitar), PKKPR Non Berusaha:",
+        f"  Passphrase TTE Kepala DPMPTSP (CA lokal, bukan BSrE): {DEMO_TTE_PASSPHRASE}",
+        f"  Lacak Permohonan : {url}lacak",
+        f"  Pesan terkirim (WhatsApp, SMS, email): {url}lokal/pesan",
+    ]
+    if stack.applications:
+        lines.append("  Permohonan demo (nomor registrasi, kode akses, pemohon, posisi):")
+    for app in stack.applications:
+        words = STAGE_WORDS.get(app["stage"], app["stage"])
+        lines.append(
+            f"    {app['ticket_no']:<17} {app['access_code']:<10} {app['applicant']:<20} {words}"
+        )
+    return lines
 
 
 def start_here(url: str, password: str) -> list[str]:

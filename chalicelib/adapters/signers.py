@@ -15,6 +15,7 @@ it is never stored, logged, or put into an error message.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -24,12 +25,15 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from io import BytesIO
-from typing import Any
+from typing import Any, TypeVar
 
 from chalicelib.core.sk import NOT_SIGNED, SIGNATURE_BOX, SignatureBox, Verification
 from chalicelib.errors import ServiceUnavailable, Unprocessable
+
+T = TypeVar("T")
 
 FIELD_NAME = "TTE"
 REASON = "Persetujuan PKKPR"
@@ -173,7 +177,7 @@ class LocalSigner:
             raise no_certificate()
         if not self._check(passphrase):
             raise passphrase_refused()
-        return self._sign(pdf, qr_link, box)
+        return _off_event_loop(lambda: self._sign(pdf, qr_link, box))
 
     def _sign(self, pdf: bytes, qr_link: str, box: SignatureBox | None) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -348,6 +352,18 @@ def _refusal(status: int, answer: bytes, secret: str) -> Exception:
 # ----- verification -------------------------------------------------------------------
 
 
+def _off_event_loop(call: Callable[[], T]) -> T:
+    """pyHanko's synchronous API runs its own event loop (asyncio.run), which cannot start
+    where a loop already runs in this thread (an async host, a browser test driver): there
+    it runs on a worker thread instead."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(call).result()
+
+
 def verify(pdf: bytes, trust_roots_pem: list[bytes]) -> Verification:
     """What the PDF's signatures say, trusting only `trust_roots_pem`.
 
@@ -362,7 +378,7 @@ def verify(pdf: bytes, trust_roots_pem: list[bytes]) -> Verification:
     if not signatures:
         return NOT_SIGNED
     context = _validation_context(trust_roots_pem)
-    findings = [_check(signature, context) for signature in signatures]
+    findings = _off_event_loop(lambda: [_check(signature, context) for signature in signatures])
     last = findings[-1]
     return Verification(
         signed=True,

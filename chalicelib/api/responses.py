@@ -340,6 +340,7 @@ QUERY_SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {
     },
     # `unread`: any value other than "true" means all (the route does not reject others).
     "GET /notifications": {"limit": _LIMIT},
+    "GET /applications": {"limit": _LIMIT},
 }
 
 _TICKET_404 = Reply("Tiket tidak ditemukan.")

@@ -174,9 +174,8 @@ def missing_documents(workflow: Workflow, ticket: Ticket) -> list[str]:
 
 
 def editable_draft(ticket_no: str, who: Principal) -> Ticket:
-    ticket = ports().tickets.find(ticket_no)
-    if ticket is None or not may_edit(ticket, who):
-        raise NotFound(f"Permohonan {ticket_no} tidak ditemukan.", code="TICKET_NOT_FOUND")
+    """The draft, for its editors; the same 404 as any ticket the caller may not see."""
+    ticket = service.visible_ticket(ticket_no, who)
     if not ticket.draft:
         raise Unprocessable(
             "Permohonan ini sudah diajukan; data tidak dapat diubah lagi.",
@@ -359,7 +358,7 @@ def _region(application: dict[str, Any]) -> str:
 # --- public tracking ------------------------------------------------------------------------
 
 TRACK_WINDOW_SECONDS = 3600
-MAX_FAILURES_PER_CALLER = 20  # wrong number/code pairs from one address in an hour
+MAX_FAILURES_PER_CALLER = 60  # wrong number/code pairs from one address in an hour
 MAX_FAILURES_PER_NUMBER = 10  # wrong codes for one registration number in an hour
 NOT_MATCHED = (
     "Nomor registrasi atau kode akses tidak cocok. Periksa kembali bukti pendaftaran Anda."
@@ -422,12 +421,9 @@ class TooManyAttempts(AppError):
 
 def detail(ticket_no: str, who: Principal) -> dict[str, Any]:
     """The application as its applicant (or the loket, for a draft it made) sees it."""
-    ticket = ports().tickets.find(ticket_no)
-    if ticket is None:
-        raise NotFound(f"Permohonan {ticket_no} tidak ditemukan.", code="TICKET_NOT_FOUND")
-    if ticket.draft:
-        return view(editable_draft(ticket_no, who), who)
     ticket = service.visible_ticket(ticket_no, who)
+    if ticket.draft:
+        return view(ticket, who)
     history = ports().tickets.history(ticket_no)
     workflow = declared.workflow_of(ticket)
     office = declared.catalog().agencies[workflow.agency].name

@@ -176,6 +176,8 @@ def preview(ticket_no: str, who: Principal) -> dict[str, Any]:
     """The SK as it will be drawn (the print view Backend checks before INPUT NOMOR SK)."""
     ticket = service.visible_ticket(ticket_no, who)
     workflow = declared.workflow_of(ticket)
+    if not workflow.signing:
+        raise NotFound("Alur perizinan ini tidak menerbitkan SK.", code="SK_NOT_ISSUED")
     pdf = ports().decrees.render(sk_data(ticket, workflow, PLACEHOLDER_NUMBER))
     key = f"sk/{ticket_no}/pratinjau-{hashlib.sha256(pdf).hexdigest()[:16]}.pdf"
     ports().files.write(key, pdf, PDF)

@@ -12,8 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from local.demo_files import demo_pdf, demo_png
-from tests.browser.conftest import DESKTOP, PHONE
-from tests.functional.pkkpr import (
+from local.pkkpr_demo import (
     ATR_BPN,
     FRONT_END,
     KEPALA,
@@ -28,6 +27,7 @@ from tests.functional.pkkpr import (
     sps_issued,
     to_step,
 )
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.stack import DEMO_PASSWORD, RunningStack
 
 FIELDS = Path(__file__).with_name("portal_fields.json")

@@ -11,8 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from local.demo_files import demo_png
-from tests.browser.console import check_and_save, choose, login
-from tests.functional.pkkpr import (
+from local.pkkpr_demo import (
     ATR_BPN,
     BACKEND,
     DPUPR,
@@ -26,6 +25,7 @@ from tests.functional.pkkpr import (
     submitted,
     to_step,
 )
+from tests.browser.console import check_and_save, choose, login
 from tests.stack import RunningStack
 
 BLITAR = "DPMPTSP KABUPATEN BLITAR"

@@ -11,8 +11,7 @@ from pathlib import Path
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE
-from tests.functional.pkkpr import (
+from local.pkkpr_demo import (
     KEPALA,
     PASSPHRASE,
     WARGA,
@@ -20,6 +19,7 @@ from tests.functional.pkkpr import (
     ready_to_sign,
     submitted,
 )
+from tests.browser.conftest import PHONE
 from tests.functional.test_pkkpr_journeys import PERSONAL, _verification_token
 from tests.stack import RunningStack
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from local.pkkpr_demo import KEPALA, PASSPHRASE, ready_to_sign, submitted
 from tests.browser.conftest import PHONE
 from tests.browser.console import login
-from tests.functional.pkkpr import KEPALA, PASSPHRASE, ready_to_sign, submitted
 from tests.stack import RunningStack
 
 BLITAR = "DPMPTSP KABUPATEN BLITAR"

@@ -27,7 +27,11 @@ CURSORS = [pytest.param(_cursor(c, True), id=f"encoded-{c['id']}") for c in CASE
 ]
 
 # Every paged list (a route that takes a `cursor`), with the query that picks each list.
-LISTS = {"/tickets": [{"box": "pending"}, {"box": "decided"}], "/notifications": [{}]}
+LISTS = {
+    "/tickets": [{"box": "pending"}, {"box": "decided"}],
+    "/notifications": [{}],
+    "/applications": [{}],
+}
 PAGED = [
     pytest.param(path, params, id="-".join([path.strip("/"), *params.values()]))
     for path, variants in LISTS.items()

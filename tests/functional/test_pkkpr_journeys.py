@@ -13,7 +13,7 @@ from typing import Any
 import requests
 
 from chalicelib.adapters.signers import verify
-from tests.functional.pkkpr import (
+from local.pkkpr_demo import (
     ATR_BPN,
     BACKEND,
     CHECKLIST,

@@ -1,15 +1,19 @@
-"""Steps of a PKKPR Non Berusaha application on the running stack, shared by its tests."""
+"""Steps of a PKKPR Non Berusaha application through the API, as its people take them: the
+demo data of `make run` is made with them, and the tests move applications along with them."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from local.client import ApiClient
 from local.demo_files import demo_pdf, demo_png
 
-JOURNEY = json.loads((Path(__file__).with_name("pkkpr_journey.json")).read_text(encoding="utf-8"))
+DEMO = json.loads(Path(__file__).with_name("demo_pkkpr.json").read_text(encoding="utf-8"))
+JOURNEY = DEMO["journey"]
 
 WARGA = "warga@blitar.demo"  # Siti Rahayu, applicant
 TAKMIR = "takmir@blitar.demo"  # Ahmad Fauzi, another applicant
@@ -83,12 +87,21 @@ def to_step(c: ApiClient, no: str, who: str, step: str) -> dict[str, Any]:
     return c.wait_for_step(no, who, step)
 
 
-def accepted_and_forwarded(c: ApiClient, no: str) -> None:
-    """P2 → P3 → P4: the front office accepts, the examiner forwards to DPUPR."""
+def accepted(c: ApiClient, no: str) -> None:
+    """P2 → P3: the front office accepts the file as complete (the service clock starts)."""
     decide_ok(c, no, FRONT_END, "P2", "DITERIMA FRONT END")
     to_step(c, no, PEMERIKSA, "P3")
+
+
+def forwarded(c: ApiClient, no: str) -> None:
+    """P3 → P4: the examiner forwards it to DPUPR."""
     decide_ok(c, no, PEMERIKSA, "P3", "DITERUSKAN KE DINAS LAIN")
     to_step(c, no, DPUPR, "P4")
+
+
+def accepted_and_forwarded(c: ApiClient, no: str) -> None:
+    accepted(c, no)
+    forwarded(c, no)
 
 
 def sps_issued(c: ApiClient, no: str) -> None:
@@ -99,13 +112,13 @@ def sps_issued(c: ApiClient, no: str) -> None:
         c, no, DPUPR, "P4", "PENERBITAN SPS PNBP",
         krk=forms["krk"], sps_pnbp=forms["sps_pnbp"], document_ids=ids,
     )  # fmt: skip
-    to_step(c, no, WARGA, "P5")
+    to_step(c, no, FRONT_END, "P5")
 
 
-def paid(c: ApiClient, no: str) -> None:
+def paid(c: ApiClient, no: str, applicant: str = WARGA) -> None:
     """P5 → P6: the applicant uploads the payment proof."""
-    proof = upload(c, no, WARGA, "BUKTI_BAYAR", image=True)
-    decide_ok(c, no, WARGA, "P5", "UPLOAD BUKTI BAYAR", document_ids=[proof])
+    proof = upload(c, no, applicant, "BUKTI_BAYAR", image=True)
+    decide_ok(c, no, applicant, "P5", "UPLOAD BUKTI BAYAR", document_ids=[proof])
     to_step(c, no, ATR_BPN, "P6")
 
 
@@ -140,3 +153,51 @@ def ready_to_sign(c: ApiClient, no: str) -> None:
     pertek_issued(c, no)
     recommended(c, no)
     numbered(c, no)
+
+
+# --- the demo applications of `make run` ---------------------------------------------------
+
+STAGES = ("DRAFT", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "SELESAI")
+
+
+def seed_applications(
+    c: ApiClient, on_application: Callable[[int, str], None] = lambda i, what: None
+) -> list[dict[str, str]]:
+    """The demo applications, each taken to its stage through the API; returns for each its
+    number, applicant, stage and access code (what the banner prints)."""
+    seeded = []
+    for i, entry in enumerate(DEMO["seed"], start=1):
+        on_application(i, entry["data"]["nama_kegiatan"])
+        who, until = entry["applicant"], entry["until"]
+        if until == "DRAFT":
+            no = new_draft(c, who, **entry["data"])["ticket_no"]
+        else:
+            no = submitted(c, who, **entry["data"])
+            _take_to(c, no, who, until)
+        code = c.ok("GET", f"/applications/{no}", who)["access_code"] or "-"
+        seeded.append({"ticket_no": no, "applicant": who, "stage": until, "access_code": code})
+    return seeded
+
+
+def _take_to(c: ApiClient, no: str, who: str, until: str) -> None:
+    """From P2 (submitted) through every step before `until`."""
+    if until == "DITOLAK":
+        accepted_and_forwarded(c, no)
+        decide_ok(c, no, DPUPR, "P4", "DITOLAK", note="Lokasi berada di sempadan sungai.")
+        return
+    steps = [
+        partial(accepted, c, no),
+        partial(forwarded, c, no),
+        partial(sps_issued, c, no),
+        partial(paid, c, no, who),
+        partial(pertek_issued, c, no),
+        partial(recommended, c, no),
+        partial(numbered, c, no),
+        partial(signed, c, no),
+    ]
+    for step in steps[: STAGES.index(until) - 1]:
+        step()
+
+
+def signed(c: ApiClient, no: str) -> None:
+    decide_ok(c, no, KEPALA, "P9", "SETUJUI DAN TANDATANGANI", passphrase=PASSPHRASE)
