@@ -35,6 +35,7 @@ NO_LOCAL_EFFECT = {
     "AWS::SNS::TopicPolicy",
     "AWS::CloudFront::Distribution",
     "AWS::CloudFront::OriginAccessControl",
+    "AWS::CloudFront::Function",
     "AWS::ApiGateway::GatewayResponse",  # applied by local.gateway from the same template
     "AWS::Lambda::EventSourceMapping",
     "AWS::Lambda::Permission",

@@ -43,7 +43,8 @@ def _signer() -> Any:
                 (folder / f"signer-{s.signer_nik}.passphrase-hash").read_text().strip()
             ),
         )
-    return signers.BsreSigner(s.bsre_url, s.bsre_username, s.bsre_password)
+    # Well under API Gateway's 29 s, so that the official hears how it ended.
+    return signers.BsreSigner(s.bsre_url, s.bsre_username, s.bsre_password, timeout=20.0)
 
 
 @cache

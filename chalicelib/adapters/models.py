@@ -63,6 +63,7 @@ class TicketModel(Model):
     # {"entries": [outbox ids], "state": ASL state} of a decision on its way to the workflow:
     # recording what comes after that state settles those entries in the same transaction.
     forwarding = JSONAttribute(null=True)
+    signing_until = UnicodeAttribute(null=True)  # an SK being signed: nobody else signs it now
     draft = BooleanAttribute(default=False)  # an application not yet submitted (AJUKAN)
     channel = UnicodeAttribute(null=True)  # how it came in: ptsp, portal (online), loket
     application = JSONAttribute(null=True)  # the application data the applicant filled in
@@ -206,6 +207,18 @@ class IndexModel(Model):
     ticket_no = UnicodeAttribute()
     permit_type = UnicodeAttribute(null=True)
     search_text = UnicodeAttribute(null=True)
+
+
+class RegistrationModel(Model):
+    """An applicant's registration waiting for its code (`REGISTER#<email>` / "code"): only
+    the code's hash, until it expires. Wrong tries are a counter beside it."""
+
+    Meta = _meta("SEARCH_TABLE", "etracking-search")
+
+    term_key = UnicodeAttribute(hash_key=True)
+    term_sort = UnicodeAttribute(range_key=True)
+    code_hash = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
 
 
 class CounterModel(Model):

@@ -3,7 +3,6 @@ failed conditions become domain errors (`Conflict`) or, for replayed messages, n
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import time
@@ -30,6 +29,7 @@ from chalicelib.adapters.models import (
     IndexModel,
     NotificationModel,
     OutboxModel,
+    RegistrationModel,
     TicketModel,
 )
 from chalicelib.clock import now_iso
@@ -301,20 +301,66 @@ def _own_start(cursor: str | None, email: str) -> dict[str, Any] | None:
     return {"term_key": {"S": own_key(email)}, "term_sort": {"S": sort}}
 
 
+# --- an SK's verification token -------------------------------------------------------------
+
+
+def save_verification(token: str, ticket_no: str) -> None:
+    IndexModel(f"VERIFY#{token}", "sk", ticket_no=ticket_no).save()
+
+
+def verification(token: str) -> str | None:
+    """The ticket whose SK was drawn with this token (None: no such token)."""
+    try:
+        return IndexModel.get(f"VERIFY#{token}", "sk", consistent_read=True).ticket_no
+    except DoesNotExist:
+        return None
+
+
+# --- signing an SK: one signer at a time ---------------------------------------------------
+
+
+def lease_signing(ticket: TicketModel, until: str, now: str) -> bool:
+    """Hold the pending step for one signature until `until`: False when it changed since it
+    was read or someone else is signing it. The version stays, so the claim that follows
+    the signature still finds the step as it was read."""
+    try:
+        ticket.update(
+            actions=[TicketModel.signing_until.set(until)],
+            condition=(TicketModel.version == ticket.version)
+            & TicketModel.pending.exists()
+            & (TicketModel.signing_until.does_not_exist() | (TicketModel.signing_until < now)),
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def release_signing(ticket_no: str) -> None:
+    TicketModel(ticket_no).update(
+        actions=[TicketModel.signing_until.remove()], condition=TicketModel.ticket_no.exists()
+    )
+
+
 # --- applicants' registration codes -------------------------------------------------------
 
 
-def _registration_item(email: str) -> IndexModel:
-    return IndexModel(f"REGISTER#{email}", "code", ticket_no="-")
+def _registration_key(email: str) -> str:
+    return f"REGISTER#{email}"
 
 
 def save_registration(email: str, code_hash: str, expires_at: str, owed: list[OutboxModel]) -> None:
-    """The code's hash (a new one replaces the old) with the messages that carry the code."""
-    item = _registration_item(email)
-    item.search_text = json.dumps({"hash": code_hash, "expires_at": expires_at, "tries": 0})
+    """The code's hash (a new one replaces the old, and its wrong tries start again) with
+    the message that carries the code."""
+    item = RegistrationModel(
+        _registration_key(email), "code", code_hash=code_hash, expires_at=expires_at
+    )
+    tries = CounterModel(_registration_key(email), "tries", n=0)
 
     def write(tx: TransactWrite) -> None:
         tx.save(item)
+        tx.save(tries)
         _save_all(tx, owed)
 
     _commit(write)
@@ -322,22 +368,32 @@ def save_registration(email: str, code_hash: str, expires_at: str, owed: list[Ou
 
 def registration(email: str) -> dict[str, Any] | None:
     try:
-        item = IndexModel.get(f"REGISTER#{email}", "code", consistent_read=True)
+        item = RegistrationModel.get(_registration_key(email), "code", consistent_read=True)
     except DoesNotExist:
         return None
-    return json.loads(item.search_text or "{}") or None
+    return {"hash": item.code_hash, "expires_at": item.expires_at}
 
 
-def registration_failed(email: str) -> None:
-    found = registration(email)
-    if found:
-        item = _registration_item(email)
-        item.search_text = json.dumps({**found, "tries": found["tries"] + 1})
-        item.save()
+def registration_failed(email: str) -> int:
+    """One more wrong code (counted atomically): how many so far."""
+    counter = CounterModel(_registration_key(email), "tries")
+    counter.update(actions=[CounterModel.n.add(1)])
+    return int(counter.n)
+
+
+def registration_failures(email: str) -> int:
+    try:
+        return int(CounterModel.get(_registration_key(email), "tries", consistent_read=True).n)
+    except DoesNotExist:
+        return 0
 
 
 def registration_done(email: str) -> None:
-    _registration_item(email).delete()
+    def write(tx: TransactWrite) -> None:
+        tx.delete(RegistrationModel(_registration_key(email), "code"))
+        tx.delete(CounterModel(_registration_key(email), "tries"))
+
+    _commit(write)
 
 
 # --- steps recorded from the workflow's messages -------------------------------------------

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.routing import accepts, body, page_size, principal, public, query, roles
+from chalicelib.api.routing import (
+    accepts,
+    body,
+    caller,
+    page_size,
+    principal,
+    public,
+    query,
+    roles,
+)
 from chalicelib.auth.roles import ROLES
 from chalicelib.usecases import applications
 
@@ -32,8 +41,7 @@ def track() -> dict:
     """'Lacak Permohonan' with the registration number and its access code."""
     request = bp.current_request
     data = body(request)
-    caller = (request.context.get("identity") or {}).get("sourceIp") or "-"
-    return applications.track(data["no"], data["code"], caller)
+    return applications.track(data["no"], data["code"], caller(request))
 
 
 @bp.route("/applications", methods=["GET"])

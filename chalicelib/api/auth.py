@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.routing import accepts, body, principal, public
+from chalicelib.api.routing import accepts, body, caller, principal, public
 from chalicelib.container import users
 from chalicelib.usecases import registration
 
@@ -74,7 +74,8 @@ def change_password() -> dict:
 @accepts("register")
 def register() -> Response:
     """An applicant's own account, confirmed by the code sent to WhatsApp and email."""
-    return Response(registration.register(body(bp.current_request)), status_code=201)
+    request = bp.current_request
+    return Response(registration.register(body(request), caller(request)), status_code=201)
 
 
 @bp.route("/auth/register/confirm", methods=["POST"])
@@ -90,4 +91,5 @@ def confirm_registration() -> dict:
 @accepts("register_resend")
 def resend_code() -> dict:
     """A new code (the same answer whether or not the address waits for one)."""
-    return registration.resend(body(bp.current_request)["email"])
+    request = bp.current_request
+    return registration.resend(body(request)["email"], caller(request))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.api.routing import accepts, body, principal, public, roles
+from chalicelib.api.routing import accepts, body, caller, principal, public, roles
 from chalicelib.auth.roles import ROLES
 from chalicelib.usecases import decrees
 
@@ -38,7 +38,8 @@ def verify(token: str) -> dict:
 @accepts("sk_check")
 def check(token: str) -> dict:
     """Is this PDF that SK, unchanged since it was signed?"""
-    return decrees.check_document(token, body(bp.current_request)["pdf"])
+    request = bp.current_request
+    return decrees.check_document(token, body(request)["pdf"], caller(request))
 
 
 @bp.route("/signing/batch", methods=["POST"])

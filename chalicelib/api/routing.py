@@ -98,3 +98,9 @@ def list_scope(request: Request) -> str:
     )
     path_values = sorted((request.uri_params or {}).items())
     return json.dumps([request.method, request.path, path_values, who and who.email, filters])
+
+
+def caller(request: Request) -> str:
+    """Where a public request comes from, for throttling: API Gateway's source address (a
+    header the client could write itself is not believed)."""
+    return (request.context.get("identity") or {}).get("sourceIp") or "-"

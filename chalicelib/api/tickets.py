@@ -87,8 +87,9 @@ def ticket_detail(ticket_no: str) -> dict:
 @roles(*OFFICIALS)
 def ticket_track(ticket_no: str) -> dict:
     """Every step: status, who, role, action, note, entered/left, duration."""
-    ticket = service.visible_ticket(ticket_no, principal(bp.current_request))
-    return {"ticket": service.summary(ticket), "items": service.track(ticket)}
+    who = principal(bp.current_request)
+    ticket = service.visible_ticket(ticket_no, who)
+    return {"ticket": service.summary(ticket), "items": service.track_for(ticket, who)}
 
 
 @bp.route("/tickets/{ticket_no}/map", methods=["GET"])

@@ -13,7 +13,8 @@ import base64
 import binascii
 import hashlib
 import hmac
-from datetime import date
+import secrets
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,7 @@ from chalicelib.core import requirements, sk
 from chalicelib.core.catalog import Workflow
 from chalicelib.core.definition import Option
 from chalicelib.core.workdays import wib_date
-from chalicelib.errors import AppError, NotFound, Unprocessable
+from chalicelib.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
 from chalicelib.ports import Ticket, ports
 from chalicelib.settings import settings
 from chalicelib.usecases import tickets as service
@@ -34,6 +35,8 @@ PDF = "application/pdf"
 LINK_SECONDS = 300
 MAX_CHECKED_PDF_BYTES = 5 * 1024 * 1024
 PLACEHOLDER_NUMBER = "(diisi pada INPUT NOMOR SK)"
+PREVIEW_TOKEN = "pratinjau"  # a print view's QR leads nowhere
+SIGNING_LEASE_SECONDS = 60  # longer than any signature takes (BSrE's timeout is 20 s)
 
 
 # --- made with a decision -------------------------------------------------------------------
@@ -58,28 +61,51 @@ def for_decision(
             raise requirements.NotMet(
                 "SK_NOT_DRAWN", "SK belum dibuat: Backend harus mengisi Nomor SK dahulu.", "action"
             )
-        added[TTE] = _sign(ticket, drawn, passphrase or "")
+        added[TTE] = _signed_once(ticket, drawn, passphrase or "")
     return added
 
 
+def _signed_once(ticket: Ticket, drawn: dict[str, Any], passphrase: str) -> dict[str, Any]:
+    """Sign while holding the step, so that two requests (a double tap, the batch and the
+    form at once, a retry after a gateway timeout) never make two signed SKs; a signature
+    that fails gives the step back at once."""
+    now = parse_iso(_now())
+    until = (now + timedelta(seconds=SIGNING_LEASE_SECONDS)).isoformat()
+    if not ports().tickets.lease_signing(ticket, until, now.isoformat()):
+        raise Conflict(
+            "SK ini sedang ditandatangani atau sudah berubah; muat ulang halaman sebentar lagi.",
+            code="SIGNING_IN_PROGRESS",
+        )
+    try:
+        return _sign(ticket, drawn, passphrase)
+    except Exception:
+        ports().tickets.release_signing(ticket.ticket_no)
+        raise
+
+
 def draw(ticket: Ticket, workflow: Workflow, number: str) -> dict[str, Any]:
-    pdf = ports().decrees.render(sk_data(ticket, workflow, number))
+    """The SK with its number and its own verification token (random: the QR link cannot
+    be guessed, and no secret needs to last as long as the paper)."""
+    token = secrets.token_urlsafe(18)
+    pdf = ports().decrees.render(sk_data(ticket, workflow, number, token))
     digest = hashlib.sha256(pdf).hexdigest()
     key = f"sk/{ticket.ticket_no}/sk-{digest[:16]}.pdf"
     ports().files.write(key, pdf, PDF)
-    return {"key": key, "sha256": digest, "number": number, "drawn_at": _now()}
+    ports().tickets.save_verification(token, ticket.ticket_no)
+    return {"key": key, "sha256": digest, "number": number, "token": token, "drawn_at": _now()}
 
 
 def _sign(ticket: Ticket, drawn: dict[str, Any], passphrase: str) -> dict[str, Any]:
     pdf = ports().files.read(drawn["key"])
-    signed = ports().decrees.sign(pdf, passphrase=passphrase, qr_link=verification_url(ticket))
+    link = verification_url(drawn["token"])
+    signed = ports().decrees.sign(pdf, passphrase=passphrase, qr_link=link)
     digest = hashlib.sha256(signed).hexdigest()
     key = f"sk/{ticket.ticket_no}/sk-tte-{digest[:16]}.pdf"
     ports().files.write(key, signed, PDF)
     return {"key": key, "sha256": digest, "number": drawn["number"], "signed_at": _now()}
 
 
-def sk_data(ticket: Ticket, workflow: Workflow, number: str) -> sk.SkData:
+def sk_data(ticket: Ticket, workflow: Workflow, number: str, token: str) -> sk.SkData:
     """The SK as the ticket stands: its application and the forms of the earlier steps."""
     application = ticket.application or {}
     forms = ticket.forms or {}
@@ -113,7 +139,7 @@ def sk_data(ticket: Ticket, workflow: Workflow, number: str) -> sk.SkData:
                 (float(x), float(y))
                 for x, y, *_ in rekomendasi["poligon_disetujui"]["coordinates"][0]
             ),
-            verification_url=verification_url(ticket),
+            verification_url=verification_url(token),
             map_image=_map_image(ticket),
             validity_years=int(workflow.signing.get("validity_years", 3)),
             signer_position=agency.get("signer_position", sk.BLITAR_SIGNER_POSITION),
@@ -139,9 +165,14 @@ def _map_image(ticket: Ticket) -> bytes | None:
 # --- signing several at once ---------------------------------------------------------------
 
 
+# A wrong passphrase would fail them all (and BSrE may lock the certificate after several);
+# an unreachable BSrE would make each wait for its timeout.
+STOP_BATCH = ("PASSPHRASE_SALAH", "TTE_TIDAK_TERSEDIA", "TTE_KONFIGURASI_SALAH")
+
+
 def sign_batch(who: Principal, ticket_nos: list[str], passphrase: str) -> dict[str, Any]:
-    """Each ticket signed as its own decision; a wrong passphrase stops the rest (it would
-    fail them all, and BSrE may lock a certificate after repeated wrong passphrases)."""
+    """Each ticket signed as its own decision (at most 10 a call, within a request's time);
+    a wrong passphrase or an unreachable BSrE stops the rest."""
     results = []
     for ticket_no in ticket_nos:
         try:
@@ -164,7 +195,7 @@ def sign_batch(who: Principal, ticket_nos: list[str], passphrase: str) -> dict[s
             results.append({"ticket_no": ticket_no, "signed": True, "status": answer["status"]})
         except AppError as error:
             results.append({"ticket_no": ticket_no, "signed": False, **error.body()})
-            if error.code == "PASSPHRASE_SALAH":
+            if error.code in STOP_BATCH:
                 break
     return {"items": results, "signed": sum(r["signed"] for r in results)}
 
@@ -178,7 +209,12 @@ def preview(ticket_no: str, who: Principal) -> dict[str, Any]:
     workflow = declared.workflow_of(ticket)
     if not workflow.signing:
         raise NotFound("Alur perizinan ini tidak menerbitkan SK.", code="SK_NOT_ISSUED")
-    pdf = ports().decrees.render(sk_data(ticket, workflow, PLACEHOLDER_NUMBER))
+    if workflow.applicant_role in who.roles:
+        raise Forbidden(
+            "Pratinjau SK hanya untuk petugas; SK Anda dapat diunduh setelah ditandatangani.",
+            code="OFFICIALS_ONLY",
+        )
+    pdf = ports().decrees.render(sk_data(ticket, workflow, PLACEHOLDER_NUMBER, PREVIEW_TOKEN))
     key = f"sk/{ticket_no}/pratinjau-{hashlib.sha256(pdf).hexdigest()[:16]}.pdf"
     ports().files.write(key, pdf, PDF)
     return {"url": _link(key, f"pratinjau-sk-{ticket_no}.pdf")}
@@ -204,17 +240,8 @@ def _link(key: str, filename: str) -> str:
 # --- public verification ------------------------------------------------------------------
 
 
-def verification_token(ticket_no: str) -> str:
-    digest = hmac.new(
-        settings().tracking_secret.encode(), f"verify:{ticket_no}".encode(), hashlib.sha256
-    ).digest()
-    return f"{ticket_no}.{base64.b32encode(digest).decode()[:24]}"
-
-
-def verification_url(ticket: Ticket) -> str:
-    return (
-        f"{settings().web_base_url.rstrip('/')}/verifikasi/{verification_token(ticket.ticket_no)}"
-    )
+def verification_url(token: str) -> str:
+    return f"{settings().web_base_url.rstrip('/')}/verifikasi/{token}"
 
 
 def verify(token: str) -> dict[str, Any]:
@@ -238,8 +265,17 @@ def verify(token: str) -> dict[str, Any]:
     }
 
 
-def check_document(token: str, pdf_base64: str) -> dict[str, Any]:
-    """Is this file that SK, unchanged? Its bytes are the signed SK's, and its signature holds."""
+CHECK_WINDOW_SECONDS = 3600
+MAX_CHECKS_PER_CALLER = 30  # each check runs pyHanko over up to 5 MB
+
+
+def check_document(token: str, pdf_base64: str, caller: str) -> dict[str, Any]:
+    """Is this file that SK, unchanged? Its bytes are the signed SK's, and its signature holds
+    under the trusted roots."""
+    key = f"verify#caller#{caller}"
+    if ports().throttle.failures(key, CHECK_WINDOW_SECONDS) >= MAX_CHECKS_PER_CALLER:
+        raise TooManyChecks("Terlalu banyak pemeriksaan berkas. Coba lagi dalam satu jam.")
+    ports().throttle.fail(key, CHECK_WINDOW_SECONDS)
     ticket = _signed_ticket(token)
     try:
         pdf = base64.b64decode(pdf_base64, validate=True)
@@ -261,27 +297,34 @@ def check_document(token: str, pdf_base64: str) -> dict[str, Any]:
 
 
 def _verdict(same: bool, verdict: Any) -> str:
-    if same and verdict.signed and verdict.intact:
+    if same and verdict.signed and verdict.intact and verdict.trusted:
         return "Dokumen ini asli dan tidak berubah sejak ditandatangani."
     if verdict.signed and not verdict.intact:
         return "Dokumen ini telah diubah setelah ditandatangani: TIDAK SAH."
+    if same and verdict.signed:
+        return (
+            "Berkas ini sama dengan SK yang diterbitkan, tetapi penerbit sertifikat tanda "
+            "tangannya tidak dapat dipastikan di server ini; hubungi DPMPTSP."
+        )
     return "Dokumen ini bukan SK yang diterbitkan untuk kode verifikasi ini."
 
 
+class TooManyChecks(AppError):
+    status = 429
+    code = "TOO_MANY_ATTEMPTS"
+
+
 def _signed_ticket(token: str) -> Ticket:
+    """The ticket whose signed SK carries this token (anything else: not authentic)."""
     unknown = NotFound(
         "Kode verifikasi tidak dikenal: dokumen ini tidak diterbitkan oleh sistem ini.",
         code="NOT_AUTHENTIC",
     )
-    ticket_no, _, _ = token.rpartition(".")
-    if (
-        not ticket_no
-        or len(token) > 100
-        or not hmac.compare_digest(token.encode(), verification_token(ticket_no).encode())
-    ):
-        raise unknown
-    ticket = ports().tickets.find(ticket_no)
-    if ticket is None or not (ticket.forms or {}).get(TTE):
+    ticket_no = ports().tickets.verification(token) if len(token) <= 100 else None
+    ticket = ports().tickets.find(ticket_no) if ticket_no else None
+    forms = (ticket.forms or {}) if ticket else {}
+    drawn = forms.get(SK_PDF) or {}
+    if not forms.get(TTE) or not hmac.compare_digest(str(drawn.get("token", "")), token):
         raise unknown
     return ticket
 

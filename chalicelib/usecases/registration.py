@@ -1,10 +1,14 @@
 """Applicants register themselves: an account for the applicant role, confirmed by a code
-sent to their WhatsApp number and email.
+sent to their email.
 
-Cognito lets only administrators create users in this pool, so the API creates the account
+The code goes to the email only: applications belong to their applicant's email, so owning
+the address is what the code proves (a WhatsApp number is the registrant's word). Cognito
+lets only administrators create users in this pool, so the API creates the account
 (disabled) and confirms it itself: the code is ours, kept only as a hash for 30 minutes,
 sent through the same outbox as every notification (locally it shows on the page of sent
-messages). Five wrong codes spend it; a new one can be asked for.
+messages). Five wrong codes spend it; a new one can be asked for while the registration
+waits, never for an account an administrator disabled. Registering and asking for codes are
+throttled per caller.
 """
 
 from __future__ import annotations
@@ -40,7 +44,19 @@ def applicant_role() -> str:
     return sorted(roles)[0]
 
 
-def register(data: dict[str, Any]) -> dict[str, Any]:
+REGISTER_WINDOW_SECONDS = 3600
+MAX_PER_CALLER = 10  # registrations and new codes asked from one address in an hour
+
+
+def _throttled(caller: str) -> None:
+    key = f"register#caller#{caller}"
+    if ports().throttle.failures(key, REGISTER_WINDOW_SECONDS) >= MAX_PER_CALLER:
+        raise TooManyCodes("Terlalu banyak permintaan pendaftaran. Coba lagi dalam satu jam.")
+    ports().throttle.fail(key, REGISTER_WINDOW_SECONDS)
+
+
+def register(data: dict[str, Any], caller: str) -> dict[str, Any]:
+    _throttled(caller)
     email = data["email"].strip().lower()
     phone = phones.normalize_phone(data["phone"], field="phone")
     if not phones.is_mobile(phone):
@@ -50,21 +66,18 @@ def register(data: dict[str, Any]) -> dict[str, Any]:
             field="phone",
         )
     users = ports().users
+    _send_code(email)  # first: the registration waits from now (resend may repeat it)
     users.create(email, data["name"], [applicant_role()], phone=phone, password=data["password"])
     users.update(email, {"enabled": False})  # until the code is confirmed
-    _send_code(email, phone)
     return {"email": email, "phone": phone, "expires_in_minutes": CODE_MINUTES}
 
 
-def resend(email: str) -> dict[str, Any]:
-    """A new code for an account not yet confirmed (the same answer for any other email)."""
+def resend(email: str, caller: str) -> dict[str, Any]:
+    """A new code while a registration waits (the same answer for any other email)."""
+    _throttled(caller)
     email = email.strip().lower()
-    try:
-        profile = ports().users.get(email)
-    except NotFound:
-        profile = None
-    if profile is not None and not profile.enabled and applicant_role() in profile.roles:
-        _send_code(email, profile.phone)
+    if ports().tickets.registration(email) is not None:
+        _send_code(email)
     return {"email": email, "expires_in_minutes": CODE_MINUTES}
 
 
@@ -73,11 +86,12 @@ def confirm(email: str, code: str) -> dict[str, Any]:
     pending = ports().tickets.registration(email)
     if pending is None or parse_iso(pending["expires_at"]) < parse_iso(ports().clock.now_iso()):
         raise Unprocessable(WRONG, code="CODE_INVALID", field="code")
-    if pending["tries"] >= MAX_TRIES:
-        raise TooManyCodes("Terlalu banyak kode salah. Minta kode baru.")
     if not hmac.compare_digest(pending["hash"], _hash(email, code.strip())):
-        ports().tickets.registration_failed(email)
+        if ports().tickets.registration_failed(email) >= MAX_TRIES:
+            raise TooManyCodes("Terlalu banyak kode salah. Minta kode baru.")
         raise Unprocessable(WRONG, code="CODE_INVALID", field="code")
+    if ports().tickets.registration_failures(email) >= MAX_TRIES:
+        raise TooManyCodes("Terlalu banyak kode salah. Minta kode baru.")
     profile = ports().users.get(email)
     if profile.enabled:
         raise Conflict("Akun ini sudah dikonfirmasi; silakan masuk.", code="ALREADY_CONFIRMED")
@@ -86,7 +100,7 @@ def confirm(email: str, code: str) -> dict[str, Any]:
     return {"email": email, "confirmed": True}
 
 
-def _send_code(email: str, phone: str | None) -> None:
+def _send_code(email: str) -> None:
     code = f"{secrets.randbelow(10**6):06d}"
     expires = parse_iso(ports().clock.now_iso()) + timedelta(minutes=CODE_MINUTES)
     text = (
@@ -95,21 +109,10 @@ def _send_code(email: str, phone: str | None) -> None:
     )
     owed = [
         effects.owe(
-            effects.SEND_EMAIL, {"address": email, "title": "Kode konfirmasi", "text": text}
+            effects.SEND_EMAIL,
+            {"address": email, "title": "Kode konfirmasi SIAP n LOSS", "text": text},
         )
     ]
-    if phone:
-        owed.append(
-            effects.owe(
-                effects.SEND_WHATSAPP,
-                {
-                    "phone": phone,
-                    "template": "kode_konfirmasi",
-                    "language": "id",
-                    "parameters": [code, str(CODE_MINUTES)],
-                },
-            )
-        )
     ports().tickets.save_registration(email, _hash(email, code), expires.isoformat(), owed)
     effects.carry_out(owed)
 

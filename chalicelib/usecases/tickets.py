@@ -257,43 +257,69 @@ def detail(ticket: Ticket, who: Principal, history: list[Any] | None = None) -> 
         history = ports().tickets.history(ticket.ticket_no)
     # Every confirmed document, superseded ones as history (a returned rekomtek).
     documents = currency.annotate((ticket.documents or {}).values(), currency.attachments(history))
-    return {
-        **summary(ticket),
-        "applicant": ticket.applicant,
-        "application": getattr(ticket, "application", None),
-        "location": ticket.location,
-        "ptsp_documents": ticket.ptsp_documents or [],
-        "documents": [
-            {**document_view(d), "current": d["current"], "superseded_at": d["superseded_at"]}
-            for d in documents
-        ],
-        "forms": ticket.forms or {},
-        "last_decision": _with_reason_flag(ticket, ticket.last_decision),
-        "decided_at": ticket.decided_at
-        or ((ticket.last_decision or {}).get("decided_at") if is_final(ticket) else None),
-        "created_at": ticket.created_at,
-        "updated_at": ticket.updated_at,
-        "overdue_count": ticket.overdue_count,
-        "service_time": _service_time(ticket, history),
-        "pending": (
-            {
-                "step": step.step,
-                "status": step.status,
-                "role": step.role,
-                "role_label": workflow.role_label(step.role),
-                "entered_at": ticket.pending["entered_at"],
-                "my_turn": mine,
-                "options": [
-                    {"action": o.action, "requires": o.requires, "result": o.result}
-                    for o in step.options
-                ]
-                if mine
-                else [],
-            }
-            if step
-            else None
-        ),
-    }
+    return _for(
+        who,
+        ticket,
+        {
+            **summary(ticket),
+            "applicant": ticket.applicant,
+            "application": getattr(ticket, "application", None),
+            "location": ticket.location,
+            "ptsp_documents": ticket.ptsp_documents or [],
+            "documents": [
+                {**document_view(d), "current": d["current"], "superseded_at": d["superseded_at"]}
+                for d in documents
+            ],
+            "forms": ticket.forms or {},
+            "last_decision": _with_reason_flag(ticket, ticket.last_decision),
+            "decided_at": ticket.decided_at
+            or ((ticket.last_decision or {}).get("decided_at") if is_final(ticket) else None),
+            "created_at": ticket.created_at,
+            "updated_at": ticket.updated_at,
+            "overdue_count": ticket.overdue_count,
+            "service_time": _service_time(ticket, history),
+            "pending": (
+                {
+                    "step": step.step,
+                    "status": step.status,
+                    "role": step.role,
+                    "role_label": workflow.role_label(step.role),
+                    "entered_at": ticket.pending["entered_at"],
+                    "my_turn": mine,
+                    "options": [
+                        {"action": o.action, "requires": o.requires, "result": o.result}
+                        for o in step.options
+                    ]
+                    if mine
+                    else [],
+                }
+                if step
+                else None
+            ),
+        },
+    )
+
+
+def _for(who: Principal, ticket: Ticket, view: dict[str, Any]) -> dict[str, Any]:
+    """What an applicant reads of officials: their names and roles, never their emails."""
+    if policy.visibility(declared.workflow_of(ticket), who.roles) != "own":
+        return view
+    last = view.get("last_decision")
+    if last:
+        view["last_decision"] = {**last, "actor": None}
+    view["documents"] = [
+        {**d, "uploaded_by": d["uploaded_by"] if d["uploaded_by"] == who.email else None}
+        for d in view.get("documents", [])
+    ]
+    return view
+
+
+def track_for(ticket: Ticket, who: Principal) -> list[dict[str, Any]]:
+    """The track, without officials' emails for an applicant."""
+    items = track(ticket)
+    if policy.visibility(declared.workflow_of(ticket), who.roles) == "own":
+        items = [{**item, "actor": None} for item in items]
+    return items
 
 
 def _reason_required(ticket: Ticket, state: str | None, action: str | None) -> bool:
@@ -529,7 +555,7 @@ def _claim(
         )
     try:
         note = requirements.note(option, data.get("note"))
-        forms = requirements.forms(workflow, option, data)
+        forms = _parcels_checked(workflow, requirements.forms(workflow, option, data))
         document_ids = requirements.documents(
             workflow, option, ticket.documents or {}, data.get("document_ids") or []
         )
@@ -572,6 +598,16 @@ def _claim(
     )
     claimed = ports().tickets.claim(ticket, decision, outcome, [sent], not record["marker_before"])
     return claimed, decision, sent
+
+
+def _parcels_checked(workflow: Workflow, forms: dict[str, Any]) -> dict[str, Any]:
+    """A parcel drawn in a form (`x-widget: polygon`) is one simple polygon, like the
+    applicant's: checked here, before an SK could print it."""
+    for name, values in forms.items():
+        for field, spec in workflow.forms.get(name, {}).get("properties", {}).items():
+            if spec.get("x-widget") == "polygon" and field in values:
+                values[field], _ = geo.parcel(values[field], f"{name}.{field}")
+    return forms
 
 
 def _made_by_server(

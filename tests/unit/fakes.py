@@ -469,6 +469,19 @@ class FakeClock:
         return self.now.astimezone(UTC).isoformat()
 
 
+class FakeThrottle:
+    """Failures per key (every window is the same window here)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def failures(self, key: str, window_seconds: int) -> int:
+        return self.counts.get(key, 0)
+
+    def fail(self, key: str, window_seconds: int) -> None:
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+
 class Unused:
     """A port these tests never reach: touching it is a failure of the test's premise."""
 
@@ -491,6 +504,7 @@ class World:
     channels: FakeChannels
     users: FakeUsers
     clock: FakeClock
+    throttle: FakeThrottle = field(default_factory=lambda: FakeThrottle())
 
     def ports(self) -> Ports:
         return Ports(
@@ -505,7 +519,7 @@ class World:
             files=Unused("files"),  # type: ignore[arg-type]
             uploads=Unused("uploads"),  # type: ignore[arg-type]
             ptsp=Unused("ptsp"),  # type: ignore[arg-type]
-            throttle=Unused("throttle"),  # type: ignore[arg-type]
+            throttle=self.throttle,
             decrees=Unused("decrees"),  # type: ignore[arg-type]
         )
 

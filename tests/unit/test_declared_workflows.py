@@ -463,3 +463,19 @@ def test_the_test_only_declarations_never_reach_the_template(template: dict[str,
     assert [w for w in FIXTURES.workflows if f"${{ResourcePrefix}}-{w}" in names] == []
     assert set(FIXTURES.workflows).isdisjoint(SHIPPED.workflows)
     assert set(FIXTURES.agencies).isdisjoint(SHIPPED.agencies)
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_service_time_and_signing_name_what_the_asl_has(workflow: Workflow) -> None:
+    """A misspelt `starts_with` would silently stop the clock; a `signing.form` no option
+    fills would draw no SK."""
+    steps = _definition(workflow).steps()
+    actions = {o.action for s in steps for o in s.options}
+    if workflow.service_time:
+        assert workflow.service_time.starts_with in actions
+        assert workflow.service_time.paused_for <= set(workflow.roles)
+    if workflow.signing:
+        form = workflow.signing["form"]
+        assert form in workflow.forms
+        assert any(form in o.required_forms for s in steps for o in s.options)
+        assert any(o.requires_signature for s in steps for o in s.options)

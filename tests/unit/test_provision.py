@@ -423,3 +423,19 @@ def test_extra_roots_are_split_on_the_path_separator_and_made_absolute(tmp_path:
 
     assert roots == [tmp_path / "satu", Path("relatif/dua").resolve()]
     assert all(root.is_absolute() for root in roots)
+
+
+def test_the_cdn_answers_the_console_for_the_paths_the_local_gateway_does(
+    template: dict[str, Any],
+) -> None:
+    """An SK's QR code opens /verifikasi/<token>: on AWS the CloudFront function rewrites it
+    to index.html as local/gateway.py does locally, or every printed SK's link breaks."""
+    from local.gateway import PAGE_PATHS
+
+    code = template["Resources"]["WebPagePaths"]["Properties"]["FunctionCode"]
+    behaviour = template["Resources"]["WebDistribution"]["Properties"]["DistributionConfig"][
+        "DefaultCacheBehavior"
+    ]
+
+    assert all(f"'{path}'" in code for path in PAGE_PATHS)
+    assert behaviour["FunctionAssociations"][0]["EventType"] == "viewer-request"

@@ -27,7 +27,14 @@ from chalicelib.errors import (
     Unprocessable,
 )
 from chalicelib.ports import use
-from chalicelib.usecases import administration, effects, notify, ptsp_alerts, workflow_messages
+from chalicelib.usecases import (
+    administration,
+    applications,
+    effects,
+    notify,
+    ptsp_alerts,
+    workflow_messages,
+)
 from chalicelib.usecases import tickets as service
 from tests.unit.fakes import FIXTURES, ROOT, World, world
 
@@ -542,3 +549,21 @@ def test_the_first_step_is_in_progress_even_when_a_return_also_leads_back_to_it(
     kinds = izin_uji.status_kinds()
 
     assert kinds[izin_uji.start.status] == "in_progress"
+
+
+# --- public tracking --------------------------------------------------------------------------
+
+
+def test_guessing_access_codes_is_throttled_per_caller_not_per_number(w: World) -> None:
+    # GIVEN someone trying codes from one address
+    for _ in range(applications.MAX_FAILURES_PER_CALLER):
+        error = refused(lambda: applications.track("PKKPR-2026-00001", "AAAA-AAAA", "10.0.0.1"))
+        assert (error.status, error.code) == (404, "TRACKING_NOT_MATCHED")
+
+    # WHEN they try once more, and a resident somewhere else tracks the same number
+    throttled = refused(lambda: applications.track("PKKPR-2026-00001", "AAAA-AAAA", "10.0.0.1"))
+    elsewhere = refused(lambda: applications.track("PKKPR-2026-00001", "AAAA-AAAA", "10.9.9.9"))
+
+    # THEN only the guesser is held back; the number is not locked for anyone else
+    assert (throttled.status, throttled.code) == (429, "TOO_MANY_ATTEMPTS")
+    assert elsewhere.status == 404

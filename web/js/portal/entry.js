@@ -106,7 +106,7 @@ const registerForm = () => html`<form id="daftar-form" novalidate>
     <button type="button" class="btn btn-secondary" data-tutup>Tutup</button></div></form>`;
 
 const codeForm = (r) => html`<form id="kode-form" novalidate>
-  <p>Kode konfirmasi 6 angka telah dikirim ke WhatsApp <strong>${r.phone}</strong> dan ke email <strong>${r.email}</strong>.
+  <p>Kode konfirmasi 6 angka telah dikirim ke email <strong>${r.email}</strong>.
     Kode berlaku ${r.expires_in_minutes} menit.</p>
   <div class="field"><label for="kode">Kode Konfirmasi</label>
     <input id="kode" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" pattern="[0-9]{6}" required></div>

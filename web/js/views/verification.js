@@ -9,7 +9,7 @@ import { publicAgency, publicFrame } from "./tracking.js";
 
 const TITLE = "Verifikasi Dokumen";
 const UNKNOWN = "Kode verifikasi tidak dikenal";
-const MAX_BYTES = 10 * 1024 * 1024;
+const MAX_BYTES = 5 * 1024 * 1024; // what the server checks
 
 export async function show(ctx) {
   const [token] = ctx.params;
@@ -80,7 +80,7 @@ async function check(ctx, token, file) {
   const out = $("#periksa-hasil");
   $("#berkas-pdf-nama").textContent = file ? file.name : "Belum ada berkas dipilih.";
   if (!file) return render(out, "");
-  if (file.size > MAX_BYTES) return render(out, verdict(false, "Berkas lebih dari 10 MB; bukan SK ini."));
+  if (file.size > MAX_BYTES) return render(out, verdict(false, "Berkas lebih dari 5 MB; bukan SK ini."));
   render(out, html`<p class="muted">Memeriksa ${file.name}…</p>`);
   try {
     const pdf = await base64Of(file);
