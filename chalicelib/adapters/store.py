@@ -85,6 +85,16 @@ def _commit(write: Callable[[TransactWrite], None], attempts: int = 5) -> None:
             time.sleep(random.uniform(0.01, 0.04) * 2**attempt)
 
 
+def _commit_or(write: Callable[[TransactWrite], None], conflict: Conflict) -> None:
+    """Commit; `conflict` when a condition refused it (someone else changed the item)."""
+    try:
+        _commit(write)
+    except TransactWriteError as error:
+        if condition_failed(error):
+            raise conflict from None
+        raise
+
+
 def _committed(write: Callable[[TransactWrite], None]) -> bool:
     """Commit; False when a condition refused it (done before), not a collision."""
     try:
@@ -266,15 +276,13 @@ def submit_draft(
         tx.save(arrival)
         _save_all(tx, owed)
 
-    try:
-        _commit(write)
-    except TransactWriteError as error:
-        if condition_failed(error):
-            raise Conflict(
-                "Permohonan ini sudah diajukan atau sedang berubah; muat ulang halaman.",
-                code="APPLICATION_CHANGED",
-            ) from None
-        raise
+    _commit_or(
+        write,
+        Conflict(
+            "Permohonan ini sudah diajukan atau sedang berubah; muat ulang halaman.",
+            code="APPLICATION_CHANGED",
+        ),
+    )
     return _with(ticket, changes)
 
 
@@ -693,16 +701,14 @@ def claim(
         index.apply(tx, ops)
         _save_all(tx, owed)
 
-    try:
-        _commit(write)
-    except TransactWriteError as error:
-        if condition_failed(error):
-            raise Conflict(
-                "Langkah ini sudah diputuskan oleh pengguna lain atau data sudah berubah. "
-                "Muat ulang halaman untuk melihat status terbaru.",
-                code="STEP_ALREADY_DECIDED",
-            ) from None
-        raise
+    _commit_or(
+        write,
+        Conflict(
+            "Langkah ini sudah diputuskan oleh pengguna lain atau data sudah berubah. "
+            "Muat ulang halaman untuk melihat status terbaru.",
+            code="STEP_ALREADY_DECIDED",
+        ),
+    )
     return _with(ticket, changes)
 
 

@@ -5,6 +5,7 @@
 // a property with `x-widget: "polygon"` is a parcel drawn on a map over the applicant's.
 
 import { html, raw, $, $$ } from "../html.js";
+import { polygonArea } from "../portal/geo.js";
 import { dateField, wireDateField } from "../datefield.js";
 import { formatNumber } from "../format.js";
 import { loadLeaflet } from "../map.js";
@@ -283,26 +284,14 @@ export function readForm(name, schema, dates) {
 
 // ---------------------------------------------------------------- polygons
 
-const EARTH_RADIUS_M = 6371008.8; // as the API computes it (chalicelib/geo.py)
-
 /** The outer ring [[lng, lat], …] of a Polygon (or of a Feature holding one); [] otherwise. */
 export function ringOf(g) {
   const geom = g && g.type === "Feature" ? g.geometry : g;
   return geom && geom.type === "Polygon" && Array.isArray(geom.coordinates) ? geom.coordinates[0] || [] : [];
 }
 
-/** Area in m² of a closed ring, on a plane tangent at its mean latitude (as the API does). */
-export function ringArea(ring) {
-  if (ring.length < 4) return 0;
-  const lat = (ring.reduce((s, p) => s + p[1], 0) / ring.length) * (Math.PI / 180);
-  const sx = (Math.PI / 180) * EARTH_RADIUS_M * Math.cos(lat);
-  const sy = (Math.PI / 180) * EARTH_RADIUS_M;
-  let twice = 0;
-  for (let i = 0; i < ring.length - 1; i += 1) {
-    twice += ring[i][0] * sx * ring[i + 1][1] * sy - ring[i + 1][0] * sx * ring[i][1] * sy;
-  }
-  return Math.abs(twice) / 2;
-}
+/** Area in m² of a closed ring, measured as the API and the portal measure it. */
+export const ringArea = (ring) => polygonArea({ type: "Polygon", coordinates: [ring] });
 
 /** "220,4 m²". */
 export const formatArea = (m2) => `${formatDecimal(Math.round(m2 * 10) / 10)} m²`;
