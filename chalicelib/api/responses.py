@@ -417,6 +417,7 @@ RESPONSES: dict[str, dict[int, Reply]] = {
         201: Reply("Akun pemohon dibuat; kode konfirmasi dikirim.", "Registered"),
         409: Reply("Email sudah terdaftar."),
         422: Reply("Nomor WhatsApp atau kata sandi tidak memenuhi syarat."),
+        429: Reply("Terlalu banyak permintaan pendaftaran dari alamat ini."),
     },
     "POST /auth/register/confirm": {
         200: Reply("Akun dikonfirmasi; silakan masuk.", "Confirmed"),
@@ -426,6 +427,7 @@ RESPONSES: dict[str, dict[int, Reply]] = {
     },
     "POST /auth/register/resend": {
         200: Reply("Kode baru dikirim bila akun menunggu konfirmasi.", "Registered"),
+        429: Reply("Terlalu banyak permintaan kode dari alamat ini."),
     },
     "POST /signing/batch": {
         200: Reply("Hasil tanda tangan setiap permohonan.", "BatchSigned"),
@@ -447,6 +449,7 @@ RESPONSES: dict[str, dict[int, Reply]] = {
         200: Reply("Hasil pemeriksaan berkas PDF terhadap SK ini.", "SkVerification"),
         404: Reply("Kode verifikasi tidak dikenal."),
         422: Reply("Berkas bukan PDF base64 yang sah atau terlalu besar."),
+        429: Reply("Terlalu banyak pemeriksaan berkas dari alamat ini."),
     },
     "GET /applications": {
         200: Reply("Permohonan milik pengguna, terbaru dahulu.", "ApplicationPage"),
