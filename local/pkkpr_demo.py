@@ -164,7 +164,7 @@ def seed_applications(
     c: ApiClient, on_application: Callable[[int, str], None] = lambda i, what: None
 ) -> list[dict[str, str]]:
     """The demo applications, each taken to its stage through the API; returns for each its
-    number, applicant, stage and access code (what the banner prints)."""
+    number, applicant, status as the API words it, and access code (what the banner prints)."""
     seeded = []
     for i, entry in enumerate(DEMO["seed"], start=1):
         on_application(i, entry["data"]["nama_kegiatan"])
@@ -174,8 +174,17 @@ def seed_applications(
         else:
             no = submitted(c, who, **entry["data"])
             _take_to(c, no, who, until)
-        code = c.ok("GET", f"/applications/{no}", who)["access_code"] or "-"
-        seeded.append({"ticket_no": no, "applicant": who, "stage": until, "access_code": code})
+        view = c.ok("GET", f"/applications/{no}", who)
+        where = (view.get("ticket") or {}).get("position")
+        status = f"{view['status']} ({where})" if where and where != "-" else view["status"]
+        seeded.append(
+            {
+                "ticket_no": no,
+                "applicant": who,
+                "status": status,
+                "access_code": view["access_code"] or "-",
+            }
+        )
     return seeded
 
 

@@ -492,17 +492,6 @@ def banner(stack: Stack, password: str) -> str:
     return "\n".join(lines)
 
 
-STAGE_WORDS = {
-    "DRAFT": "draft, belum diajukan",
-    "P2": "menunggu Front End",
-    "P4": "di DPUPR",
-    "P5": "menunggu bukti bayar PNBP dari pemohon",
-    "P9": "SIAP DS: menunggu tanda tangan Kepala DPMPTSP",
-    "SELESAI": "SELESAI, SK bertanda tangan elektronik",
-    "DITOLAK": "DITOLAK oleh DPUPR",
-}
-
-
 def siap_n_loss(stack: Stack) -> list[str]:
     """The SIAP n LOSS demo: its applications with their access codes, and where to look."""
     url = stack.url
@@ -514,11 +503,13 @@ def siap_n_loss(stack: Stack) -> list[str]:
         f"  Pesan terkirim (WhatsApp, SMS, email): {url}lokal/pesan",
     ]
     if stack.applications:
-        lines.append("  Permohonan demo (nomor registrasi, kode akses, pemohon, posisi):")
-    for app in stack.applications:
-        words = STAGE_WORDS.get(app["stage"], app["stage"])
         lines.append(
-            f"    {app['ticket_no']:<17} {app['access_code']:<10} {app['applicant']:<20} {words}"
+            "  Permohonan demo (nomor registrasi, kode akses, pemohon, status dan posisi):"
+        )
+    for app in stack.applications:
+        lines.append(
+            f"    {app['ticket_no']:<17} {app['access_code']:<10} {app['applicant']:<20} "
+            f"{app['status']}"
         )
     return lines
 

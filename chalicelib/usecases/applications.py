@@ -13,8 +13,7 @@ from typing import Any
 
 from chalicelib import declared, geo, phones
 from chalicelib.auth.principal import Principal
-from chalicelib.clock import parse_iso
-from chalicelib.core import policy, service_time, tracking
+from chalicelib.core import policy, tracking
 from chalicelib.core.catalog import Workflow
 from chalicelib.errors import AppError, Forbidden, NotFound, Unprocessable
 from chalicelib.ports import Ticket, ports
@@ -208,25 +207,16 @@ def policy_sees(ticket: Ticket, who: Principal) -> bool:
 
 
 def row(ticket: Ticket) -> dict[str, Any]:
-    if ticket.draft:
-        workflow = declared.workflow_of(ticket)
-        return {
-            "ticket_no": ticket.ticket_no,
-            "workflow": workflow.id,
-            "workflow_title": workflow.title,
-            "permit_type": ticket.permit_type,
-            "permit_label": workflow.permit_label(ticket.permit_type),
-            "status": DRAFT_LABEL,
-            "draft": True,
-            "created_at": ticket.created_at,
-            "activity": (ticket.application or {}).get("nama_kegiatan"),
-        }
-    return {
+    """A line of "Data Permohonan": the ticket's summary, a draft's status in words."""
+    found = {
         **service.summary(ticket),
-        "draft": False,
+        "draft": bool(ticket.draft),
         "created_at": ticket.created_at,
         "activity": (ticket.application or {}).get("nama_kegiatan"),
     }
+    if ticket.draft:
+        found["status"] = DRAFT_LABEL
+    return found
 
 
 def view(ticket: Ticket, who: Principal) -> dict[str, Any]:
@@ -261,20 +251,6 @@ def view(ticket: Ticket, who: Principal) -> dict[str, Any]:
 
 def access_code(ticket_no: str) -> str:
     return tracking.access_code(settings().tracking_secret, ticket_no)
-
-
-def service_clock(ticket: Ticket, history: list[Any]) -> dict[str, Any] | None:
-    """'Sisa Waktu Layanan' of a submitted application (None where none is declared)."""
-    workflow = declared.workflow_of(ticket)
-    if workflow.service_time is None or ticket.draft:
-        return None
-    now = parse_iso(ports().clock.now_iso())
-    if service.is_final(ticket) and ticket.decided_at:
-        now = min(now, parse_iso(ticket.decided_at))
-    clock = service_time.clock(
-        workflow.service_time, declared.calendar(), history, ticket.pending, now
-    )
-    return service_time.view(clock)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -407,7 +383,7 @@ def public_view(ticket: Ticket) -> dict[str, Any]:
         "office": office,
         "submitted_at": ticket.submitted_at,
         "timeline": tracking.timeline(workflow, history, office),
-        "service_time": service_clock(ticket, history),
+        "service_time": service.service_clock(ticket, history),
     }
 
 

@@ -18,7 +18,7 @@ from aws_lambda_powertools import Logger
 from chalicelib import declared, geo
 from chalicelib.auth.principal import Principal
 from chalicelib.clock import parse_iso, seconds_between
-from chalicelib.core import currency, policy, requirements, views
+from chalicelib.core import currency, policy, requirements, service_time, views
 from chalicelib.core.catalog import Workflow
 from chalicelib.core.definition import Step, WorkflowDefinition
 from chalicelib.core.records import Decision
@@ -277,7 +277,7 @@ def detail(ticket: Ticket, who: Principal, history: list[Any] | None = None) -> 
             "created_at": ticket.created_at,
             "updated_at": ticket.updated_at,
             "overdue_count": ticket.overdue_count,
-            "service_time": _service_time(ticket, history),
+            "service_time": service_clock(ticket, history),
             "pending": (
                 {
                     "step": step.step,
@@ -491,13 +491,19 @@ def decide(
     return detail(claimed, who, [*before, this])
 
 
-def _service_time(ticket: Ticket, history: list[Any]) -> dict[str, Any] | None:
-    """'Sisa Waktu Layanan' where the workflow promises one (working days)."""
-    if declared.workflow_of(ticket).service_time is None:
+def service_clock(ticket: Ticket, history: list[Any]) -> dict[str, Any] | None:
+    """'Sisa Waktu Layanan' of a submitted application, where the workflow promises one
+    (working days); a final one stops at its decision."""
+    workflow = declared.workflow_of(ticket)
+    if workflow.service_time is None or getattr(ticket, "draft", False):
         return None
-    from chalicelib.usecases.applications import service_clock
-
-    return service_clock(ticket, history)
+    now = parse_iso(ports().clock.now_iso())
+    if is_final(ticket) and ticket.decided_at:
+        now = min(now, parse_iso(ticket.decided_at))
+    clock = service_time.clock(
+        workflow.service_time, declared.calendar(), history, ticket.pending, now
+    )
+    return service_time.view(clock, finished=is_final(ticket))
 
 
 def _history_before(history: Future, ticket: Ticket) -> list[Any] | None:

@@ -56,7 +56,11 @@ def test_kepala_signs_two_decrees_in_one_go_on_a_phone(
     shot(page, "passphrase-salah")
     assert all(not c.ok("GET", f"/tickets/{no}/sk", KEPALA)["signed"] for no in tickets)
 
-    # WHEN he types the right one for both
+    # … and what he chose stays chosen, to try again at once
+    expect(page.get_by_label("Pilih Semua")).to_be_checked()
+
+    # WHEN he types the right one for these two
+    page.get_by_label("Pilih Semua").uncheck()
     for no in tickets:
         page.get_by_label(no).check()
     passphrase.fill(PASSPHRASE)

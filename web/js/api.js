@@ -192,6 +192,24 @@ export const get = (path, query) => api("GET", path, { query });
 export const post = (path, body) => api("POST", path, { body: body === undefined ? {} : body });
 export const patch = (path, body) => api("PATCH", path, { body });
 
+/** GET `path` (an answer with a short-lived `url`) and show that url in a new tab. The tab
+ * is opened at once, before the await: a pop-up opened after it is blocked. Resolves to
+ * the answer and whether the tab opened; a failed request closes the tab and throws. */
+export async function openInNewTab(path) {
+  const tab = window.open("", "_blank");
+  try {
+    const answer = await get(path);
+    if (tab) {
+      tab.opener = null;
+      tab.location.href = answer.url;
+    }
+    return { answer, opened: !!tab };
+  } catch (err) {
+    if (tab) tab.close();
+    throw err;
+  }
+}
+
 /** Log in; stores the session (with its refresh token when the API gives one); returns the user. */
 export async function login(email, password, newPassword) {
   const body = { email, password };

@@ -3,7 +3,7 @@
 // when it came back, and the applicant's own step: re-submit at a return, pay (the SPS PNBP
 // and the payment proof), download the signed SK. A draft opens its form instead.
 
-import { get, post } from "../api.js";
+import { get, openInNewTab, post } from "../api.js";
 import { html, render, $ } from "../html.js";
 import { formatDateLong, formatDateTimeLong } from "../format.js";
 import { loading } from "../ui.js";
@@ -64,7 +64,7 @@ function page(app, service) {
         <table class="kv"><tbody>
           <tr><th>Status</th><td id="status">${statusChip({ ...t, status: t.status || app.status })}</td></tr>
           <tr><th>Posisi Berkas</th><td id="posisi">${t.final ? "Selesai diproses" : pending.my_turn ? "Anda (pemohon) — menunggu tindakan Anda" : t.position || "-"}</td></tr>
-          <tr><th>Sisa Waktu Layanan</th><td id="sisa-waktu">${(app.service_time && app.service_time.label) || "-"}</td></tr>
+          <tr><th>Waktu Layanan</th><td id="sisa-waktu">${(app.service_time && app.service_time.label) || "-"}</td></tr>
           <tr><th>Tanggal Pengajuan</th><td>${formatDateLong(t.submitted_at)}</td></tr>
           <tr><th>Pemohon</th><td>${(app.applicant || {}).name || "-"}</td></tr>
         </tbody></table>
@@ -207,14 +207,10 @@ function wireSk(app) {
   const btn = $("#unduh-sk");
   if (!btn) return;
   btn.addEventListener("click", async () => {
-    // open the tab at once (a pop-up opened after an await is blocked), then point it at the SK
-    const tab = window.open("", "_blank");
     try {
-      const sk = await get(`/tickets/${encodeURIComponent(app.ticket_no)}/sk`);
-      if (tab) tab.location.href = sk.url;
-      else location.href = sk.url;
+      const { answer, opened } = await openInNewTab(`/tickets/${encodeURIComponent(app.ticket_no)}/sk`);
+      if (!opened) location.href = answer.url;
     } catch (err) {
-      if (tab) tab.close();
       $("#sk-msg").textContent = err.message;
     }
   });

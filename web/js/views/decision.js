@@ -3,7 +3,7 @@
 // the workflow's declared forms and document kinds. What is typed is kept as a draft in
 // sessionStorage per ticket and step, so a session that ends (or a reload) throws nothing away.
 
-import { get, post } from "../api.js";
+import { get, openInNewTab, post } from "../api.js";
 import { html, render, $, $$ } from "../html.js";
 import { drawLocation } from "../map.js";
 import { documentKind, workflowOf } from "../catalog.js";
@@ -237,21 +237,18 @@ function onFile(f, kind, file) {
 /** The print view of the decree in a new tab (opened at the click, filled in after). */
 async function openPreview(ticketNo) {
   const msg = $("#pratinjau-pesan");
-  const w = window.open("", "_blank");
   msg.className = "form-msg info";
   msg.textContent = "Menyiapkan pratinjau SK…";
   try {
-    const r = await get(`/tickets/${encodeURIComponent(ticketNo)}/sk/preview`);
-    if (w) {
-      w.opener = null;
-      w.location.href = r.url;
+    const path = `/tickets/${encodeURIComponent(ticketNo)}/sk/preview`;
+    const { answer: r, opened } = await openInNewTab(path);
+    if (opened) {
       msg.className = "form-msg";
       msg.textContent = "";
     } else {
       render(msg, html`Pratinjau siap: <a href="${r.url}" target="_blank" rel="noopener noreferrer">buka pratinjau SK</a>.`);
     }
   } catch (err) {
-    if (w) w.close();
     msg.className = "form-msg error";
     msg.textContent = err.message;
   }

@@ -1,6 +1,6 @@
 // Detail (#/tiket/{no}): every piece of ticket data and, when it is my turn, the decision form.
 
-import { api, get } from "../api.js";
+import { api, get, openInNewTab } from "../api.js";
 import { html, render, $ } from "../html.js";
 import { formatDate, formatDateLong, formatDateTime, formatDateTimeLong } from "../format.js";
 import {
@@ -15,7 +15,7 @@ import {
 } from "../catalog.js";
 import { statusBadge, ticketButtons, wireGo } from "../ui.js";
 import { decisionForm, signingForm, wireDecision } from "./decision.js";
-import { documentsOfKind, documentsTable, openDocument } from "./documents.js";
+import { documentsOfKind, documentsTable, openDocument, safeUrl } from "./documents.js";
 import { displayValue, polygonSummary } from "./formfields.js";
 import { inSentence } from "./uploads.js";
 
@@ -249,10 +249,6 @@ function waitingFor(p, t) {
   return roleSees(p.role) === "region" && t.region ? `${p.role_label} (${t.region})` : p.role_label;
 }
 
-function safeUrl(u) {
-  return /^https?:\/\//i.test(String(u || "")) ? u : "#";
-}
-
 /** "Dikembalikan", "Ditolak", … : what the last decision did, as the next official reads it —
  * the first word of the option's declared result ("DIKEMBALIKAN KEPALA BIDANG KE …"). */
 export function decisionVerb(last) {
@@ -352,19 +348,12 @@ function signHint(t) {
 /** The decree (drawn or signed) in a new tab. */
 async function openSk(ticketNo) {
   const msg = $("#sk-msg");
-  const w = window.open("", "_blank");
   try {
-    const r = await get(`/tickets/${encodeURIComponent(ticketNo)}/sk`);
+    const { answer: r, opened } = await openInNewTab(`/tickets/${encodeURIComponent(ticketNo)}/sk`);
     msg.className = "form-msg";
     msg.textContent = "";
-    if (w) {
-      w.opener = null;
-      w.location.href = r.url;
-    } else {
-      render(msg, html`SK siap: <a href="${safeUrl(r.url)}" target="_blank" rel="noopener noreferrer">buka SK</a>.`);
-    }
+    if (!opened) render(msg, html`SK siap: <a href="${safeUrl(r.url)}" target="_blank" rel="noopener noreferrer">buka SK</a>.`);
   } catch (err) {
-    if (w) w.close();
     msg.className = "form-msg error";
     msg.textContent = err.message;
   }

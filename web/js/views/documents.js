@@ -1,7 +1,7 @@
 // The uploaded documents of a ticket: the current letter first, letters it replaced below it,
 // greyed as "Digantikan" (history an official may still open, never mistaken for the valid one).
 
-import { get } from "../api.js";
+import { openInNewTab } from "../api.js";
 import { html, render, $ } from "../html.js";
 import { formatDateTime, formatSize } from "../format.js";
 import { documentLabel } from "../catalog.js";
@@ -49,27 +49,22 @@ export function documentsOfKind(docs, kind) {
   )}`;
 }
 
-function safeUrl(u) {
+export function safeUrl(u) {
   return /^https?:\/\//i.test(String(u || "")) ? u : "#";
 }
 
 /** Open a document in a new tab through its short-lived link; errors go to #doc-msg. */
 export async function openDocument(ticketNo, docId) {
   const msg = $("#doc-msg");
-  // open the tab now (a click may open a window), fill in the short-lived link after
-  const w = window.open("", "_blank");
   try {
-    const r = await get(`/tickets/${encodeURIComponent(ticketNo)}/documents/${encodeURIComponent(docId)}`);
+    const path = `/tickets/${encodeURIComponent(ticketNo)}/documents/${encodeURIComponent(docId)}`;
+    const { answer: r, opened } = await openInNewTab(path);
     msg.className = "form-msg";
     msg.textContent = "";
-    if (w) {
-      w.opener = null;
-      w.location.href = r.url;
-    } else {
+    if (!opened) {
       render(msg, html`Dokumen siap: <a href="${safeUrl(r.url)}" target="_blank" rel="noopener noreferrer">buka ${r.filename || "dokumen"}</a> (tautan berlaku 5 menit).`);
     }
   } catch (err) {
-    if (w) w.close();
     msg.className = "form-msg error";
     msg.textContent = err.message;
   }

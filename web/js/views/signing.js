@@ -3,7 +3,7 @@
 // openable, "Pilih Semua", one passphrase (typed each time, never kept), "Tandatangani" →
 // POST /signing/batch, and the result of each application in words.
 
-import { get, post } from "../api.js";
+import { get, openInNewTab, post } from "../api.js";
 import { html, render, $, $$ } from "../html.js";
 import { formatDateTime } from "../format.js";
 import { permitTypes } from "../catalog.js";
@@ -57,7 +57,9 @@ function signingForm(view) {
       <label class="check-all"><input type="checkbox" id="pilih-semua">
         <span>Pilih Semua (<span id="jumlah-dipilih">0</span> dari ${view.rows.length})</span></label>
     </div>
-    <ul class="tte-list" id="daftar-tte">${view.rows.map((r) => card(r, view.results[r.ticket_no]))}</ul>
+    <ul class="tte-list" id="daftar-tte">${view.rows.map((r) =>
+      card(r, view.results[r.ticket_no], (view.keep || []).includes(r.ticket_no))
+    )}</ul>
     <div class="tte-sign panel">
       <label for="tte-passphrase">Passphrase</label>
       <input id="tte-passphrase" name="passphrase" type="password" autocomplete="off" autocapitalize="off"
@@ -69,12 +71,13 @@ function signingForm(view) {
   </form>`;
 }
 
-function card(r, result) {
+/** One application; `ticked`: still chosen (after a wrong passphrase, to try again). */
+function card(r, result, ticked) {
   const done = result && result.signed;
   const id = `tte-${r.ticket_no}`;
   return html`<li class="tte-card ${done ? "signed" : ""}" data-ticket="${r.ticket_no}">
     <div class="tte-head">
-      <input type="checkbox" id="${id}" value="${r.ticket_no}" data-pilih ${done ? "disabled" : ""}
+      <input type="checkbox" id="${id}" value="${r.ticket_no}" data-pilih ${done ? "disabled" : ticked ? "checked" : ""}
         aria-describedby="${id}-hasil">
       <label for="${id}"><strong>${r.ticket_no}</strong><span>${r.applicant_name}</span></label>
     </div>
@@ -180,9 +183,13 @@ function showResults(view, nos, answer) {
   const wrong = items.some((i) => i.code === "PASSPHRASE_SALAH");
   // a wrong passphrase stops the batch at its first decree: none of them is signed
   const missing = wrong ? { signed: false, code: "PASSPHRASE_SALAH" } : { signed: false, message: "tidak diproses." };
+  // only this attempt's outcome is shown (signed ones stay signed); after a wrong
+  // passphrase the same applications stay ticked, to try again at once
+  view.results = Object.fromEntries(Object.entries(view.results).filter(([, r]) => r.signed));
   nos.forEach((no) => {
     view.results[no] = items.find((i) => i.ticket_no === no) || missing;
   });
+  view.keep = wrong ? nos : [];
   paint(view);
   const signed = answer.signed || 0;
   const text = wrong
@@ -195,15 +202,9 @@ function showResults(view, nos, answer) {
 
 /** The decree (drawn, or signed once it is) in a new tab. */
 async function openSk(no) {
-  const w = window.open("", "_blank");
   try {
-    const r = await get(`/tickets/${encodeURIComponent(no)}/sk`);
-    if (w) {
-      w.opener = null;
-      w.location.href = r.url;
-    }
+    await openInNewTab(`/tickets/${encodeURIComponent(no)}/sk`);
   } catch (err) {
-    if (w) w.close();
     say(err.message);
   }
 }
