@@ -109,6 +109,7 @@ class HistoryModel(Model):
     actor_key = UnicodeAttribute(null=True)
     actor_name = UnicodeAttribute(null=True)
     action = UnicodeAttribute(null=True)
+    result = UnicodeAttribute(null=True)  # what the decision made of it ("SIAP DS"); none before
     note = UnicodeAttribute(null=True)
     entered_at = UnicodeAttribute(null=True)
     decided_at = UnicodeAttribute(null=True)

@@ -49,6 +49,7 @@ class Decision:
             "actor_key": self.actor_email,
             "actor_name": self.actor_name,
             "action": self.action,
+            "result": self.result,
             "note": self.note,
             "decided_at": self.decided_at,
             "details": {k: v for k, v in details.items() if v} or None,

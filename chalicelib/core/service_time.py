@@ -55,8 +55,9 @@ def clock(
     return ServiceClock.measure(calendar, found, service.working_days, now)
 
 
-def view(clock_: ServiceClock) -> dict[str, Any]:
-    """What officials, the applicant and the public tracking page show."""
+def view(clock_: ServiceClock, finished: bool = False) -> dict[str, Any]:
+    """What officials, the applicant and the public tracking page show; a finished
+    application says how many working days it took, not how many are left."""
     return {
         "budget": clock_.budget,
         "used": clock_.used,
@@ -65,7 +66,7 @@ def view(clock_: ServiceClock) -> dict[str, Any]:
         "paused": clock_.paused,
         "started": clock_.started,
         "deadline": clock_.deadline.isoformat() if clock_.deadline else None,
-        "label": label(clock_),
+        "label": f"Selesai dalam {clock_.used} hari kerja" if finished else label(clock_),
     }
 
 

@@ -50,7 +50,9 @@ def timeline(workflow: Workflow, history: Iterable[Entry], office: str) -> list[
             rows.append({"status": "DIAJUKAN", "at": entry.decided_at, "office": office})
         elif entry.kind == "DECISION":
             where = workflow.role_label(entry.role) if entry.role else office
-            rows.append({"status": entry.action, "at": entry.decided_at, "office": where})
-        elif entry.kind == "FINAL":
+            status = getattr(entry, "result", None) or entry.action  # older: the action
+            rows.append({"status": status, "at": entry.decided_at, "office": where})
+        elif entry.kind == "FINAL" and not (rows and rows[-1]["status"] == entry.status):
+            # the final status, unless the last decision already read as it (SELESAI)
             rows.append({"status": entry.status, "at": entry.decided_at, "office": office})
     return rows

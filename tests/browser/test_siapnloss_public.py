@@ -51,7 +51,8 @@ def test_anyone_tracks_an_application_and_verifies_its_signed_sk(
     expect(page.locator("#lacak-status")).to_have_text("SELESAI")
     timeline = page.locator("#riwayat-status")
     expect(timeline).to_contain_text("DIAJUKAN")
-    expect(timeline).to_contain_text("SETUJUI DAN TANDATANGANI")
+    expect(timeline).to_contain_text("SIAP DS")  # what each decision made of it
+    expect(timeline.get_by_text("SELESAI", exact=True)).to_have_count(1)
     months = (
         "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
     )
@@ -66,7 +67,7 @@ def test_anyone_tracks_an_application_and_verifies_its_signed_sk(
     token = _verification_token(sk)
     page.goto(f"/verifikasi/{token}")
     # THEN it says the SK is authentic, with its number
-    expect(page.locator("#verifikasi-hasil")).to_contain_text("SK ini ASLI")
+    expect(page.locator("#verifikasi-hasil")).to_contain_text("Kode verifikasi SAH")
     expect(page.locator("#verifikasi-nomor")).to_have_text("503/0123/409.115/2026")
     expect(page.locator("body")).to_contain_text("Masa Berlaku")
 

@@ -140,7 +140,7 @@ def test_the_whole_journey_with_the_seven_roles_ends_with_a_signed_verifiable_sk
     assert [r["status"] for r in page["timeline"]][:3] == [
         "DIAJUKAN",
         "DIKEMBALIKAN KE PEMOHON",
-        "AJUKAN ULANG",
+        "DIAJUKAN ULANG OLEH PEMOHON",  # what each decision made of it, not the button
     ]
     assert not any(p in tracked.text for p in PERSONAL)
     assert "KTP buram" not in tracked.text  # officials' reasons stay inside

@@ -5,7 +5,10 @@ import { html } from "../html.js";
 
 const KIND = { approved: "ok", rejected: "danger", returned: "warn" };
 // the officials' shorthand → what it means to the applicant (DOMAIN-SIAPNLOSS §7)
-const GLOSS = { "SIAP DS": "Menunggu Tanda Tangan Elektronik Kepala DPMPTSP" };
+const GLOSS = {
+  "DRAFT PERMOHONAN": "Sudah diajukan; menunggu pemeriksaan petugas Front End",
+  "SIAP DS": "Menunggu Tanda Tangan Elektronik Kepala DPMPTSP",
+};
 
 /** "SIAP DS" → "SIAP DS — Menunggu Tanda Tangan Elektronik Kepala DPMPTSP"; others as they are. */
 export const statusWords = (status) => (GLOSS[status] ? `${status} — ${GLOSS[status]}` : status || "-");

@@ -39,8 +39,9 @@ function unknown(sk) {
 
 function authentic(sk) {
   return html`<div class="verdict verdict-ok" id="verifikasi-hasil">
-      <strong>SK ini ASLI</strong>
-      <p>Diterbitkan dan ditandatangani secara elektronik oleh ${sk.office}.</p>
+      <strong>Kode verifikasi SAH</strong>
+      <p>SK dengan data di bawah ini diterbitkan dan ditandatangani secara elektronik oleh
+        ${sk.office}. Cocokkan dengan SK yang Anda pegang, atau periksa berkas PDF-nya di bawah.</p>
     </div>
     <section class="panel" aria-labelledby="h-sk">
       <h2 id="h-sk">Data SK</h2>
@@ -101,7 +102,7 @@ function verdict(good, sentence, r) {
       ? html`<ul class="verdict-points">
           <li>Isi sama dengan SK asli: <strong>${yes(r.same_document)}</strong></li>
           <li>Tanda tangan elektronik utuh: <strong>${yes(r.signature_intact)}</strong></li>
-          <li>Penanda tangan terpercaya: <strong>${yes(r.signature_trusted)}</strong></li>
+          <li>Sertifikat penanda tangan dikenali: <strong>${yes(r.signature_trusted)}</strong></li>
         </ul>`
       : ""}
   </div>`;
