@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from chalicelib.auth.session import SessionCheck
 from chalicelib.core.definition import Outcome, Step, WorkflowDefinition
 from chalicelib.core.records import Decision
 
@@ -70,6 +71,7 @@ class TicketRepository(Protocol):
         outcome: Outcome,
         owed: list[Entry],
         first_by_actor: bool,
+        session: SessionCheck | None = None,
     ) -> Ticket: ...
     def undo_claim(self, record: dict[str, Any]) -> bool: ...
     def update_documents(self, ticket_no: str, change: Any) -> Ticket: ...

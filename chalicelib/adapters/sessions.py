@@ -21,9 +21,12 @@ from collections.abc import Callable
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.auth.principal import Principal
+from chalicelib.auth.session import SessionCheck
 from chalicelib.errors import Unauthorized
 
 SESSION_REVOKED = "Sesi Anda tidak berlaku lagi karena akun Anda diubah; silakan masuk kembali."
@@ -60,6 +63,25 @@ def changed_at(email: str) -> float | None:
     except UserStateModel.DoesNotExist:
         return None
     return float(item.changed_at)
+
+
+def carry(tx: TransactWrite, check: SessionCheck) -> None:
+    """Make `tx` conditional on the account not having changed since the second before the
+    token was issued (the case `ensure_current` accepts without asking Cognito). It must
+    be the transaction's first condition check: see `refused`."""
+    tx.condition_check(
+        UserStateModel,
+        _key(check.email),
+        "STATE",
+        condition=UserStateModel.changed_at.does_not_exist()
+        | (UserStateModel.changed_at < check.issued_at),
+    )
+
+
+def refused(error: TransactWriteError) -> bool:
+    """Whether the carried check refused the transaction (condition checks come first)."""
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return bool(reasons) and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed"
 
 
 def ensure_current(

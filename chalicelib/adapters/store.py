@@ -20,7 +20,7 @@ from pynamodb.exceptions import (
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import declared
-from chalicelib.adapters import index
+from chalicelib.adapters import index, sessions
 from chalicelib.adapters.models import (
     CounterModel,
     DecidedModel,
@@ -32,6 +32,7 @@ from chalicelib.adapters.models import (
     RegistrationModel,
     TicketModel,
 )
+from chalicelib.auth.session import SessionChanged, SessionCheck
 from chalicelib.clock import now_iso
 from chalicelib.core import policy
 from chalicelib.core.definition import Outcome, Step
@@ -670,9 +671,11 @@ def claim(
     outcome: Outcome,
     owed: list[OutboxModel],
     first_by_actor: bool,
+    session: SessionCheck | None = None,
 ) -> TicketModel:
     """Take the pending step for this decision, with what it owes (the `SendTaskSuccess`):
-    exactly one claim per step succeeds."""
+    exactly one claim per step succeeds. With `session`, only while the decider's account
+    stands as its token says (`SessionChanged` otherwise)."""
     pending = ticket.pending or {}
     changes = _claim_changes(ticket, decision, outcome)
     changes["forwarding"] = {"entries": [o.id for o in owed], "state": decision.step.state}
@@ -689,6 +692,8 @@ def claim(
         ops += index.enter(index.decided_scope(decision.actor_email), ticket)
 
     def write(tx: TransactWrite) -> None:
+        if session:
+            sessions.carry(tx, session)
         tx.update(
             ticket,
             actions=actions,
@@ -701,14 +706,18 @@ def claim(
         index.apply(tx, ops)
         _save_all(tx, owed)
 
-    _commit_or(
-        write,
-        Conflict(
-            "Langkah ini sudah diputuskan oleh pengguna lain atau data sudah berubah. "
-            "Muat ulang halaman untuk melihat status terbaru.",
-            code="STEP_ALREADY_DECIDED",
-        ),
-    )
+    try:
+        _commit(write)
+    except TransactWriteError as error:
+        if session and sessions.refused(error):
+            raise SessionChanged() from None
+        if condition_failed(error):
+            raise Conflict(
+                "Langkah ini sudah diputuskan oleh pengguna lain atau data sudah berubah. "
+                "Muat ulang halaman untuk melihat status terbaru.",
+                code="STEP_ALREADY_DECIDED",
+            ) from None
+        raise
     return _with(ticket, changes)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from functools import cache
 from typing import Any
@@ -17,6 +16,7 @@ from chalice.app import Request
 from chalicelib import paging
 from chalicelib.api.routing import list_scope
 from chalicelib.auth.principal import Principal
+from chalicelib.auth.session import CallerSession, SessionCheck
 from chalicelib.container import ensure_current_session, users, verified_claims
 from chalicelib.errors import AppError, NotFound
 from chalicelib.validation import parse_json, validate
@@ -150,28 +150,27 @@ def _nothing_to_confirm() -> None:
     return None
 
 
-@cache
-def _session_checks() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="session-check")
-
-
-def _caller(event: Request, overlapped: bool) -> tuple[Principal, Callable[[], None]]:
+def _caller(event: Request, carried: bool) -> tuple[Principal, Callable[[], None]]:
     """The verified caller, and what confirms its account still stands as the token says
-    (on a state-changing route). A route that `confirms_session` itself before writing gets
-    that check running beside its first reads (one round trip less); any other route has
-    it done here, before the route runs."""
+    (on a state-changing route; see `auth/session.py`). A route that `confirms_session`
+    itself gets the `CallerSession`, to confirm before it writes or to carry in its
+    transaction; what it left unconfirmed is confirmed here. Any other route has it done
+    here, before the route runs."""
     claims = verified_claims(event.headers.get("authorization"))
     who = Principal.from_claims(claims)
     event.context["principal"] = who
     logger.append_keys(user=who.email)
     if event.method in READ_ONLY_METHODS:
         return who, _nothing_to_confirm
-    if not overlapped:
+    if not carried:
         ensure_current_session(who, claims, _current_principal)
         return who, _nothing_to_confirm
-    check = _session_checks().submit(ensure_current_session, who, claims, _current_principal)
-    event.context["confirm_session"] = check.result
-    return who, check.result
+    session = CallerSession(
+        SessionCheck(who.email, int(claims.get("iat", 0))),
+        lambda: ensure_current_session(who, claims, _current_principal),
+    )
+    event.context["caller_session"] = session
+    return who, session.confirm
 
 
 def _current_principal(email: str) -> Principal | None:

@@ -14,6 +14,7 @@ from chalice.app import Request
 
 from chalicelib import paging
 from chalicelib.auth.principal import Principal
+from chalicelib.auth.session import CallerSession
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,16 +34,16 @@ def roles(*allowed: str) -> Callable[[F], F]:
 
 
 def confirms_session(view: F) -> F:
-    """A state-changing route whose use case confirms the caller's session itself, right
-    before its first write (`session_confirmation`), so the check overlaps its reads."""
+    """A state-changing route whose use case confirms the caller's session itself
+    (`caller_session`): read right before its first write, or carried in that write."""
     view.confirms_session = True  # type: ignore[attr-defined]
     return view
 
 
-def session_confirmation(request: Request) -> Callable[[], None]:
-    """What raises 401 when the caller's account changed since its token (see
-    `confirms_session`); the middleware confirms it again before answering."""
-    return request.context["confirm_session"]
+def caller_session(request: Request) -> CallerSession:
+    """The caller's session of a `confirms_session` route; the middleware confirms what the
+    route left unconfirmed before answering."""
+    return request.context["caller_session"]
 
 
 def accepts(schema: str) -> Callable[[F], F]:

@@ -8,12 +8,12 @@ from chalicelib import declared
 from chalicelib.api.routing import (
     accepts,
     body,
+    caller_session,
     confirms_session,
     page_size,
     principal,
     query,
     roles,
-    session_confirmation,
 )
 from chalicelib.auth.roles import OFFICIALS
 from chalicelib.errors import BadRequest
@@ -109,5 +109,5 @@ def decide(ticket_no: str) -> dict:
     request = bp.current_request
     who = principal(request)
     return service.decide(
-        ticket_no, who, body(request), who.name or who.email, session_confirmation(request)
+        ticket_no, who, body(request), who.name or who.email, caller_session(request)
     )

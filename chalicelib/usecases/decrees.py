@@ -20,6 +20,7 @@ from typing import Any
 
 from chalicelib import declared
 from chalicelib.auth.principal import Principal
+from chalicelib.auth.session import CallerSession
 from chalicelib.clock import parse_iso
 from chalicelib.core import requirements, sk
 from chalicelib.core.catalog import Workflow
@@ -40,6 +41,12 @@ SIGNING_LEASE_SECONDS = 60  # longer than any signature takes (BSrE's timeout is
 
 
 # --- made with a decision -------------------------------------------------------------------
+
+
+def adds_to(workflow: Workflow, option: Option, forms: dict[str, Any]) -> bool:
+    """Whether `for_decision` draws or signs an SK for this decision."""
+    form = workflow.signing.get("form")
+    return bool(form and form in forms) or option.requires_signature
 
 
 def for_decision(
@@ -190,7 +197,7 @@ def sign_batch(who: Principal, ticket_nos: list[str], passphrase: str) -> dict[s
                 who,
                 {**body, "passphrase": passphrase},
                 who.name or who.email,
-                lambda: None,
+                CallerSession.confirmed_before(who.email),  # the middleware confirmed it
             )
             results.append({"ticket_no": ticket_no, "signed": True, "status": answer["status"]})
         except AppError as error:

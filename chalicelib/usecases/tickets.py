@@ -17,6 +17,7 @@ from aws_lambda_powertools import Logger
 
 from chalicelib import declared, geo
 from chalicelib.auth.principal import Principal
+from chalicelib.auth.session import CallerSession, SessionChanged, SessionCheck
 from chalicelib.clock import parse_iso, seconds_between
 from chalicelib.core import currency, policy, requirements, service_time, views
 from chalicelib.core.catalog import Workflow
@@ -472,16 +473,16 @@ def decide(
     who: Principal,
     data: dict[str, Any],
     name: str,
-    confirm_session: Callable[[], None],
+    session: CallerSession,
 ) -> dict[str, Any]:
     """Decide the pending step; the answer is the ticket's detail as the decision left it.
-    `confirm_session` raises when the caller's account changed since its token: it is
-    called before the decision is written."""
+    Nothing is written unless the caller's account stands as its token says: the claim
+    carries that check, and what is written before the claim (an SK) confirms it first."""
     # The history for the answer is read beside the ticket, not after the decision.
     with ThreadPoolExecutor(max_workers=1) as reader:
         history = reader.submit(ports().tickets.history, ticket_no)
         ticket = visible_ticket(ticket_no, who)
-        claimed, decision, sent = _claim(ticket, who, data, name, confirm_session)
+        claimed, decision, sent = _claim(ticket, who, data, name, session)
         _forward(sent)
         before = _history_before(history, ticket)
     if before is None:
@@ -524,7 +525,7 @@ def _claim(
     who: Principal,
     data: dict[str, Any],
     name: str,
-    confirm_session: Callable[[], None],
+    session: CallerSession,
 ) -> tuple[Ticket, Decision, Entry]:
     """The step taken for this decision, with the `SendTaskSuccess` it owes."""
     step = pending_step(ticket)
@@ -567,8 +568,8 @@ def _claim(
         )
         requirements.checklist(workflow, option, ticket.documents or {})
         passphrase = requirements.passphrase(option, data.get("passphrase"))
-        confirm_session()
-        forms = {**forms, **_made_by_server(ticket, workflow, option, forms, passphrase)}
+        made = _made_by_server(ticket, workflow, option, forms, passphrase, session)
+        forms = {**forms, **made}
     except requirements.NotMet as unmet:
         raise Unprocessable(
             unmet.message, code=unmet.code, field=unmet.field, **unmet.extra
@@ -602,8 +603,25 @@ def _claim(
             "claim": record,
         },
     )
-    claimed = ports().tickets.claim(ticket, decision, outcome, [sent], not record["marker_before"])
+    first = not record["marker_before"]
+    claimed = _written_in(
+        session,
+        lambda check: ports().tickets.claim(ticket, decision, outcome, [sent], first, check),
+    )
     return claimed, decision, sent
+
+
+def _written_in(session: CallerSession, write: Callable[[SessionCheck | None], Ticket]) -> Ticket:
+    """`write`, carrying the session check unless it was confirmed already. An account
+    changed close to the token's issue refuses it; then the session is confirmed by reading
+    (401 when it is revoked) and written without the check."""
+    try:
+        written = write(None if session.confirmed else session.check)
+    except SessionChanged:
+        session.confirm()
+        written = write(None)
+    session.written()
+    return written
 
 
 def _parcels_checked(workflow: Workflow, forms: dict[str, Any]) -> dict[str, Any]:
@@ -617,13 +635,22 @@ def _parcels_checked(workflow: Workflow, forms: dict[str, Any]) -> dict[str, Any
 
 
 def _made_by_server(
-    ticket: Ticket, workflow: Workflow, option: Any, forms: dict[str, Any], passphrase: str | None
+    ticket: Ticket,
+    workflow: Workflow,
+    option: Any,
+    forms: dict[str, Any],
+    passphrase: str | None,
+    session: CallerSession,
 ) -> dict[str, Any]:
-    """The SK drawn or signed with this decision (a workflow that declares signing)."""
+    """The SK drawn or signed with this decision (a workflow that declares signing). Both
+    are written before the claim, so the session is confirmed first."""
     if not workflow.signing:
         return {}
     from chalicelib.usecases import decrees
 
+    if not decrees.adds_to(workflow, option, forms):
+        return {}
+    session.confirm()
     return decrees.for_decision(ticket, workflow, option, forms, passphrase)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +34,7 @@ def decide(args: dict[str, Any]) -> None:
     """An official's decision; the process dies where `args["die_at"]` says."""
     from chalicelib.adapters import aws, engine
     from chalicelib.auth.principal import Principal
+    from chalicelib.auth.session import CallerSession, SessionCheck
     from chalicelib.usecases import tickets as service
 
     if args.get("die_at") == "before SendTaskSuccess":
@@ -59,7 +61,8 @@ def decide(args: dict[str, Any]) -> None:
         name=args["name"],
     )
     body = {"step": args["step"], "action": args["action"], "checked": True}
-    answer = service.decide(args["ticket_no"], who, body, args["name"], lambda: None)
+    session = CallerSession(SessionCheck(who.email, int(time.time())), lambda: None)
+    answer = service.decide(args["ticket_no"], who, body, args["name"], session)
     print(json.dumps({"status": answer["status"]}))
 
 

@@ -6,10 +6,12 @@ token keep deciding or uploading after the administrator changed the account.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import requests
 
+from local.client import application
 from tests.stack import RunningStack
 
 PASSWORD = "Rahasia#2026a"
@@ -52,6 +54,36 @@ def test_a_disabled_officials_old_token_can_no_longer_act(stack: RunningStack) -
         assert response.status_code == 401, response.request.url
         assert response.json() == REVOKED
         assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_decision_the_old_token_would_have_won_is_refused_and_nothing_changes(
+    stack: RunningStack,
+) -> None:
+    # GIVEN a ticket waiting for Kepala Dinas, and a Kepala Dinas logged in
+    no = f"S{uuid.uuid4().hex[:10].upper()}"
+    assert stack.client.send_application(application(no, "Sesi Lama")).status_code == 201
+    waiting = stack.client.wait_for_step(no, "kadis@esdm.demo", "A1")
+    track = _entries(stack, no)
+    email = stack.new_user(["KEPALA_DINAS"], password=PASSWORD)
+    token = _login(stack, email)["token"]
+    # WHEN the administrator moves the account to another role, and the old token decides
+    admin = stack.login("admin@demo.local")
+    moved = stack.api("PATCH", f"/admin/users/{email}", admin, json={"roles": ["KEPALA_BIDANG"]})
+    assert moved.status_code == 200, moved.text
+    body = {"step": "A1", "action": "TERIMA", "checked": True}
+    response = stack.api("POST", f"/tickets/{no}/decision", token, json=body)
+
+    # THEN it is refused, and the step still waits as it did
+    assert (response.status_code, response.json()) == (401, REVOKED)
+    after = stack.client.ok("GET", f"/tickets/{no}", "kadis@esdm.demo")
+    assert (after["status"], after["pending"]) == (waiting["status"], waiting["pending"])
+    assert after["last_decision"] is None
+    assert _entries(stack, no) == track
+
+
+def _entries(stack: RunningStack, no: str) -> list[tuple[str, str, str]]:
+    items = stack.client.ok("GET", f"/tickets/{no}/track", "kadis@esdm.demo")["items"]
+    return [(i["kind"], i["step"], i["status"]) for i in items]
 
 
 def test_an_official_moved_to_another_role_and_region_must_log_in_again(

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from chalicelib.auth.session import SessionChanged, SessionCheck
 from chalicelib.core import policy
 from chalicelib.core.catalog import Catalog
 from chalicelib.core.definition import Outcome, Step, WorkflowDefinition
@@ -89,6 +90,8 @@ class FakeTickets:
         self.outbox: FakeOutbox | None = None  # where a delivered decision's entries are settled
         self.notes: dict[tuple[str, str], Any] = {}
         self.saved_owed: list[Any] = []
+        # email -> when an administrator last changed the account (epoch seconds)
+        self.account_changes: dict[str, float] = {}
 
     # --- tickets --------------------------------------------------------------------------
 
@@ -210,7 +213,11 @@ class FakeTickets:
         outcome: Outcome,
         owed: list[Any],
         first_by_actor: bool,
+        session: SessionCheck | None = None,
     ) -> FakeTicket:
+        changed = self.account_changes.get(session.email) if session else None
+        if session and changed is not None and not changed < session.issued_at:
+            raise SessionChanged()
         row = self.rows[ticket.ticket_no]
         if row.version != ticket.version or not row.pending:
             raise Conflict("Langkah ini sudah diputuskan.", code="STEP_ALREADY_DECIDED")

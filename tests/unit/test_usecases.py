@@ -14,6 +14,7 @@ import pytest
 
 from chalicelib import declared
 from chalicelib.auth.principal import Principal
+from chalicelib.auth.session import CallerSession, SessionCheck
 from chalicelib.core import events, policy
 from chalicelib.core.catalog import Catalog, DeclarationError
 from chalicelib.core.records import pending_of
@@ -113,7 +114,15 @@ def waits(w: World, no: str, state: str) -> None:
 
 def decide(no: str, who: Principal, step: str, action: str, **extra: Any) -> Any:
     body = {"step": step, "action": action, "checked": True, **extra}
-    return service.decide(no, who, body, who.name, confirm_session=lambda: None)
+    return service.decide(no, who, body, who.name, session_of(who))
+
+
+TOKEN_ISSUED = 1_800_000_000  # the `iat` of every caller's token in these tests
+
+
+def session_of(who: Principal, confirm: Any = None) -> CallerSession:
+    """The caller's session as the middleware builds it; `confirm` reads the account."""
+    return CallerSession(SessionCheck(who.email, TOKEN_ISSUED), confirm or (lambda: None))
 
 
 def refused(call: Any) -> AppError:
@@ -213,18 +222,52 @@ def at_cabang_dinas(w: World, no: str) -> None:
 def test_a_decision_by_a_changed_account_writes_nothing(w: World) -> None:
     # GIVEN Kepala Dinas whose account an administrator changed after the token was issued
     arrive(w, "T2b")
+    w.tickets.account_changes[KADIS.email] = TOKEN_ISSUED + 60.5
+    read: list[str] = []
+    saved = list(w.tickets.saved_owed)
 
     def revoked() -> None:
+        read.append(KADIS.email)
         raise Unauthorized("Sesi Anda tidak berlaku lagi.", code="SESSION_REVOKED")
 
     # WHEN that token decides
     body = {"step": "A1", "action": "TERIMA", "checked": True}
-    error = refused(lambda: service.decide("T2b", KADIS, body, "Kadis", confirm_session=revoked))
+    error = refused(lambda: service.decide("T2b", KADIS, body, "Kadis", session_of(KADIS, revoked)))
 
-    # THEN nothing is written and nothing reaches the workflow
+    # THEN the claim refused it, the account was read, and nothing was written
     assert (error.status, error.code) == (401, "SESSION_REVOKED")
+    assert read == [KADIS.email]
     assert w.tickets.rows["T2b"].pending and w.runtime.completed == []
-    assert w.outbox.pending == []
+    assert w.tickets.saved_owed == saved
+    assert [e.kind for e in w.tickets.logs["T2b"]] == ["ARRIVAL"]
+
+
+def test_a_decision_of_an_unchanged_account_reads_no_account_state(w: World) -> None:
+    # GIVEN an account changed long before its token was issued
+    arrive(w, "T2c")
+    w.tickets.account_changes[KADIS.email] = TOKEN_ISSUED - 3600
+    session = session_of(KADIS, lambda: pytest.fail("the claim carries the check"))
+
+    # WHEN it decides
+    body = {"step": "A1", "action": "TERIMA", "checked": True}
+    service.decide("T2c", KADIS, body, "Kadis", session)
+
+    # THEN the decision stands, confirmed by its own write
+    assert len(w.runtime.completed) == 1 and session.confirmed
+
+
+def test_an_account_changed_in_the_tokens_second_is_asked_and_then_decides(w: World) -> None:
+    # GIVEN an account changed in the very second its (still matching) token was issued
+    arrive(w, "T2d")
+    w.tickets.account_changes[KADIS.email] = TOKEN_ISSUED + 0.4
+    read: list[str] = []
+
+    # WHEN it decides: the claim cannot tell, so the account is read, and it still matches
+    body = {"step": "A1", "action": "TERIMA", "checked": True}
+    service.decide("T2d", KADIS, body, "Kadis", session_of(KADIS, lambda: read.append("x")))
+
+    # THEN the decision is written once
+    assert read == ["x"] and len(w.runtime.completed) == 1
 
 
 def test_the_options_requirements_come_from_the_declaration(w: World) -> None:
