@@ -140,6 +140,9 @@ def test_official_changes_profile_and_password(stack: RunningStack, new_page, sh
     login(page, email, "Awal#2026abc")
     page.get_by_role("link", name="Profil").first.click()
     expect(page.get_by_text(email).first).to_be_visible()
+    # the agency by its name, not the declaration's id
+    instansi = page.locator("#info-body tr", has_text="Instansi").locator("td")
+    expect(instansi).to_have_text("DINAS ESDM PROVINSI JAWA TENGAH")
 
     page.get_by_label("Nama").fill("Dra. Wulan Sari")
     page.get_by_label("Nomor Telepon").fill("+6281399998888")

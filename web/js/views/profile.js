@@ -2,7 +2,7 @@
 
 import { get, patch, post, session } from "../api.js";
 import { html, render, $ } from "../html.js";
-import { rolesText } from "../catalog.js";
+import { agency, rolesText } from "../catalog.js";
 import { initials } from "../ui.js";
 import { PASSWORD_RULE, passwordProblem } from "../loginform.js";
 
@@ -71,7 +71,7 @@ export async function show(ctx) {
         <tr><th scope="row">Peran</th><td>${rolesText(me.roles)}</td></tr>
         <tr><th scope="row">Wilayah</th><td>${me.region || "-"}</td></tr>
         <tr><th scope="row">Nomor Telepon</th><td id="info-telepon">${me.phone || "-"}</td></tr>
-        <tr><th scope="row">Instansi</th><td>${me.agency || "-"}</td></tr>
+        <tr><th scope="row">Instansi</th><td>${agencyName(me)}</td></tr>
       </tbody></table>`
     );
     $("#profil-nama").value = me.name || "";
@@ -164,4 +164,10 @@ export async function show(ctx) {
       btn.disabled = false;
     }
   });
+}
+
+/** The caller's agency by the name it declares (its id is an internal code). */
+function agencyName(me) {
+  const a = agency();
+  return me.agency && a && a.id === me.agency ? a.name : "-";
 }
