@@ -31,6 +31,7 @@ class CallerSession:
         self.check = check
         self._confirm = confirm
         self.confirmed = False
+        self._refused: Exception | None = None
 
     @classmethod
     def confirmed_before(cls, email: str) -> CallerSession:
@@ -40,9 +41,16 @@ class CallerSession:
         return session
 
     def confirm(self) -> None:
-        """Raise 401 SESSION_REVOKED when the account changed since the token (one read)."""
+        """Raise 401 SESSION_REVOKED when the account changed since the token (one read,
+        whatever asks again)."""
+        if self._refused:
+            raise self._refused
         if not self.confirmed:
-            self._confirm()
+            try:
+                self._confirm()
+            except Exception as error:
+                self._refused = error
+                raise
             self.confirmed = True
 
     def written(self) -> None:

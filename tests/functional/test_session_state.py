@@ -79,6 +79,12 @@ def test_a_decision_the_old_token_would_have_won_is_refused_and_nothing_changes(
     assert (after["status"], after["pending"]) == (waiting["status"], waiting["pending"])
     assert after["last_decision"] is None
     assert _entries(stack, no) == track
+    # ... and once moved back and logged in again, the same official decides it
+    back = stack.api("PATCH", f"/admin/users/{email}", admin, json={"roles": ["KEPALA_DINAS"]})
+    assert back.status_code == 200, back.text
+    again = stack.api("POST", f"/tickets/{no}/decision", _login(stack, email)["token"], json=body)
+    assert again.status_code == 200, again.text
+    assert again.json()["last_decision"]["action"] == "TERIMA"
 
 
 def _entries(stack: RunningStack, no: str) -> list[tuple[str, str, str]]:

@@ -232,7 +232,10 @@ def test_a_decision_by_a_changed_account_writes_nothing(w: World) -> None:
 
     # WHEN that token decides
     body = {"step": "A1", "action": "TERIMA", "checked": True}
-    error = refused(lambda: service.decide("T2b", KADIS, body, "Kadis", session_of(KADIS, revoked)))
+    session = session_of(KADIS, revoked)
+    error = refused(lambda: service.decide("T2b", KADIS, body, "Kadis", session))
+    # (the middleware confirms again before answering: the same answer, not a second read)
+    assert refused(session.confirm).code == "SESSION_REVOKED"
 
     # THEN the claim refused it, the account was read, and nothing was written
     assert (error.status, error.code) == (401, "SESSION_REVOKED")
