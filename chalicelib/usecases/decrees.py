@@ -43,10 +43,15 @@ SIGNING_LEASE_SECONDS = 60  # longer than any signature takes (BSrE's timeout is
 # --- made with a decision -------------------------------------------------------------------
 
 
+def _numbering(workflow: Workflow, forms: dict[str, Any]) -> str | None:
+    """The form of this decision that gives the SK its number, if it has it."""
+    form = workflow.signing.get("form")
+    return form if form and form in forms else None
+
+
 def adds_to(workflow: Workflow, option: Option, forms: dict[str, Any]) -> bool:
     """Whether `for_decision` draws or signs an SK for this decision."""
-    form = workflow.signing.get("form")
-    return bool(form and form in forms) or option.requires_signature
+    return bool(_numbering(workflow, forms)) or option.requires_signature
 
 
 def for_decision(
@@ -59,8 +64,8 @@ def for_decision(
     """What the server adds to this decision's forms: the SK drawn when the decision gives
     its number; the SK signed when the option signs."""
     added: dict[str, Any] = {}
-    form = workflow.signing.get("form")
-    if form and form in forms:
+    form = _numbering(workflow, forms)
+    if form:
         added[SK_PDF] = draw(ticket, workflow, forms[form]["nomor_sk"])
     if option.requires_signature:
         drawn = (ticket.forms or {}).get(SK_PDF)
