@@ -20,6 +20,7 @@ from local.client import application
 from tests.stack import start_stack, stop_stack
 
 KADIS, KABID = "kadis@esdm.demo", "kabid@esdm.demo"
+ACCEPT_A1 = {"step": "A1", "action": "TERIMA", "checked": True}  # every decision timed here
 WARM_UP = 9  # decisions before the measured ones (3 API workers by default)
 
 
@@ -109,15 +110,13 @@ def _run(stack, tickets: int, burst: int) -> None:
     no = f"B{uuid.uuid4().hex[:10].upper()}"
     c.send_application(application(no, "Burst"))
     c.wait_for_step(no, KADIS, "A1")
-    body = {"step": "A1", "action": "TERIMA", "checked": True}
+
+    def decide_once(_: int) -> int:
+        return c.call("POST", f"/tickets/{no}/decision", KADIS, json=ACCEPT_A1).status_code
+
     t0 = time.monotonic()
     with ThreadPoolExecutor(max_workers=burst) as pool:
-        codes = list(
-            pool.map(
-                lambda _: c.call("POST", f"/tickets/{no}/decision", KADIS, json=body).status_code,
-                range(burst),
-            )
-        )
+        codes = list(pool.map(decide_once, range(burst)))
     took = time.monotonic() - t0
     print(
         f"{burst} simultaneous decisions on one step: {codes.count(200)} won, "
@@ -129,8 +128,7 @@ def _run(stack, tickets: int, burst: int) -> None:
 def _decide(c, no: str) -> tuple[float, float]:
     """(the decision request, then until the next step waits)."""
     t0 = time.monotonic()
-    body = {"step": "A1", "action": "TERIMA", "checked": True}
-    answer = c.call("POST", f"/tickets/{no}/decision", KADIS, json=body)
+    answer = c.call("POST", f"/tickets/{no}/decision", KADIS, json=ACCEPT_A1)
     t1 = time.monotonic()
     assert answer.status_code == 200, answer.text
     c.wait_for_step(no, KABID, "A2")
@@ -226,14 +224,13 @@ def _throughput(stack, officials: int, per_official: int) -> None:
             work.append((token, no))
     for _, no in work:
         c.wait_for_step(no, KADIS, "A1")
-    body = {"step": "A1", "action": "TERIMA", "checked": True}
 
     def decide_all(token: str) -> list[float]:
         took = []
         for t, no in work:
             if t is token:
                 t0 = time.monotonic()
-                answer = stack.api("POST", f"/tickets/{no}/decision", token, json=body)
+                answer = stack.api("POST", f"/tickets/{no}/decision", token, json=ACCEPT_A1)
                 assert answer.status_code == 200, answer.text
                 took.append(time.monotonic() - t0)
         return took
