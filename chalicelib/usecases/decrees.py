@@ -204,7 +204,15 @@ def sign_batch(who: Principal, ticket_nos: list[str], passphrase: str) -> dict[s
                 who.name or who.email,
                 CallerSession.confirmed_before(who.email),  # the middleware confirmed it
             )
-            results.append({"ticket_no": ticket_no, "signed": True, "status": answer["status"]})
+            signed_at = (answer.get("last_decision") or {}).get("decided_at")
+            results.append(
+                {
+                    "ticket_no": ticket_no,
+                    "signed": True,
+                    "status": answer["status"],
+                    "signed_at": signed_at,
+                }
+            )
         except AppError as error:
             results.append({"ticket_no": ticket_no, "signed": False, **error.body()})
             if error.code in STOP_BATCH:

@@ -38,6 +38,8 @@ def test_kepala_signs_two_decrees_in_one_go_on_a_phone(
     expect(opened.value).to_have_url(re.compile(r"response-content-type=application%2Fpdf"))
     opened.value.close()
     shot(page, "daftar-tte")
+    waiting = page.locator(".tte-card").count()
+    expect(page.locator(".check-all")).to_contain_text(f"Pilih Semua (0 dari {waiting})")
     fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert fits, "the signing screen is wider than the phone"
 
@@ -69,6 +71,16 @@ def test_kepala_signs_two_decrees_in_one_go_on_a_phone(
     # THEN both are signed and SELESAI, and the passphrase is kept nowhere
     for card in cards:
         expect(card.locator(".tte-hasil")).to_contain_text("Ditandatangani. Status: SELESAI")
+        # … a signed card says when, no longer that it waits
+        expect(card.locator(".tte-meta")).to_contain_text(re.compile(r"Ditandatangani \d.* WIB"))
+        expect(card.locator(".tte-meta")).not_to_contain_text("Menunggu")
+    # … and "Pilih Semua" counts only what is left to sign
+    left = waiting - len(tickets)
+    if left:
+        expect(page.locator(".check-all")).to_contain_text(f"Pilih Semua (0 dari {left})")
+    else:
+        expect(page.locator(".check-all")).to_be_hidden()
+    expect(page.locator(".tte-bar")).to_contain_text(f"{len(tickets)} sudah ditandatangani")
     shot(page, "ditandatangani")
     assert all(c.ok("GET", f"/tickets/{no}/sk", KEPALA)["signed"] for no in tickets)
     kept = page.evaluate("JSON.stringify(localStorage) + JSON.stringify(sessionStorage)")

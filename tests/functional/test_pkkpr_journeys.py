@@ -365,9 +365,12 @@ def test_kepala_signs_every_siap_ds_application_in_one_go(stack: RunningStack) -
 
     assert [r.get("code") for r in wrong["items"]] == ["PASSPHRASE_SALAH"]  # stopped at once
     assert signed["signed"] == 2
-    assert {c.ok("GET", f"/tickets/{no}", KEPALA)["status"] for no in (first, second)} == {
-        "SELESAI"
-    }
+    after = {no: c.ok("GET", f"/tickets/{no}", KEPALA) for no in (first, second)}
+    assert {t["status"] for t in after.values()} == {"SELESAI"}
+    # each result says when it was signed: the signing decision's own time
+    assert [r["signed_at"] for r in signed["items"]] == [
+        after[no]["last_decision"]["decided_at"] for no in (first, second)
+    ]
 
 
 def _code_sent_to(stack: RunningStack, email: str) -> str | None:

@@ -51,24 +51,34 @@ function paint(view) {
   if (rows.length) wire(view);
 }
 
+/** Signed in this visit: stays on the list, out of "Pilih Semua" and its count. */
+const isSigned = (view, r) => Boolean((view.results[r.ticket_no] || {}).signed);
+
 function signingForm(view) {
+  const left = view.rows.filter((r) => !isSigned(view, r)).length;
+  const signed = view.rows.length - left;
   return html`<form id="form-tte" novalidate>
     <div class="tte-bar">
-      <label class="check-all"><input type="checkbox" id="pilih-semua">
-        <span>Pilih Semua (<span id="jumlah-dipilih">0</span> dari ${view.rows.length})</span></label>
+      ${left ? html`<label class="check-all"><input type="checkbox" id="pilih-semua">
+        <span>Pilih Semua (<span id="jumlah-dipilih">0</span> dari ${left})</span></label>` : ""}
+      ${signed ? html`<span class="muted" id="jumlah-ditandatangani">${signed} sudah ditandatangani</span>` : ""}
     </div>
     <ul class="tte-list" id="daftar-tte">${view.rows.map((r) =>
       card(r, view.results[r.ticket_no], (view.keep || []).includes(r.ticket_no))
     )}</ul>
-    <div class="tte-sign panel">
+    ${left ? signPanel() : html`<p class="empty-box" id="tte-selesai">Semua SK di daftar ini sudah ditandatangani.</p>`}
+  </form>`;
+}
+
+function signPanel() {
+  return html`<div class="tte-sign panel">
       <label for="tte-passphrase">Passphrase</label>
       <input id="tte-passphrase" name="passphrase" type="password" autocomplete="off" autocapitalize="off"
         spellcheck="false" aria-describedby="tte-passphrase-bantuan">
       <small class="muted" id="tte-passphrase-bantuan">Passphrase sertifikat elektronik BSrE Anda. Tidak disimpan.</small>
       <div id="tte-pesan" class="form-msg" role="alert" aria-live="assertive"></div>
       <button type="submit" class="btn btn-primary btn-lg btn-block" id="btn-tandatangani">Tandatangani</button>
-    </div>
-  </form>`;
+    </div>`;
 }
 
 /** One application; `ticked`: still chosen (after a wrong passphrase, to try again). */
@@ -82,7 +92,7 @@ function card(r, result, ticked) {
       <label for="${id}"><strong>${r.ticket_no}</strong><span>${r.applicant_name}</span></label>
     </div>
     <p class="tte-meta">${r.permit_short || r.permit_label} · ${statusBadge(done ? result.status : r.status, r)}
-      <br><span class="muted">Menunggu sejak ${formatDateTime(r.waiting_since)}</span></p>
+      <br><span class="muted">${done ? `Ditandatangani ${formatDateTime(result.signed_at)}` : `Menunggu sejak ${formatDateTime(r.waiting_since)}`}</span></p>
     <div class="tte-actions">
       <button type="button" class="btn btn-sm btn-secondary" data-sk="${r.ticket_no}">${done ? "Unduh SK" : "Lihat SK"}</button>
       <a class="btn btn-sm btn-secondary" href="#/tiket/${encodeURIComponent(r.ticket_no)}">Detail</a>
@@ -107,16 +117,19 @@ function wire(view) {
   const all = $("#pilih-semua");
   const boxes = () => $$("[data-pilih]:not(:disabled)");
   const count = () => {
+    if (!all) return; // nothing left to sign
     const n = chosen().length;
+    $("#btn-tandatangani").textContent = n ? `Tandatangani (${n})` : "Tandatangani";
     $("#jumlah-dipilih").textContent = String(n);
     all.checked = n > 0 && n === boxes().length;
     all.indeterminate = n > 0 && n < boxes().length;
-    $("#btn-tandatangani").textContent = n ? `Tandatangani (${n})` : "Tandatangani";
   };
-  all.addEventListener("change", () => {
-    boxes().forEach((c) => (c.checked = all.checked));
-    count();
-  });
+  if (all) {
+    all.addEventListener("change", () => {
+      boxes().forEach((c) => (c.checked = all.checked));
+      count();
+    });
+  }
   $("#daftar-tte").addEventListener("change", count);
   $("#daftar-tte").addEventListener("click", (e) => {
     const b = e.target.closest("[data-sk]");
