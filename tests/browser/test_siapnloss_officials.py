@@ -151,6 +151,9 @@ def test_each_blitar_role_takes_its_step_in_the_console(
     # WHEN Kepala signs it from the decision form: a wrong passphrase first
     to_step(c, no, KEPALA, "P9")
     page = official(new_page, KEPALA, no)
+    # … he reads who numbered it, in a sentence (the result "SIAP DS" is no verb)
+    last = page.get_by_role("row", name=re.compile("Keputusan terakhir"))
+    expect(last).to_contain_text("Diputuskan oleh Backend DPMPTSP")
     choose(page, "SETUJUI DAN TANDATANGANI")
     passphrase = page.get_by_label("Passphrase")
     expect(passphrase).to_have_attribute("type", "password")

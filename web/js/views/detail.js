@@ -250,10 +250,12 @@ function waitingFor(p, t) {
 }
 
 /** "Dikembalikan", "Ditolak", … : what the last decision did, as the next official reads it —
- * the first word of the option's declared result ("DIKEMBALIKAN KEPALA BIDANG KE …"). */
-export function decisionVerb(last) {
+ * the first word of the option's declared result ("DIKEMBALIKAN KEPALA BIDANG KE …") when it
+ * is a passive verb (di-…); a result that names a state ("SIAP DS") reads "Diputuskan". */
+function decisionVerb(last) {
   const word = String((last && last.result) || "").trim().split(/\s+/)[0];
-  return word ? word.charAt(0) + word.slice(1).toLowerCase() : "Diputuskan";
+  if (!/^DI[A-Z]{3,}$/.test(word)) return "Diputuskan";
+  return word.charAt(0) + word.slice(1).toLowerCase();
 }
 
 /** "Dikembalikan oleh Kepala Bidang (Nama) pada 5 September 2019 14.05 WIB". */
