@@ -44,6 +44,13 @@ def test_map_shows_the_location_even_without_tiles(stack: RunningStack, new_page
     assert box and box["width"] > 20 and box["height"] > 20  # fitted to the shape
     expect(page.get_by_text("110.44").first).to_be_visible()  # coordinates listed
     expect(page.get_by_text("-7.07").first).to_be_visible()
+    # … every one written alike (six decimals), in the table as in the centre point
+    expect(page.get_by_role("heading", name="Koordinat Poligon")).to_be_visible()
+    cells = page.locator("#tabel-koordinat tbody td:nth-last-child(-n+2)").all_inner_texts()
+    centre = page.get_by_role("row", name=re.compile("Titik Tengah")).locator("td").inner_text()
+    written = [*cells, *centre.split(", ")]
+    assert centre == "-7.080000, 110.450000"  # lintang first, as Google Maps reads it
+    assert len(cells) >= 8 and all(re.fullmatch(r"-?\d{1,3}\.\d{6}", c) for c in written), written
     shot(page, "peta lokasi")
 
 

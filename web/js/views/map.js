@@ -41,12 +41,13 @@ export async function show(ctx) {
               <tr><th scope="row">Wilayah</th><td>${p.region}</td></tr>
               <tr><th scope="row">Status Saat Ini</th><td>${statusBadge(p.status, p)}</td></tr>
               <tr><th scope="row">Posisi</th><td>${p.position}</td></tr>
-              ${centroid ? html`<tr><th scope="row">Titik Tengah</th><td>${fmt(centroid[0])}, ${fmt(centroid[1])}</td></tr>` : ""}
+              ${centroid ? html`<tr><th scope="row">Titik Tengah <small class="muted">(lintang, bujur)</small></th><td>${coord(centroid[1])}, ${coord(centroid[0])}</td></tr>` : ""}
             </tbody>
           </table>
         </section>
         <section class="panel">
-          <h2>Koordinat (${feature.geometry ? feature.geometry.type : "-"})</h2>
+          <h2>Koordinat ${shapeName(feature.geometry)}</h2>
+          <p class="muted small">Derajat desimal WGS84, seperti di GPS; titik tengah dapat disalin ke Google Maps.</p>
           <div class="table-wrap">
             <table class="data coords" id="tabel-koordinat">
               <thead><tr>${multi ? html`<th scope="col">Bagian</th>` : ""}<th scope="col">No.</th>
@@ -93,11 +94,15 @@ export async function show(ctx) {
   return () => drawn && drawn.destroy();
 }
 
-/** A coordinate as written (at most 7 decimals: about 1 cm), e.g. 110.44 */
-function coord(n) {
-  return typeof n === "number" ? String(Number(n.toFixed(7))) : n;
+const SHAPES = { Polygon: "Poligon", MultiPolygon: "Multipoligon", Point: "Titik", LineString: "Garis" };
+
+/** "Poligon", "Titik", … : the GeoJSON geometry type in the reader's words. */
+function shapeName(geometry) {
+  return (geometry && SHAPES[geometry.type]) || "Lokasi";
 }
 
-function fmt(n) {
+/** A coordinate as GPS devices and Google Maps write it: six decimals (about 10 cm) after
+ * a point, the same in the table and the centre, so the two can be compared and copied. */
+function coord(n) {
   return typeof n === "number" ? n.toFixed(6) : n;
 }
