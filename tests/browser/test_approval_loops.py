@@ -49,6 +49,13 @@ def test_three_officials_take_a_wiup_to_disetujui_dinas_esdm(
     login(kabid, KABID)
     login(cabdin, CABDIN)
     shot(kadis, "dashboard kepala dinas")
+    # … the header names each official in full on a desktop screen, long region included
+    expect(cabdin.locator(".user-role")).to_have_text("Cabang Dinas Wilayah — SEMARANG DEMAK")
+    cut = cabdin.evaluate(
+        "[...document.querySelectorAll('.user-name, .user-role')]"
+        ".filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent)"
+    )
+    assert cut == [], f"cut off in the header: {cut}"
 
     # Kepala Dinas accepts the new application
     open_detail_to_decide(kadis, no)

@@ -132,7 +132,7 @@ function renderShell() {
           </div>
         </div>
         <button type="button" class="btn btn-sm btn-secondary topbar-logout" id="logout-top">Logout</button>
-        <a class="user" href="#/profil" title="Profil">
+        <a class="user" href="#/profil" title="${user ? `Profil: ${user.name} — ${roleText(user)}` : "Profil"}">
           <span class="avatar" aria-hidden="true">${initials(user && user.name)}</span>
           <span class="user-text"><span class="user-name">${user ? user.name : ""}</span>
           <small class="user-role">${user ? roleText(user) : ""}</small></span>
