@@ -64,6 +64,12 @@ def upload_checklist(page: Page) -> None:
             ]
         )
         expect(page.get_by_text(f"Berkas diterima: {name}")).to_be_visible()
+    # … an optional document left out is no fault: it does not say so in red
+    optional = page.locator(".portal-doc", has_text="Surat Kuasa")
+    expect(optional).to_contain_text("Tidak wajib; unggah bila ada.")
+    expect(optional).not_to_contain_text("Belum diunggah")
+    edge = optional.evaluate("(e) => getComputedStyle(e).borderLeftColor")
+    assert edge != "rgb(179, 38, 30)", "an optional document is edged in red (--red)"
 
 
 def draw_parcel(page: Page) -> None:
@@ -137,6 +143,11 @@ def test_an_applicant_drafts_draws_submits_pays_and_downloads_the_signed_sk(
     expect(step.locator("#sps-pnbp")).to_contain_text("Rp350.000")
     expect(step.locator("#sps-pnbp")).to_contain_text("820261234567890")
     expect(step.locator("#sps-pnbp")).to_contain_text("20 Desember 2026")
+    # … and can open the SPS letter DPUPR issued, to pay at the bank
+    with page.expect_popup() as opened:
+        step.get_by_role("button", name="Unduh SPS PNBP (PDF)").click()
+    expect(opened.value).to_have_url(re.compile(r"response-content-type=application%2Fpdf"))
+    opened.value.close()
     send = step.get_by_role("button", name="UPLOAD BUKTI BAYAR")
     expect(send).to_be_disabled()
     step.get_by_label("Unggah Bukti Bayar").set_input_files(
@@ -221,4 +232,7 @@ def test_the_front_office_enters_a_walk_in_application_with_a_kml_parcel(
     assert detail["applicant"]["email"] == "takmir.nurulhuda@contoh.id"
     assert detail["channel"] == "loket" and not detail["draft"]
     assert abs(detail["application"]["luas_poligon"] - 735) < 73.5
+    # … and the front office reads it on the screen it lands on
+    expect(page.get_by_role("heading", name=re.compile(f"Nomor Ticket {no}"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Nama Pemohon"))).to_contain_text("H. Sholeh")
     shot(page, "loket-diajukan")

@@ -15,24 +15,30 @@ function accept(formats) {
   return [...(formats || []), ...ext].join(",");
 }
 
-const uploadedList = (files) =>
-  files.length
-    ? html`<ul class="portal-doc-files">${files.map(
-        (f) => html`<li>✓ ${f.filename} <span class="muted">(${formatSize(f.size)})</span></li>`
-      )}</ul>`
-    : html`<p class="portal-doc-none">Belum diunggah.</p>`;
+/** What is uploaded; nothing yet is a fault only for a required document. */
+const uploadedList = (files, required, editable = true) => {
+  if (!files.length) {
+    if (required) return html`<p class="portal-doc-none">Belum diunggah.</p>`;
+    const text = editable ? "Tidak wajib; unggah bila ada." : "Tidak diunggah (tidak wajib).";
+    return html`<p class="portal-doc-optional muted">${text}</p>`;
+  }
+  return html`<ul class="portal-doc-files">${files.map(
+    (f) => html`<li>✓ ${f.filename} <span class="muted">(${formatSize(f.size)})</span></li>`
+  )}</ul>`;
+};
 
 /** One item's row; item: {kind, label, required, note, formats, max_bytes, uploaded}. */
 export function docRow(item, { editable = true } = {}) {
   const id = `dok-${item.kind}`;
   const done = (item.uploaded || []).length > 0;
-  return html`<li class="portal-doc ${done ? "done" : ""}" data-kind="${item.kind}">
+  const kind = [done ? "done" : "", item.required ? "" : "optional"].join(" ");
+  return html`<li class="portal-doc ${kind}" data-kind="${item.kind}">
     <div class="portal-doc-head">
       <strong>${item.label}</strong>
       <span class="tag ${item.required ? "tag-required" : "tag-optional"}">${item.required ? "Wajib" : "Opsional"}</span>
     </div>
     ${item.note ? html`<small class="muted">${item.note}</small>` : ""}
-    <div id="${id}-files">${uploadedList(item.uploaded || [])}</div>
+    <div id="${id}-files">${uploadedList(item.uploaded || [], item.required, editable)}</div>
     ${editable
       ? html`<div class="portal-doc-pick">
           <label class="btn btn-sm ${done ? "btn-secondary" : "btn-primary"}" for="${id}">${done ? "Ganti Berkas" : "Unggah"}</label>
@@ -110,7 +116,7 @@ export function wireChecklist(root, ticketNo, items, onUploaded) {
     try {
       const doc = await uploadDocument(ticketNo, item, file, progress);
       say(`✓ Berkas diterima: ${doc.filename} (${formatSize(doc.size)}).`, "ok");
-      render($(`#${id}-files`, root), uploadedList([doc]));
+      render($(`#${id}-files`, root), uploadedList([doc], item.required));
       input.closest(".portal-doc").classList.add("done");
       onUploaded(item.kind, doc);
     } catch (err) {
