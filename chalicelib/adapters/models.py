@@ -223,10 +223,12 @@ class RegistrationModel(Model):
 
 
 class CounterModel(Model):
-    """A count kept with each transition (`COUNT#<scope>` / permit type; `UNREAD#<email>`)."""
+    """A count kept with each transition (`COUNT#<scope>` / permit type; `UNREAD#<email>`),
+    or of failures in a window (`THROTTLE#<key>` / window), which alone `expires` (TTL)."""
 
     Meta = _meta("SEARCH_TABLE", "etracking-search")
 
     term_key = UnicodeAttribute(hash_key=True)
     term_sort = UnicodeAttribute(range_key=True)
     n = NumberAttribute(default=0)
+    expires = NumberAttribute(null=True)  # epoch seconds; the table's TTL attribute

@@ -1,7 +1,9 @@
 """Failed guesses counted per window (public tracking): one counter item per key and window.
 
 The counters live beside the search items; a window's item is never read again once the
-window has passed (its key names the window), so nothing needs to clean them up quickly.
+window has passed (its key names the window). Each carries `expires` (epoch seconds, one
+window after its own ends), which the table's TTL uses to delete it: counters of callers
+that come once do not pile up for ever.
 """
 
 from __future__ import annotations
@@ -27,4 +29,6 @@ def failures(key: str, window_seconds: int) -> int:
 
 
 def fail(key: str, window_seconds: int) -> None:
-    _item(key, window_seconds).update(actions=[CounterModel.n.add(1)])
+    item = _item(key, window_seconds)
+    expires = (int(item.term_sort) + 2) * window_seconds
+    item.update(actions=[CounterModel.n.add(1), CounterModel.expires.set(expires)])

@@ -14,6 +14,7 @@ from typing import Any
 import requests
 
 from chalicelib.adapters.signers import verify
+from chalicelib.usecases.applications import TRACK_WINDOW_SECONDS
 from local.pkkpr_demo import (
     ATR_BPN,
     BACKEND,
@@ -292,6 +293,19 @@ def test_public_tracking_answers_the_same_for_an_unknown_number_and_a_wrong_code
     assert unknown.status_code == wrong.status_code == 404
     assert unknown.json() == wrong.json()
     assert typed_loosely.status_code == 200  # spaces, dashes and case do not matter
+    # … and the counters of wrong guesses delete themselves (TTL) once their window is over
+    dynamodb, table = stack.boto3_client("dynamodb"), stack.env["SEARCH_TABLE"]
+    ttl = dynamodb.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires")
+    counters = dynamodb.scan(
+        TableName=table,
+        FilterExpression="begins_with(term_key, :t)",
+        ExpressionAttributeValues={":t": {"S": "THROTTLE#track#"}},
+    )["Items"]
+    now = time.time()
+    assert counters and all(
+        now < int(c["expires"]["N"]) <= now + 2 * TRACK_WINDOW_SECONDS + 5 for c in counters
+    ), counters
 
 
 def _local_root(stack: RunningStack) -> bytes:
