@@ -154,6 +154,7 @@ def test_each_blitar_role_takes_its_step_in_the_console(
     # … he reads who numbered it, in a sentence (the result "SIAP DS" is no verb)
     last = page.get_by_role("row", name=re.compile("Keputusan terakhir"))
     expect(last).to_contain_text("Diputuskan oleh Backend DPMPTSP")
+    expect(page.locator(".brand small")).to_have_text("Sistem Informasi Perizinan Non OSS")
     choose(page, "SETUJUI DAN TANDATANGANI")
     passphrase = page.get_by_label("Passphrase")
     expect(passphrase).to_have_attribute("type", "password")

@@ -68,9 +68,12 @@ export function emblem(text = "", cls = "emblem") {
 
 // words written in lower case inside an Indonesian title
 const SMALL_WORDS = new Set(["dan", "di", "ke", "dari", "untuk", "yang", "atau", "pada", "dengan"]);
-const capital = (w) => w.charAt(0).toUpperCase() + w.slice(1);
+// abbreviations that stay in capitals ("Perizinan Non OSS", "Dinas ESDM")
+const ACRONYMS = new Set(["oss", "esdm", "ptsp", "dpmptsp", "dpupr", "pkkpr", "pnbp", "krk", "sk", "tte", "atr", "bpn"]);
+const capital = (w) => (ACRONYMS.has(w) ? w.toUpperCase() : w.charAt(0).toUpperCase() + w.slice(1));
 
-/** "E-TRACKING PERIZINAN DAN PELAPORAN" → "E-Tracking Perizinan dan Pelaporan". */
+/** "E-TRACKING PERIZINAN DAN PELAPORAN" → "E-Tracking Perizinan dan Pelaporan";
+ * "PERIZINAN NON OSS" → "Perizinan Non OSS". */
 export function titleCase(text) {
   return String(text || "")
     .toLowerCase()
