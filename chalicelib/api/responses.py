@@ -164,7 +164,17 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "SkLink": _obj({"url": STRING}, {"signed": BOOLEAN}),
     "Registered": _obj({"email": STRING, "expires_in_minutes": INTEGER}, {"phone": STRING}),
     "Confirmed": _obj({"email": STRING, "confirmed": BOOLEAN}),
-    "BatchSigned": _obj({"items": {"type": "array", "items": OBJECT}, "signed": INTEGER}),
+    "BatchSigned": _obj({"items": _list_of("SigningResult"), "signed": INTEGER}),
+    # one application of a batch: signed (status, when), or why not (code, message)
+    "SigningResult": _obj(
+        {"ticket_no": STRING, "signed": BOOLEAN},
+        {
+            "status": STRING,
+            "signed_at": _nullable("string"),
+            "code": STRING,
+            "message": STRING,
+        },
+    ),
     "SkVerification": _obj(
         {
             "authentic": BOOLEAN,

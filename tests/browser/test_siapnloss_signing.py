@@ -85,3 +85,14 @@ def test_kepala_signs_two_decrees_in_one_go_on_a_phone(
     assert all(c.ok("GET", f"/tickets/{no}/sk", KEPALA)["signed"] for no in tickets)
     kept = page.evaluate("JSON.stringify(localStorage) + JSON.stringify(sessionStorage)")
     assert PASSPHRASE not in kept
+
+    # WHEN he signs what is left, the list is done: it says so, with the outcome
+    if left:
+        page.get_by_label("Pilih Semua").check()
+        passphrase.fill(PASSPHRASE)
+        page.get_by_role("button", name="Tandatangani (").click()
+    done = "Semua SK di daftar ini sudah ditandatangani."
+    expect(page.locator("#tte-selesai")).to_have_text(done)
+    if left:
+        expect(page.locator("#tte-pesan")).to_have_text(f"{left} dari {left} SK ditandatangani.")
+    expect(page.get_by_label("Passphrase", exact=True)).to_have_count(0)

@@ -67,6 +67,7 @@ function signingForm(view) {
       card(r, view.results[r.ticket_no], (view.keep || []).includes(r.ticket_no))
     )}</ul>
     ${left ? signPanel() : html`<p class="empty-box" id="tte-selesai">Semua SK di daftar ini sudah ditandatangani.</p>`}
+    <div id="tte-pesan" class="form-msg" role="alert" aria-live="assertive"></div>
   </form>`;
 }
 
@@ -76,7 +77,6 @@ function signPanel() {
       <input id="tte-passphrase" name="passphrase" type="password" autocomplete="off" autocapitalize="off"
         spellcheck="false" aria-describedby="tte-passphrase-bantuan">
       <small class="muted" id="tte-passphrase-bantuan">Passphrase sertifikat elektronik BSrE Anda. Tidak disimpan.</small>
-      <div id="tte-pesan" class="form-msg" role="alert" aria-live="assertive"></div>
       <button type="submit" class="btn btn-primary btn-lg btn-block" id="btn-tandatangani">Tandatangani</button>
     </div>`;
 }
@@ -92,7 +92,7 @@ function card(r, result, ticked) {
       <label for="${id}"><strong>${r.ticket_no}</strong><span>${r.applicant_name}</span></label>
     </div>
     <p class="tte-meta">${r.permit_short || r.permit_label} · ${statusBadge(done ? result.status : r.status, r)}
-      <br><span class="muted">${done ? `Ditandatangani ${formatDateTime(result.signed_at)}` : `Menunggu sejak ${formatDateTime(r.waiting_since)}`}</span></p>
+      <br><span class="muted">${done ? `Ditandatangani${result.signed_at ? ` ${formatDateTime(result.signed_at)}` : ""}` : `Menunggu sejak ${formatDateTime(r.waiting_since)}`}</span></p>
     <div class="tte-actions">
       <button type="button" class="btn btn-sm btn-secondary" data-sk="${r.ticket_no}">${done ? "Unduh SK" : "Lihat SK"}</button>
       <a class="btn btn-sm btn-secondary" href="#/tiket/${encodeURIComponent(r.ticket_no)}">Detail</a>
