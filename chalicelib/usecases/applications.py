@@ -406,14 +406,17 @@ def detail(ticket_no: str, who: Principal) -> dict[str, Any]:
         "ticket": ticket_view,
         "timeline": tracking.timeline(workflow, history, office),
         "service_time": ticket_view["service_time"],
-        "forms_shown": forms_shown(workflow, ticket.forms or {}),
+        "forms_shown": forms_shown(workflow, ticket.forms or {}, ticket_view["documents"]),
         "step_documents": step_documents(workflow, ticket),
     }
 
 
-def forms_shown(workflow: Workflow, forms: dict[str, Any]) -> dict[str, Any]:
+def forms_shown(
+    workflow: Workflow, forms: dict[str, Any], documents: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The forms officials filled (KRK, SPS PNBP, Pertek, Rekomendasi, Nomor SK), each field
-    with its declared title and format, as the applicant reads them."""
+    with its declared title and format, as the applicant reads them, with the letters in
+    force that the form declares (`x-documents`: the SPS PNBP she pays by)."""
     shown = {}
     for name, values in forms.items():
         schema = workflow.forms.get(name)
@@ -422,6 +425,7 @@ def forms_shown(workflow: Workflow, forms: dict[str, Any]) -> dict[str, Any]:
         properties = schema.get("properties", {})
         shown[name] = {
             "title": schema.get("title", name),
+            "documents": _letters(workflow, schema.get("x-documents", []), documents),
             "fields": [
                 {
                     "name": field,
@@ -434,6 +438,17 @@ def forms_shown(workflow: Workflow, forms: dict[str, Any]) -> dict[str, Any]:
             ],
         }
     return shown
+
+
+def _letters(
+    workflow: Workflow, kinds: list[str], documents: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The documents of these kinds still in force (not superseded), named as declared."""
+    return [
+        {"id": d["id"], "kind": d["kind"], "label": workflow.documents[d["kind"]].label}
+        for d in documents
+        if d["kind"] in kinds and d["kind"] in workflow.documents and d.get("current", True)
+    ]
 
 
 def step_documents(workflow: Workflow, ticket: Ticket) -> dict[str, Any]:

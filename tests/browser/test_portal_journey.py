@@ -68,8 +68,10 @@ def upload_checklist(page: Page) -> None:
     optional = page.locator(".portal-doc", has_text="Surat Kuasa")
     expect(optional).to_contain_text("Tidak wajib; unggah bila ada.")
     expect(optional).not_to_contain_text("Belum diunggah")
-    edge = optional.evaluate("(e) => getComputedStyle(e).borderLeftColor")
-    assert edge != "rgb(179, 38, 30)", "an optional document is edged in red (--red)"
+    edges = optional.evaluate(
+        "(e) => [getComputedStyle(e).borderLeftColor, getComputedStyle(e).borderTopColor]"
+    )
+    assert edges[0] == edges[1], f"an optional document has a coloured edge: {edges}"
 
 
 def draw_parcel(page: Page) -> None:
@@ -145,7 +147,7 @@ def test_an_applicant_drafts_draws_submits_pays_and_downloads_the_signed_sk(
     expect(step.locator("#sps-pnbp")).to_contain_text("20 Desember 2026")
     # … and can open the SPS letter DPUPR issued, to pay at the bank
     with page.expect_popup() as opened:
-        step.get_by_role("button", name="Unduh SPS PNBP (PDF)").click()
+        step.get_by_role("button", name="Unduh Surat Perintah Setor (SPS) PNBP (PDF)").click()
     expect(opened.value).to_have_url(re.compile(r"response-content-type=application%2Fpdf"))
     opened.value.close()
     send = step.get_by_role("button", name="UPLOAD BUKTI BAYAR")
@@ -235,4 +237,6 @@ def test_the_front_office_enters_a_walk_in_application_with_a_kml_parcel(
     # … and the front office reads it on the screen it lands on
     expect(page.get_by_role("heading", name=re.compile(f"Nomor Ticket {no}"))).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Nama Pemohon"))).to_contain_text("H. Sholeh")
+    # … whose service time has not started: it runs from acceptance, not from AJUKAN
+    expect(page.locator("#sisa-waktu")).to_contain_text("Belum berjalan")
     shot(page, "loket-diajukan")

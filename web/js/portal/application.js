@@ -116,20 +116,13 @@ function checklistItems(app, service) {
   return (app.checklist || []).map((c) => ({ ...declared[c.kind], ...c }));
 }
 
-const SPS_LETTER = "SPS_PNBP"; // the letter DPUPR uploads with the SPS PNBP form
-
-/** The SPS letter in force (a later one supersedes an earlier). */
-function spsLetter(app) {
-  const letters = ((app.ticket || {}).documents || []).filter((d) => d.kind === SPS_LETTER);
-  return letters.find((d) => d.current !== false) || null;
-}
-
-function spsPanel(sps, letter) {
+/** The SPS PNBP as DPUPR filled it, with the letters it declares (the SPS PDF) to open. */
+function spsPanel(sps) {
   return html`<div class="portal-sps" id="sps-pnbp"><h3>${sps.title}</h3>
     <table class="kv"><tbody>${sps.fields.map((f) => html`<tr><th>${f.title}</th><td>${fieldValue(f)}</td></tr>`)}</tbody></table>
-    ${letter
-      ? html`<p><button type="button" class="btn btn-sm btn-secondary" data-doc="${letter.id}" id="unduh-sps">Unduh SPS PNBP (PDF)</button></p>`
-      : ""}
+    ${(sps.documents || []).map(
+      (d) => html`<p><button type="button" class="btn btn-sm btn-secondary" data-doc="${d.id}">Unduh ${d.label}</button></p>`
+    )}
     <p class="muted">Bayar sesuai kode billing sebelum batas bayar, lalu unggah bukti bayarnya di bawah ini.</p>
     <p class="form-msg" id="doc-msg" role="status"></p></div>`;
 }
@@ -142,7 +135,7 @@ function stepPanel(app, service) {
   const needsChecklist = options.some((o) => (o.requires || {}).documents_complete);
   const kinds = [...new Set(options.flatMap((o) => (o.requires || {}).documents || []))];
   return html`<section class="panel portal-step" id="langkah-anda"><h2>Langkah Anda</h2>
-    ${sps && kinds.length ? spsPanel(sps, spsLetter(app)) : ""}
+    ${sps && kinds.length ? spsPanel(sps) : ""}
     ${needsChecklist
       ? html`<p>Unggah kembali dokumen yang diminta petugas, lalu tekan ${options.map((o) => o.action).join(" / ")}.</p>
         <ul class="portal-docs" id="checklist">${checklistItems(app, service).map((i) => docRow(i))}</ul>`
@@ -171,8 +164,13 @@ function wireStep(ctx, app, service) {
       const o = options.find((x) => x.action === b.dataset.action);
       b.disabled = ((o.requires || {}).documents || []).some((k) => !uploaded[k]);
     });
-  const letter = $("#unduh-sps", panel);
-  if (letter) letter.addEventListener("click", () => openDocument(app.ticket_no, letter.dataset.doc));
+  const sps = $("#sps-pnbp", panel);
+  if (sps) {
+    sps.addEventListener("click", (e) => {
+      const b = e.target.closest("[data-doc]");
+      if (b) openDocument(app.ticket_no, b.dataset.doc);
+    });
+  }
   const checklist = $("#checklist", panel);
   if (checklist) wireChecklist(checklist, app.ticket_no, checklistItems(app, service), () => {});
   const docs = $("#step-docs", panel);
