@@ -50,6 +50,7 @@ def test_map_shows_the_location_even_without_tiles(stack: RunningStack, new_page
     centre = page.get_by_role("row", name=re.compile("Titik Tengah")).locator("td").inner_text()
     written = [*cells, *centre.split(", ")]
     assert centre == "-7.080000, 110.450000"  # lintang first, as Google Maps reads it
+    assert cells[:2] == ["-7.090000", "110.440000"]  # … and so does every row
     assert len(cells) >= 8 and all(re.fullmatch(r"-?\d{1,3}\.\d{6}", c) for c in written), written
     shot(page, "peta lokasi")
 

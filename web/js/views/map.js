@@ -47,16 +47,16 @@ export async function show(ctx) {
         </section>
         <section class="panel">
           <h2>Koordinat ${shapeName(feature.geometry)}</h2>
-          <p class="muted small">Derajat desimal WGS84, seperti di GPS; titik tengah dapat disalin ke Google Maps.</p>
+          <p class="muted small">Lintang, bujur dalam derajat desimal (WGS84), urutan yang dibaca GPS dan Google Maps.</p>
           <div class="table-wrap">
             <table class="data coords" id="tabel-koordinat">
               <thead><tr>${multi ? html`<th scope="col">Bagian</th>` : ""}<th scope="col">No.</th>
-                <th scope="col">Bujur</th><th scope="col">Lintang</th></tr></thead>
+                <th scope="col">Lintang</th><th scope="col">Bujur</th></tr></thead>
               <tbody>
                 ${rows.length
                   ? rows.map(
                       (r) => html`<tr>${multi ? html`<td>${r.ring}</td>` : ""}<td>${r.no}</td>
-                        <td>${coord(r.lng)}</td><td>${coord(r.lat)}</td></tr>`
+                        <td>${coord(r.lat)}</td><td>${coord(r.lng)}</td></tr>`
                     )
                   : html`<tr><td colspan="4">Lokasi tidak tersedia.</td></tr>`}
               </tbody>
