@@ -250,12 +250,12 @@ function waitingFor(p, t) {
 }
 
 /** "Dikembalikan", "Ditolak", … : what the last decision did, as the next official reads it —
- * the first word of the option's declared result ("DIKEMBALIKAN KEPALA BIDANG KE …") when it
- * is a passive verb (di-…); a result that names a state ("SIAP DS") reads "Diputuskan". */
+ * the passive verb (di-…) of the option's declared result ("DIKEMBALIKAN KEPALA BIDANG KE …",
+ * "BUKTI BAYAR DITOLAK"); a result that names a state ("SIAP DS") reads "Diputuskan". */
 function decisionVerb(last) {
-  const word = String((last && last.result) || "").trim().split(/\s+/)[0];
-  if (!/^DI[A-Z]{3,}$/.test(word)) return "Diputuskan";
-  return word.charAt(0) + word.slice(1).toLowerCase();
+  const words = String((last && last.result) || "").trim().split(/\s+/);
+  const verb = words.find((w) => /^DI[A-Z]{3,}$/.test(w));
+  return verb ? verb.charAt(0) + verb.slice(1).toLowerCase() : "Diputuskan";
 }
 
 /** "Dikembalikan oleh Kepala Bidang (Nama) pada 5 September 2019 14.05 WIB". */
@@ -305,8 +305,16 @@ async function serviceOf(workflowId) {
   return services[workflowId];
 }
 
-/** "Sisa Waktu Layanan: 12 hari kerja", red when overdue, with the deadline. */
+/** "Sisa Waktu Layanan: 12 hari kerja", red when overdue, with the deadline; before the
+ * application is accepted the clock has not started, and says so. */
 function serviceTime(st) {
+  if (!st.started) {
+    return html`<div class="service-time" id="sisa-waktu">
+      <span class="muted">Sisa Waktu Layanan (hari kerja)</span>
+      <strong>Belum berjalan</strong>
+      <small>${st.budget} hari kerja, dihitung sejak permohonan diterima lengkap.</small>
+    </div>`;
+  }
   const late = st.overdue > 0;
   return html`<div class="service-time ${late ? "late" : ""}" id="sisa-waktu">
     <span class="muted">Sisa Waktu Layanan (hari kerja)</span>
