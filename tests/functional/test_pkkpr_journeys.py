@@ -297,11 +297,12 @@ def test_public_tracking_answers_the_same_for_an_unknown_number_and_a_wrong_code
     dynamodb, table = stack.boto3_client("dynamodb"), stack.env["SEARCH_TABLE"]
     ttl = dynamodb.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
     assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires")
-    counters = dynamodb.scan(
+    pages = dynamodb.get_paginator("scan").paginate(
         TableName=table,
         FilterExpression="begins_with(term_key, :t)",
         ExpressionAttributeValues={":t": {"S": "THROTTLE#track#"}},
-    )["Items"]
+    )
+    counters = [item for page in pages for item in page["Items"]]
     now = time.time()
     assert counters and all(
         now < int(c["expires"]["N"]) <= now + 2 * TRACK_WINDOW_SECONDS + 5 for c in counters
