@@ -227,6 +227,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "documents": _list_of("Document"),
             "forms": {"type": "object", "additionalProperties": OBJECT},
             "last_decision": _nullable("object"),
+            "open_reason": _nullable("object"),
             "decided_at": _nullable("string"),
             "created_at": STRING,
             "updated_at": STRING,

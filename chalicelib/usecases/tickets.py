@@ -273,6 +273,7 @@ def detail(ticket: Ticket, who: Principal, history: list[Any] | None = None) -> 
             ],
             "forms": ticket.forms or {},
             "last_decision": _with_reason_flag(ticket, ticket.last_decision),
+            "open_reason": open_reason(ticket, history, step),
             "decided_at": ticket.decided_at
             or ((ticket.last_decision or {}).get("decided_at") if is_final(ticket) else None),
             "created_at": ticket.created_at,
@@ -331,6 +332,33 @@ def _reason_required(ticket: Ticket, state: str | None, action: str | None) -> b
     except KeyError:
         return False
     return bool(option and option.requires_note)
+
+
+def open_reason(ticket: Ticket, history: list[Any], step: Step | None) -> dict[str, Any] | None:
+    """The newest refusal or return, with its reason, that the role deciding now has not
+    answered yet and that is not the last decision (shown already): the Kepala Dinas who
+    decides after Kepala Bidang forwarded a Cabang Dinas refusal reads why it was refused.
+    None once that role has decided the ticket since."""
+    if step is None:
+        return None
+    last = (ticket.last_decision or {}).get("decided_at")
+    decisions = [e for e in history if e.kind == "DECISION"]
+    for entry in sorted(decisions, key=lambda e: e.decided_at or "", reverse=True):
+        if entry.role == step.role:
+            return None
+        if entry.decided_at == last or not entry.note:
+            continue
+        if _reason_required(ticket, entry.state, entry.action):
+            return {
+                "action": entry.action,
+                "result": entry.result,
+                "role": entry.role,
+                "actor_name": entry.actor_name,
+                "note": entry.note,
+                "decided_at": entry.decided_at,
+                "reason_required": True,
+            }
+    return None
 
 
 def _with_reason_flag(ticket: Ticket, decision: dict[str, Any] | None) -> dict[str, Any] | None:

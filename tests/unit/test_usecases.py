@@ -587,6 +587,43 @@ def test_the_reason_header_and_track_say_whether_a_reason_was_required(w: World)
     assert flags == [("TERIMA", False), ("DIKEMBALIKAN KE KEPALA DINAS", True)]
 
 
+def test_whoever_decides_after_a_forwarded_refusal_reads_its_reason_until_he_decides(
+    w: World,
+) -> None:
+    # GIVEN Cabang Dinas refused with a reason and Kepala Bidang forwarded it without one
+    arrive(w, "TR")
+    decide("TR", KADIS, "A1", "TERIMA")
+    waits(w, "TR", "A2")
+    decide("TR", KABID, "A2", "TERIMA")
+    waits(w, "TR", "A4")
+    refusal = "Lokasi tumpang tindih dengan kawasan lindung."
+    decide("TR", CABDIN_SEMARANG, "A4", "TOLAK", note=refusal)
+    waits(w, "TR", "A6")
+    at_kabid = service.detail(service.visible_ticket("TR", KABID), KABID)
+    decide("TR", KABID, "A6", "DITERUSKAN KE KEPALA DINAS")
+    waits(w, "TR", "A8")
+
+    # WHEN Kepala Dinas opens it, THEN the refusal's reason is there, by whom
+    at_kadis = service.detail(service.visible_ticket("TR", KADIS), KADIS)
+    assert at_kadis["last_decision"]["note"] is None
+    reason = at_kadis["open_reason"]
+    assert (reason["note"], reason["role"], reason["reason_required"]) == (
+        refusal,
+        "CABANG_DINAS",
+        True,
+    )
+    # … while Kepala Bidang read it as the last decision itself (no second box)
+    assert at_kabid["last_decision"]["note"] == refusal and at_kabid["open_reason"] is None
+
+    # WHEN Kepala Dinas sends it back to Cabang Dinas with his own reason, Cabang Dinas
+    # reads that one; his own earlier refusal is answered and not shown again
+    decide("TR", KADIS, "A8", "DIKEMBALIKAN KE CABANG DINAS", note="Kaji ulang batasnya.")
+    waits(w, "TR", "A4")
+    at_cabdin = service.detail(service.visible_ticket("TR", CABDIN_SEMARANG), CABDIN_SEMARANG)
+    assert at_cabdin["last_decision"]["note"] == "Kaji ulang batasnya."
+    assert at_cabdin["open_reason"] is None
+
+
 def test_the_first_step_is_in_progress_even_when_a_return_also_leads_back_to_it(
     w: World,
 ) -> None:

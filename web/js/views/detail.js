@@ -72,6 +72,7 @@ function paint(view, t) {
     ${signHint(t)}
 
     ${reasonBox(last)}
+    ${reasonBox(t.open_reason, "alasan-sebelumnya")}
 
     <div class="grid-2">${applicantPanel(t)}${permitPanel(t)}</div>
 
@@ -264,12 +265,13 @@ function decidedBy(last) {
   return `${decisionVerb(last)} oleh ${who} pada ${formatDateTimeLong(last.decided_at)}`;
 }
 
-/** The reason of the last decision, where the next official decides; nothing without one. */
-function reasonBox(last) {
+/** The reason of a decision where the next official decides (the last one, or an earlier
+ * refusal not yet answered by whoever decides now); nothing without one. */
+function reasonBox(last, id = "alasan-terakhir") {
   if (!last || !last.note) return "";
   const kind = last.reason_required ? "warn" : "info";
-  return html`<section class="reason-box reason-${kind}" id="alasan-terakhir" aria-labelledby="h-alasan">
-    <h2 id="h-alasan" class="reason-head">${decidedBy(last)}</h2>
+  return html`<section class="reason-box reason-${kind}" id="${id}" aria-labelledby="h-${id}">
+    <h2 id="h-${id}" class="reason-head">${decidedBy(last)}</h2>
     <p class="reason-action">Keputusan: <strong>${last.action}</strong></p>
     <p class="reason-text"><span class="reason-label">Alasan:</span> ${last.note}</p>
   </section>`;
