@@ -74,6 +74,10 @@ def test_three_officials_take_a_wiup_to_disetujui_dinas_esdm(
 
     # Cabang Dinas approves with the rekomtek and its PDF
     open_detail_to_decide(cabdin, no)
+    # … his sidebar counts the ticket that reached him after he logged in
+    waiting = cabdin.locator('.nav-link [data-count="WIUP"]')
+    expect(waiting).to_have_text(str(pending_wiup(stack, CABDIN)))
+    assert pending_wiup(stack, CABDIN) >= 1
     choose(cabdin, "SETUJUI")
     cabdin.get_by_label("Nomor Rekomtek").fill(REKOMTEK["nomor"])
     cabdin.get_by_label("Tanggal Surat Rekomendasi Teknis").fill(REKOMTEK["tanggal_surat"])
@@ -106,6 +110,10 @@ def test_three_officials_take_a_wiup_to_disetujui_dinas_esdm(
     expect(decided).to_contain_text("DISETUJUI DINAS ESDM")
     expect(decided).to_contain_text("Selesai")
     shot(kadis, "data disetujui")
+
+
+def pending_wiup(stack: RunningStack, who: str) -> int:
+    return stack.client.ok("GET", "/tickets/summary", who)["pending"].get("WIUP", 0)
 
 
 def test_rejection_loop_ends_ditolak_dinas_esdm(stack: RunningStack, new_page, shot) -> None:

@@ -529,8 +529,13 @@ async function showPage(match, query, id) {
   else if (cleanup) cleanup();
 }
 
+/** The shell, entered once a session; each later page change reloads the sidebar counts
+ * (tickets arrive and leave while an official moves between pages). */
 function ensureShell() {
-  if (state.shell && document.getElementById("view")) return Promise.resolve();
+  if (state.shell && document.getElementById("view")) {
+    refreshCounts();
+    return Promise.resolve();
+  }
   if (!state.entering) {
     state.entering = enterShell().finally(() => {
       state.entering = null;
