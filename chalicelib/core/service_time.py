@@ -66,8 +66,12 @@ def view(clock_: ServiceClock, finished: bool = False) -> dict[str, Any]:
         "paused": clock_.paused,
         "started": clock_.started,
         "deadline": clock_.deadline.isoformat() if clock_.deadline else None,
-        "label": f"Selesai dalam {clock_.used} hari kerja" if finished else label(clock_),
+        "label": _took(clock_.used) if finished else label(clock_),
     }
+
+
+def _took(used: int) -> str:
+    return f"Selesai dalam {used} hari kerja" if used else "Selesai dalam kurang dari 1 hari kerja"
 
 
 def _time(iso: str) -> datetime:

@@ -201,3 +201,17 @@ def test_the_clock_counts_the_wib_day_of_the_first_change() -> None:
     # THEN Friday is day 0 (Thursday would have made it day 1)
     assert (on_friday.used, label(on_friday)) == (0, "Sisa Waktu Layanan: 20 hari kerja")
     assert (on_monday.used, on_monday.deadline) == (1, date(2026, 12, 29))
+
+
+@pytest.mark.parametrize(
+    ("used", "said"),
+    [(0, "Selesai dalam kurang dari 1 hari kerja"), (3, "Selesai dalam 3 hari kerja")],
+)
+def test_a_finished_application_says_how_long_it_took(used: int, said: str) -> None:
+    from chalicelib.core.service_time import view
+
+    clock = ServiceClock(
+        budget=20, today=date(2026, 11, 26), started=True, paused=False, used=used, deadline=None
+    )
+
+    assert view(clock, finished=True)["label"] == said
