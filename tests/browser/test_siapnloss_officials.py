@@ -146,7 +146,7 @@ def test_each_blitar_role_takes_its_step_in_the_console(
     opened.value.close()
     page.get_by_label("Nomor SK").fill(JOURNEY["forms"]["sk"]["nomor_sk"])
     saved(page, "INPUT NOMOR SK")
-    expect(page.get_by_role("button", name="Unduh SK")).to_be_visible()
+    expect(page.get_by_role("button", name="Unduh Draf SK")).to_be_visible()  # not signed yet
 
     # WHEN Kepala signs it from the decision form: a wrong passphrase first
     to_step(c, no, KEPALA, "P9")
@@ -167,6 +167,7 @@ def test_each_blitar_role_takes_its_step_in_the_console(
     passphrase.fill(PASSPHRASE)
     page.get_by_role("button", name="SIMPAN").click()
     expect(page.locator("#status-akhir")).to_contain_text("SELESAI")
+    expect(page.locator("#btn-unduh-sk")).to_have_text("Unduh SK")  # the signed one now
     assert PASSPHRASE not in page.evaluate(
         "JSON.stringify(localStorage) + JSON.stringify(sessionStorage)"
     )

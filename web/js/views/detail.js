@@ -13,6 +13,7 @@ import {
   statusClass,
   workflowOf,
 } from "../catalog.js";
+import { icon } from "../icons.js";
 import { statusBadge, ticketButtons, wireGo } from "../ui.js";
 import { decisionForm, signingForm, wireDecision } from "./decision.js";
 import { documentsOfKind, documentsTable, openDocument, safeUrl } from "./documents.js";
@@ -63,7 +64,7 @@ function paint(view, t) {
       <h1>Detail Izin — Nomor Ticket ${t.ticket_no}</h1>
       <div id="head-actions">${ticketButtons(t.ticket_no, { detail: false, mapText: "Peta Lokasi" })}
         ${signingForm(t) && (t.forms || {})[signingForm(t)] ? html`<button type="button" class="btn btn-sm btn-primary"
-          id="btn-unduh-sk">Unduh SK</button>` : ""}</div>
+          id="btn-unduh-sk">${icon("doc")}${skSigned(t) ? "Unduh SK" : "Unduh Draf SK"}</button>` : ""}</div>
     </div>
     <div id="sk-msg" class="form-msg" role="status" aria-live="polite"></div>
 
@@ -191,7 +192,7 @@ function waitingPanel(t) {
           <p class="muted">Status ${p.status} sejak ${formatDateTime(p.entered_at)}. Anda tidak dapat
             memproses izin ini pada langkah ini.</p>`
       : html`<p class="waiting-text">Menunggu: <strong>${t.position}</strong></p>
-          <p class="muted">Langkah berikutnya sedang dicatat sistem.
+          <p class="muted">Keputusan terakhir sudah tercatat; langkah berikutnya sedang disiapkan sistem.
             <button type="button" class="btn btn-sm btn-secondary" id="reload-detail">Muat Ulang</button></p>`}
   </section>`;
 }
@@ -245,6 +246,10 @@ function intakePanel(t) {
         : html`<p class="muted">Tidak ada dokumen dari ${source}.</p>`}
     </section>`;
 }
+
+/** The SK is signed once the application ends approved (signing is its last decision);
+ * before that officials download the drawn, unsigned one. */
+const skSigned = (t) => !t.pending && t.status_kind === "approved";
 
 function waitingFor(p, t) {
   return roleSees(p.role) === "region" && t.region ? `${p.role_label} (${t.region})` : p.role_label;
