@@ -40,6 +40,7 @@ def test_an_official_of_another_agency_decides_with_a_form_drawn_from_its_schema
     # WHEN Petugas Uji logs in through the agency's own entry
     page = new_page()
     login(page, petugas, agency=UJI)
+    expect(page.locator("#dashboard-search")).to_be_visible()  # loaded, not "Memuat data…"
     shot(page, "dashboard petugas uji")
 
     # THEN the sidebar is the agency's: its permit types, none of Andesit's

@@ -219,6 +219,7 @@ def test_after_logout_and_back_the_next_login_opens_the_dashboard(
 
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     assert page.url.endswith("#/dashboard")
+    expect(page.locator("#dashboard-search")).to_be_visible()  # loaded, not "Memuat data…"
     shot(page, "login setelah logout dan kembali")
 
 
