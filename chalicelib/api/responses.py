@@ -267,7 +267,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "entered_at": _nullable("string"),
             "left_at": _nullable("string"),
             "duration_seconds": _nullable("number"),
-        }
+        },
+        {"result": _nullable("string")},  # a decision's: what it made of the ticket
     ),
     "Track": _obj({"ticket": _ref("TicketSummary"), "items": _list_of("TrackEntry")}),
     "MapFeature": _obj(

@@ -394,6 +394,7 @@ def track(ticket: Ticket) -> list[dict[str, Any]]:
                 "actor": item.actor_key,
                 "actor_name": item.actor_name,
                 "action": item.action,
+                "result": item.result,
                 "note": item.note,
                 "reason_required": _reason_required(ticket, item.state, item.action),
                 "entered_at": item.entered_at,

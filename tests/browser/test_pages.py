@@ -71,6 +71,11 @@ def test_track_shows_every_step_with_who_and_how_long(stack: RunningStack, new_p
     expect(timeline.get_by_text("Lengkap").first).to_be_visible()
     expect(timeline.get_by_text(re.compile(r"Sedang menunggu")).first).to_be_visible()
     expect(timeline.get_by_text(re.compile(r"\d+ (detik|menit|jam)")).first).to_be_visible()
+    # … a decision shows what it made of the ticket, not the status it waited in
+    decision = page.locator('.tl-item[data-kind="DECISION"]').first
+    expect(decision).to_contain_text("Hasil")
+    expect(decision).to_contain_text("DITERIMA KEPALA DINAS")
+    expect(decision).not_to_contain_text("MENUNGGU PERSETUJUAN KEPALA DINAS")
     shot(page, "track")
 
 

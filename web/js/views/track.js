@@ -103,9 +103,10 @@ function item(i, t) {
     <span class="tl-dot" aria-hidden="true"></span>
     <div class="tl-body">
       <p class="tl-kind">${kindLabel(kind, t)}</p>
-      <p>${statusBadge(i.status)}</p>
+      ${i.result ? "" : html`<p>${statusBadge(i.status)}</p>`}
       <dl class="tl-meta">
         ${i.action ? html`<div><dt>Tindakan</dt><dd><strong>${i.action}</strong></dd></div>` : ""}
+        ${i.result ? html`<div><dt>Hasil</dt><dd>${statusBadge(i.result)}</dd></div>` : ""}
         <div><dt>Oleh</dt><dd>${who(i)}</dd></div>
         ${i.note ? html`<div class="tl-note"><dt>${i.reason_required ? "Alasan" : "Catatan"}</dt><dd class="note">${i.note}</dd></div>` : ""}
         <div><dt>Masuk</dt><dd>${formatDateTime(i.entered_at)}</dd></div>
