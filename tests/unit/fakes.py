@@ -58,7 +58,7 @@ TICKET_DEFAULTS: dict[str, Any] = {
 def history_entry(kind: str, status: str, at: str, **fields: Any) -> SimpleNamespace:
     """One item of a ticket's history, with every attribute the store's items have."""
     blank = dict.fromkeys(
-        ("state", "step", "role", "actor_key", "actor_name", "action", "note", "details")
+        ("state", "step", "role", "actor_key", "actor_name", "action", "result", "note", "details")
     )
     return SimpleNamespace(
         kind=kind, status=status, entered_at=at, decided_at=at, **{**blank, **fields}
