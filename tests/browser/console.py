@@ -59,6 +59,8 @@ def find_row(page: Page, ticket_no: str, permit_label: str = "WIUP", box: str = 
         search.fill(ticket_no)
         search.press("Enter")
         try:
+            # the search's own answer (the unfiltered list may show the row before it)
+            expect(page.locator("#list-msg")).to_contain_text(f'"{ticket_no}"', timeout=1500)
             expect(row).to_be_visible(timeout=1500)
             return row
         except AssertionError:

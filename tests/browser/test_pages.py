@@ -135,6 +135,7 @@ def test_phone_width_screens_fit(stack: RunningStack, new_page, shot) -> None:
     assert no_horizontal_overflow(page)
 
     find_row(page, "27420", "IUP Eksplorasi")
+    expect(page.locator("#list-total")).to_have_text("Menampilkan 1 dari 1 data")
     shot(page, "daftar ponsel")
     assert no_horizontal_overflow(page)
 
