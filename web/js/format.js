@@ -104,7 +104,7 @@ export function secondsSince(iso) {
 export function formatSize(bytes) {
   const n = Number(bytes);
   if (!Number.isFinite(n)) return "-";
-  if (n < 1024) return `${n} B`;
+  if (n < 1000) return `${n} B`; // 1000–1023 B read as "1,0 KB", never "1005 B"
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1).replace(".", ",")} KB`;
   return `${(n / 1024 / 1024).toFixed(1).replace(".", ",")} MB`;
 }

@@ -44,7 +44,7 @@ export function docRow(item, { editable = true } = {}) {
           <label class="btn btn-sm ${done ? "btn-secondary" : "btn-primary"}" for="${id}">${done ? "Ganti Berkas" : "Unggah"}</label>
           <input type="file" id="${id}" class="sr-only" data-kind="${item.kind}" accept="${accept(item.formats)}"
             aria-label="Unggah ${item.label}">
-          <span class="muted small">${formatsText(item.formats)}, maks. ${Math.round((item.max_bytes || 10485760) / 1048576)} MB</span>
+          <span class="muted small">${formatsText(item.formats)}, maks.&nbsp;${Math.round((item.max_bytes || 10485760) / 1048576)}&nbsp;MB</span>
         </div>
         <div class="progress-row" id="${id}-progress-row" hidden>
           <progress id="${id}-progress" max="100" value="0" aria-label="Kemajuan unggahan ${item.label}"></progress>

@@ -132,11 +132,11 @@ function codeStep(dialog, r, onConfirmed) {
   const tick = () => {
     left -= 1;
     resend.disabled = left > 0;
-    resend.textContent = left > 0 ? `Kirim Ulang Kode (${left} detik)` : "Kirim Ulang Kode";
+    resend.textContent = left > 0 ? `Kirim Ulang Kode (${left}\u00a0detik)` : "Kirim Ulang Kode";
     if (left <= 0) clearInterval(timer);
   };
   let timer = setInterval(tick, 1000);
-  resend.textContent = `Kirim Ulang Kode (${left} detik)`;
+  resend.textContent = `Kirim Ulang Kode (${left}\u00a0detik)`;
   resend.addEventListener("click", async () => {
     await api("POST", "/auth/register/resend", { body: { email: r.email }, auth: false }).catch(() => null);
     msg.className = "form-msg ok";

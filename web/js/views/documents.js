@@ -21,7 +21,7 @@ function docRow(d, ticket) {
     <td data-label="Ukuran">${formatSize(d.size)}</td>
     <td data-label="Diunggah">${formatDateTime(d.uploaded_at)}</td>
     <td data-label="Oleh">${uploader(d)}</td>
-    <td data-label="Keterangan">${old ? `Digantikan ${formatDateTime(d.superseded_at)}` : "Berlaku"}</td>
+    <td data-label="Keterangan">${old ? html`Digantikan <span class="nowrap">${formatDateTime(d.superseded_at)}</span>` : "Berlaku"}</td>
     <td data-label="Aksi"><button type="button" class="btn btn-sm btn-secondary" data-doc="${d.id}">Buka</button></td>
   </tr>`;
 }
