@@ -150,7 +150,7 @@ def test_rejection_loop_ends_ditolak_dinas_esdm(stack: RunningStack, new_page, s
     ]
     # … Kepala Dinas reads why Cabang Dinas refused, though Kepala Bidang forwarded it
     earlier = kadis.locator("#alasan-sebelumnya")
-    expect(earlier).to_contain_text("Ditolak oleh Cabang Dinas Wilayah")
+    expect(earlier).to_contain_text("Ditolak oleh Cabang Dinas Wilayah Semarang Demak pada")
     expect(earlier).to_contain_text("Lokasi tumpang tindih dengan kawasan lindung.")
     shot(kadis, "pilihan kepala dinas setelah ditolak cabang dinas")
     choose(kadis, "DITOLAK DINAS ESDM")

@@ -266,7 +266,10 @@ function decisionVerb(last) {
 
 /** "Dikembalikan oleh Kepala Bidang (Nama) pada 5 September 2019 14.05 WIB". */
 function decidedBy(last) {
-  const who = `${roleLabel(last.role)}${last.actor_name ? ` (${last.actor_name})` : ""}`;
+  const role = roleLabel(last.role);
+  const name = last.actor_name;
+  // an account named after its office ("Cabang Dinas Wilayah Semarang Demak") is not repeated
+  const who = !name ? role : name.includes(role) ? name : `${role} (${name})`;
   return `${decisionVerb(last)} oleh ${who} pada ${formatDateTimeLong(last.decided_at)}`;
 }
 

@@ -62,7 +62,7 @@ export async function show(ctx) {
 function who(i) {
   if (!i.actor_name && !i.role_label) return "-";
   if (!i.actor_name) return i.role_label;
-  if (!i.role_label || i.role_label === "-" || i.role_label === i.actor_name) return i.actor_name;
+  if (!i.role_label || i.role_label === "-" || i.actor_name.includes(i.role_label)) return i.actor_name;
   return `${i.actor_name} (${i.role_label})`;
 }
 
