@@ -217,7 +217,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "total": INTEGER,
         }
     ),
-    "Document": _obj(_DOCUMENT),
+    "Document": _obj(_DOCUMENT, {"awaiting_decision": BOOLEAN}),
     "TicketDetail": _obj(
         {
             **_TICKET_SUMMARY,

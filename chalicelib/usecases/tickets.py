@@ -258,6 +258,7 @@ def detail(ticket: Ticket, who: Principal, history: list[Any] | None = None) -> 
         history = ports().tickets.history(ticket.ticket_no)
     # Every confirmed document, superseded ones as history (a returned rekomtek).
     documents = currency.annotate((ticket.documents or {}).values(), currency.attachments(history))
+    awaiting = _awaiting_decision(ticket)
     return _for(
         who,
         ticket,
@@ -268,7 +269,12 @@ def detail(ticket: Ticket, who: Principal, history: list[Any] | None = None) -> 
             "location": ticket.location,
             "ptsp_documents": ticket.ptsp_documents or [],
             "documents": [
-                {**document_view(d), "current": d["current"], "superseded_at": d["superseded_at"]}
+                {
+                    **document_view(d),
+                    "current": d["current"],
+                    "superseded_at": d["superseded_at"],
+                    "awaiting_decision": d["id"] in awaiting,
+                }
                 for d in documents
             ],
             "forms": ticket.forms or {},
@@ -332,6 +338,20 @@ def _reason_required(ticket: Ticket, state: str | None, action: str | None) -> b
     except KeyError:
         return False
     return bool(option and option.requires_note)
+
+
+def _awaiting_decision(ticket: Ticket) -> set[str]:
+    """The documents uploaded for the decision the pending step still waits for: not yet
+    in force (an official who leaves without SIMPAN leaves them so), and shown as such."""
+    pending = ticket.pending or {}
+    step, since = pending.get("step"), pending.get("entered_at")
+    if not step or not since:
+        return set()
+    return {
+        d["id"]
+        for d in (ticket.documents or {}).values()
+        if d.get("step") == step and (d.get("uploaded_at") or "") >= since
+    }
 
 
 def open_reason(ticket: Ticket, history: list[Any], step: Step | None) -> dict[str, Any] | None:

@@ -84,10 +84,13 @@ def test_three_officials_take_a_wiup_to_disetujui_dinas_esdm(
     cabdin.get_by_label("Masa Berlaku").fill(REKOMTEK["berlaku_sampai"])
     cabdin.get_by_label("Jangka Waktu Izin").fill(REKOMTEK["jangka_waktu"])
     upload_letter(cabdin, tmp_path, no)
-    expect(cabdin.locator("#tabel-dokumen")).to_contain_text("rekomtek-lampiran-peta.pdf")
+    letter = cabdin.locator("#tabel-dokumen tr", has_text="rekomtek-lampiran-peta.pdf")
+    # … uploaded, the letter is not in force before SIMPAN
+    expect(letter).to_contain_text("Belum disimpan dalam keputusan")
     shot(cabdin, "cabang dinas mengisi rekomtek dan mengunggah PDF")
     check_and_save(cabdin)
     expect_status(cabdin, "HASIL KAJIAN DITERIMA KEPALA BIDANG")
+    expect(letter).to_contain_text("Berlaku")  # … and is, once the decision is saved
 
     # Kepala Bidang reviews the rekomtek and forwards it
     open_detail_to_decide(kabid, no)

@@ -13,6 +13,12 @@ export function uploader(d) {
 
 const isSuperseded = (d) => d.current === false || !!d.superseded_at;
 
+/** In force, superseded (since when), or uploaded for a decision not saved yet. */
+function keterangan(d, old) {
+  if (old) return html`Digantikan <span class="nowrap">${formatDateTime(d.superseded_at)}</span>`;
+  return d.awaiting_decision ? "Belum disimpan dalam keputusan" : "Berlaku";
+}
+
 function docRow(d, ticket) {
   const old = isSuperseded(d);
   return html`<tr data-document="${d.id}" class="${old ? "superseded" : ""}">
@@ -21,7 +27,7 @@ function docRow(d, ticket) {
     <td data-label="Ukuran">${formatSize(d.size)}</td>
     <td data-label="Diunggah">${formatDateTime(d.uploaded_at)}</td>
     <td data-label="Oleh">${uploader(d)}</td>
-    <td data-label="Keterangan">${old ? html`Digantikan <span class="nowrap">${formatDateTime(d.superseded_at)}</span>` : "Berlaku"}</td>
+    <td data-label="Keterangan">${keterangan(d, old)}</td>
     <td data-label="Aksi"><button type="button" class="btn btn-sm btn-secondary" data-doc="${d.id}">Buka</button></td>
   </tr>`;
 }
