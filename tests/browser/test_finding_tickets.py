@@ -106,3 +106,5 @@ def test_the_dashboard_highlights_what_is_overdue(stack: RunningStack, new_page,
     shot(page, "dashboard melewati batas waktu")
     row.get_by_role("button", name="Detail").click()
     expect(page.get_by_role("heading", name=re.compile(no))).to_be_visible()
+    # the detail reloads the sidebar counts through the route above: let it go unanswered
+    page.unroute_all(behavior="ignoreErrors")
