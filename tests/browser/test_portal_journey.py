@@ -210,6 +210,7 @@ def test_the_front_office_enters_a_walk_in_application_with_a_kml_parcel(
     # WHEN the mosque's plot comes as a KML file, and the rest is filled in
     fill_application(page, "735")
     page.get_by_label("Jenis Kegiatan").select_option("Tempat Ibadah")
+    expect(page.get_by_label("Unggah GeoJSON/KML")).to_be_enabled()  # the map is wired
     page.get_by_label("Unggah GeoJSON/KML").set_input_files(
         files=[
             {

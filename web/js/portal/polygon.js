@@ -16,10 +16,11 @@ export function polygonMarkup(title) {
       atau unggah berkas GeoJSON/KML dari juru ukur atau Google Earth.</p>
     <div class="map portal-map" id="polygon-map" role="application" aria-label="Peta lokasi: klik untuk menambah titik sudut"></div>
     <div class="portal-polygon-tools">
-      <button type="button" class="btn btn-sm btn-secondary" id="polygon-undo">Hapus Titik Terakhir</button>
-      <button type="button" class="btn btn-sm btn-secondary" id="polygon-clear">Hapus Poligon</button>
+      <button type="button" class="btn btn-sm btn-secondary" id="polygon-undo" disabled>Hapus Titik Terakhir</button>
+      <button type="button" class="btn btn-sm btn-secondary" id="polygon-clear" disabled>Hapus Poligon</button>
       <label class="btn btn-sm btn-secondary portal-file" for="polygon-file">Unggah GeoJSON/KML</label>
-      <input type="file" id="polygon-file" class="sr-only" accept=".geojson,.json,.kml,application/geo+json,application/vnd.google-earth.kml+xml">
+      <input type="file" id="polygon-file" class="sr-only" disabled
+        accept=".geojson,.json,.kml,application/geo+json,application/vnd.google-earth.kml+xml">
     </div>
     <p class="form-msg" id="polygon-msg" role="status" aria-live="polite"></p>
   </div>`;
@@ -96,6 +97,8 @@ export async function wirePolygon(root, { value, area, onChange }) {
   });
   draw();
   fit();
+  // usable once wired (a file chosen while the map still loaded was lost)
+  ["#polygon-undo", "#polygon-clear", "#polygon-file"].forEach((id) => ($(id, root).disabled = false));
   const ro = typeof ResizeObserver === "function" ? new ResizeObserver(() => map.invalidateSize()) : null;
   if (ro) ro.observe(el);
   return {
