@@ -856,7 +856,10 @@ def update_documents(ticket_no: str, change: Any) -> TicketModel:
 
 
 def history(ticket_no: str) -> list[HistoryModel]:
-    return list(HistoryModel.query(ticket_no, consistent_read=True))
+    """In order of time; the final event last, whatever clock stamped it (its key carries the
+    workflow's time of the end, the decision before it the API's: CI once saw them swapped)."""
+    items = list(HistoryModel.query(ticket_no, consistent_read=True))
+    return sorted(items, key=lambda item: item.kind == "FINAL")
 
 
 @dataclass(frozen=True)
