@@ -857,7 +857,7 @@ def update_documents(ticket_no: str, change: Any) -> TicketModel:
 
 def history(ticket_no: str) -> list[HistoryModel]:
     """In order of time; the final event last, whatever clock stamped it (its key carries the
-    workflow's time of the end, the decision before it the API's: CI once saw them swapped)."""
+    workflow's time of the end, the decision before it the API's)."""
     items = list(HistoryModel.query(ticket_no, consistent_read=True))
     return sorted(items, key=lambda item: item.kind == "FINAL")
 

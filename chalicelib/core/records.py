@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from chalicelib.core.definition import Step
@@ -54,6 +55,20 @@ class Decision:
             "decided_at": self.decided_at,
             "details": {k: v for k, v in details.items() if v} or None,
         }
+
+
+def final_event(status: str, at: str | None) -> SimpleNamespace:
+    """The final event of a history, as the workflow records it once it ends: the final
+    status, at the time of the decision that caused it."""
+    blank = ("state", "step", "role", "actor_key", "actor_name", "result", "note", "details")
+    return SimpleNamespace(
+        kind="FINAL",
+        status=status,
+        action=status,
+        entered_at=at,
+        decided_at=at,
+        **dict.fromkeys(blank),
+    )
 
 
 def pending_of(step: Step, message: dict[str, Any]) -> dict[str, Any]:

@@ -372,7 +372,7 @@ def _tracked(ticket: Ticket) -> bool:
 def public_view(ticket: Ticket) -> dict[str, Any]:
     workflow = declared.workflow_of(ticket)
     office = declared.catalog().agencies[workflow.agency].name
-    history = ports().tickets.history(ticket.ticket_no)
+    history = service.history_of(ticket)
     return {
         "ticket_no": ticket.ticket_no,
         "permit_label": workflow.permit_label(ticket.permit_type),
@@ -397,7 +397,7 @@ def detail(ticket_no: str, who: Principal) -> dict[str, Any]:
     ticket = service.visible_ticket(ticket_no, who)
     if ticket.draft:
         return view(ticket, who)
-    history = ports().tickets.history(ticket_no)
+    history = service.history_of(ticket)
     workflow = declared.workflow_of(ticket)
     office = declared.catalog().agencies[workflow.agency].name
     ticket_view = service.detail(ticket, who, history)

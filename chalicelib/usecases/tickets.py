@@ -22,7 +22,7 @@ from chalicelib.clock import parse_iso, seconds_between
 from chalicelib.core import currency, policy, requirements, service_time, views
 from chalicelib.core.catalog import Workflow
 from chalicelib.core.definition import Step, WorkflowDefinition
-from chalicelib.core.records import Decision
+from chalicelib.core.records import Decision, final_event
 from chalicelib.errors import Conflict, Forbidden, NotFound, StepNoLongerWaiting, Unprocessable
 from chalicelib.ports import Entry, Ticket, ports
 from chalicelib.settings import settings
@@ -202,6 +202,16 @@ def is_final(ticket: Ticket) -> bool:
     return ticket.final or ticket.status in definition_of(ticket).final_outcomes()
 
 
+def history_of(ticket: Ticket, history: list[Any] | None = None) -> list[Any]:
+    """The ticket's history as the ticket reads: a claim that ends the workflow shows the
+    final status at once and the workflow records the final event a moment later; until it
+    does, the history ends with that event all the same (the detail and its track agree)."""
+    items = list(ports().tickets.history(ticket.ticket_no) if history is None else history)
+    if is_final(ticket) and not any(item.kind == "FINAL" for item in items):
+        items.append(final_event(ticket.status, (ticket.last_decision or {}).get("decided_at")))
+    return items
+
+
 def status_kind(ticket: Ticket) -> str:
     """in_progress, returned (a step reached by a refusal or a return), approved or rejected:
     read off the workflow's ASL, never from the status' words."""
@@ -254,8 +264,7 @@ def detail(ticket: Ticket, who: Principal, history: list[Any] | None = None) -> 
     workflow = declared.workflow_of(ticket)
     step = pending_step(ticket)
     mine = step is not None and may_act(step, ticket, who)
-    if history is None:
-        history = ports().tickets.history(ticket.ticket_no)
+    history = history_of(ticket, history)
     # Every confirmed document, superseded ones as history (a returned rekomtek).
     documents = currency.annotate((ticket.documents or {}).values(), currency.attachments(history))
     awaiting = _awaiting_decision(ticket)
@@ -401,7 +410,7 @@ def track(ticket: Ticket) -> list[dict[str, Any]]:
     """Every event with its duration; the step waiting now comes last, still open."""
     workflow = declared.workflow_of(ticket)
     entries = []
-    for item in ports().tickets.history(ticket.ticket_no):
+    for item in history_of(ticket):
         entries.append(
             {
                 "kind": item.kind,

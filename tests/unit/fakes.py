@@ -180,6 +180,9 @@ class FakeTickets:
         row.final, row.status = True, message["status"]
         row.decided_at = self.final_decision_time(row, message)
         row.version += 1
+        self.logs.setdefault(ticket_no, []).append(
+            history_entry("FINAL", message["status"], at=row.decided_at, action=message["status"])
+        )
         self.saved_owed += owed
         return True
 

@@ -587,6 +587,27 @@ def test_the_reason_header_and_track_say_whether_a_reason_was_required(w: World)
     assert flags == [("TERIMA", False), ("DIKEMBALIKAN KE KEPALA DINAS", True)]
 
 
+def test_a_final_decision_ends_the_track_with_its_final_status_before_and_after_it_is_recorded(
+    w: World,
+) -> None:
+    # GIVEN Kepala Dinas refused at A1: the claim makes the ticket final at once
+    arrive(w, "TF")
+    decide("TF", KADIS, "A1", "TOLAK", note="Berkas tidak lengkap.")
+    before = service.track(service.visible_ticket("TF", KADIS))
+
+    # WHEN the workflow's final message is recorded a moment later
+    workflow_messages.handle(
+        {"type": "final", "ticket_no": "TF", "status": "DITOLAK DINAS ESDM", "entered_at": "x"}
+    )
+    after = service.track(service.visible_ticket("TF", KADIS))
+
+    # THEN the track ends with the final status both times, and only once
+    for track in (before, after):
+        assert [e["kind"] for e in track] == ["ARRIVAL", "DECISION", "FINAL"]
+        assert track[-1]["status"] == "DITOLAK DINAS ESDM"
+        assert track[-1]["entered_at"] == track[1]["left_at"]
+
+
 def test_whoever_decides_after_a_forwarded_refusal_reads_its_reason_until_he_decides(
     w: World,
 ) -> None:
