@@ -17,8 +17,13 @@ export const plainProperties = (schema) =>
 export const polygonProperty = (schema) =>
   Object.entries((schema && schema.properties) || {}).find(([, p]) => isPolygon(p)) || null;
 
-/** "240.5" → "240,5" (how a number is shown in an input). */
-const shown = (v) => (v === undefined || v === null ? "" : String(v).replace(".", ","));
+/** 64280.7 → "64.280,7": a number as Indonesians write it in an input (read back as typed). */
+function shown(v) {
+  if (v === undefined || v === null || v === "") return "";
+  const [whole, fraction] = String(v).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  return fraction ? `${grouped},${fraction}` : grouped;
+}
 
 function control(name, p, value, required) {
   const id = fieldId(name);
