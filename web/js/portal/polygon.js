@@ -51,12 +51,21 @@ export async function wirePolygon(root, { value, area, onChange }) {
     msg.textContent = text;
   };
 
+  /** Corner dots at most a third of the shortest side on screen: they mark the parcel, never
+   * hide it (a plot drawn zoomed out was a pile of dots). */
+  const corner = (latlngs) => {
+    const at = latlngs.map((p) => map.latLngToLayerPoint(p));
+    const sides = at.map((p, i) => p.distanceTo(at[(i + 1) % at.length])).filter((d) => d > 0);
+    const radius = Math.max(2, Math.min(6, Math.min(...sides, 18) / 3));
+    return { ...STYLE, radius, weight: radius < 6 ? 1.5 : STYLE.weight, fillOpacity: 1 };
+  };
   const draw = () => {
     layer.clearLayers();
     const latlngs = points.map(([x, y]) => [y, x]);
     if (latlngs.length >= 3) L.polygon(latlngs, STYLE).addTo(layer);
     else if (latlngs.length === 2) L.polyline(latlngs, STYLE).addTo(layer);
-    latlngs.forEach((p) => L.circleMarker(p, { ...STYLE, radius: 6, fillOpacity: 1 }).addTo(layer));
+    const dot = corner(latlngs);
+    latlngs.forEach((p) => L.circleMarker(p, dot).addTo(layer));
   };
   const changed = () => {
     draw();
@@ -95,8 +104,9 @@ export async function wirePolygon(root, { value, area, onChange }) {
       say(err.message, "error");
     }
   });
-  draw();
   fit();
+  draw();
+  map.on("zoomend", draw);
   // usable once wired (a file chosen while the map still loaded was lost)
   ["#polygon-undo", "#polygon-clear", "#polygon-file"].forEach((id) => ($(id, root).disabled = false));
   const ro = typeof ResizeObserver === "function" ? new ResizeObserver(() => map.invalidateSize()) : null;
