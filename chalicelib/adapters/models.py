@@ -88,6 +88,9 @@ class TicketModel(Model):
     updated_at = UnicodeAttribute()
     decided_at = UnicodeAttribute(null=True)
     version = NumberAttribute(default=0)
+    # A draft's data and applicant as edited: each save of them adds one (documents do not);
+    # a screen that saves what it showed at an older revision is refused, not lost.
+    revision = NumberAttribute(default=0)
 
     @property
     def applicant_email(self) -> str | None:

@@ -236,7 +236,12 @@ def create_draft(ticket: TicketModel) -> TicketModel:
 
 def update_draft(ticket: TicketModel, changes: dict[str, Any]) -> TicketModel:
     """Change a draft's data, only while it is the draft this caller read."""
-    changes = {**changes, "updated_at": now_iso(), "version": ticket.version + 1}
+    changes = {
+        **changes,
+        "updated_at": now_iso(),
+        "version": ticket.version + 1,
+        "revision": (ticket.revision or 0) + 1,
+    }
     try:
         ticket.update(
             actions=[_action(getattr(TicketModel, n), v) for n, v in changes.items()],

@@ -204,6 +204,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "checklist": {"type": "array", "items": OBJECT},
             "missing": {"type": "array", "items": STRING},
             "access_code": _nullable("string"),
+            "revision": INTEGER,
         }
     ),
     "Workflows": _obj(
@@ -479,7 +480,7 @@ RESPONSES: dict[str, dict[int, Reply]] = {
     "PATCH /applications/{ticket_no}": {
         200: Reply("Draft permohonan diperbarui.", "Application"),
         404: Reply("Permohonan tidak ditemukan."),
-        409: Reply("Draft sudah berubah atau sudah diajukan."),
+        409: Reply("Draft sudah diubah di perangkat atau tab lain, atau sedang berubah."),
         422: Reply("Data permohonan tidak valid atau permohonan sudah diajukan."),
     },
     "POST /applications/{ticket_no}/submit": {

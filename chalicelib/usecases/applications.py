@@ -15,7 +15,7 @@ from chalicelib import declared, geo, phones
 from chalicelib.auth.principal import Principal
 from chalicelib.core import policy, tracking
 from chalicelib.core.catalog import Workflow
-from chalicelib.errors import AppError, Forbidden, NotFound, Unprocessable
+from chalicelib.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
 from chalicelib.ports import Ticket, ports
 from chalicelib.settings import settings
 from chalicelib.usecases import effects
@@ -108,8 +108,15 @@ def create(who: Principal, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def update(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict[str, Any]:
-    """Change a draft's data or applicant (each given part replaces the old one)."""
+    """Change a draft's data or applicant (each given part replaces the old one); from a
+    screen that names the revision it shows, only while the draft is still at it."""
     ticket = editable_draft(ticket_no, who)
+    if "revision" in data and data["revision"] != (ticket.revision or 0):
+        raise Conflict(
+            "Draft ini sudah diubah di perangkat atau tab lain. Muat ulang halaman untuk "
+            "melihat isian terbaru; perubahan terakhir di layar ini belum tersimpan.",
+            code="DRAFT_CHANGED_ELSEWHERE",
+        )
     workflow = declared.workflow_of(ticket)
     changes: dict[str, Any] = {}
     if "data" in data:
@@ -246,6 +253,7 @@ def view(ticket: Ticket, who: Principal) -> dict[str, Any]:
         "missing": missing_documents(workflow, ticket) if ticket.draft else [],
         "access_code": None if ticket.draft else access_code(ticket.ticket_no),
         "version": ticket.version,
+        "revision": ticket.revision or 0,
     }
 
 

@@ -21,6 +21,7 @@ from local.pkkpr_demo import (
     WARGA,
     accepted_and_forwarded,
     decide_ok,
+    new_draft,
     numbered,
     pertek_issued,
     recommended,
@@ -122,6 +123,8 @@ def test_an_applicant_drafts_draws_submits_pays_and_downloads_the_signed_sk(
     row.get_by_role("link", name="Lanjutkan Isian").click()
     expect(page.get_by_label("Nama Kegiatan")).to_have_value(DATA["text"]["Nama Kegiatan"])
     expect(page.locator("#luas-poligon")).to_contain_text(area)
+    # … the area she typed reads as she typed it ("64.280,7"), thousands dot and all
+    expect(page.get_by_label("Luas Dimohon (m²)")).to_have_value(area)
 
     upload_checklist(page)
     expect(page.get_by_role("button", name="AJUKAN")).to_be_enabled()
@@ -241,3 +244,41 @@ def test_the_front_office_enters_a_walk_in_application_with_a_kml_parcel(
     # … whose service time has not started: it runs from acceptance, not from AJUKAN
     expect(page.locator("#sisa-waktu")).to_contain_text("Belum berjalan")
     shot(page, "loket-diajukan")
+
+
+def test_a_draft_open_on_two_devices_is_not_overwritten_by_the_older_screen(
+    stack: RunningStack, new_page: Callable[..., Page], shot: Callable[[Page, str], Path]
+) -> None:
+    # GIVEN Siti has the same draft open on her laptop and on her phone
+    c = stack.client
+    draft = new_draft(c)
+    no = draft["ticket_no"]
+    laptop, phone = new_page(DESKTOP), new_page(PHONE)
+    for page in (laptop, phone):
+        log_in(page, WARGA)
+        expect(page.get_by_role("heading", name="Data Permohonan")).to_be_visible()
+        page.goto(f"/#/permohonan/{no}")
+        expect(page.get_by_label("Nama Kegiatan", exact=True)).to_have_value(
+            draft["application"]["nama_kegiatan"]
+        )
+
+    # WHEN she renames the activity on the laptop, and then types on the phone's older screen
+    laptop.get_by_label("Nama Kegiatan", exact=True).fill("Rumah Tinggal Dua Lantai")
+    laptop.get_by_label("Alamat Lokasi", exact=True).click()
+    expect(laptop.locator("#save-state")).to_contain_text("Draft tersimpan")
+    phone.get_by_label("Alamat Lokasi", exact=True).fill("Jl. Melati No. 3")
+    phone.get_by_label("Nama Kegiatan", exact=True).click()
+
+    # THEN the phone says another device saved and does not save over it, and
+    # its reload shows the laptop's name: nothing the laptop saved is lost
+    state = phone.locator("#save-state")
+    expect(state).to_contain_text("sudah diubah di perangkat atau tab lain")
+    shot(phone, "draft-changed-elsewhere")
+    saved = c.ok("GET", f"/applications/{no}", WARGA)["application"]
+    assert saved["nama_kegiatan"] == "Rumah Tinggal Dua Lantai"
+    assert saved["alamat_lokasi"] == draft["application"]["alamat_lokasi"]
+    state.get_by_role("button", name="Muat Ulang").click()
+    expect(phone.get_by_label("Nama Kegiatan", exact=True)).to_have_value(
+        "Rumah Tinggal Dua Lantai"
+    )
+    expect(phone.locator("#save-state")).not_to_contain_text("perangkat atau tab lain")

@@ -230,6 +230,31 @@ def test_a_draft_keeps_partial_data_but_ajukan_needs_it_whole(stack: RunningStac
     assert crossing.status_code == 422 and "berpotongan" in crossing.json()["message"]
 
 
+def test_a_draft_saved_from_a_stale_screen_is_refused_and_keeps_the_newer_data(
+    stack: RunningStack,
+) -> None:
+    # GIVEN Siti has her draft open on her laptop and on her phone, both at one revision
+    c = stack.client
+    draft = new_draft(c)
+    no, seen = draft["ticket_no"], draft["revision"]
+    upload(c, no, WARGA, CHECKLIST[0])  # a document changes no data: the revision stays
+    laptop = {**JOURNEY["data"], "nama_kegiatan": "Rumah Tinggal Dua Lantai"}
+    phone = {**JOURNEY["data"], "alamat_lokasi": "Jl. Melati No. 3"}
+
+    # WHEN the laptop saves, and then the phone saves what it showed before that
+    saved = c.ok("PATCH", f"/applications/{no}", WARGA, json={"data": laptop, "revision": seen})
+    stale = c.call("PATCH", f"/applications/{no}", WARGA, json={"data": phone, "revision": seen})
+
+    # THEN the phone is told to reload, and the laptop's change is not overwritten
+    assert saved["revision"] == seen + 1
+    assert (stale.status_code, stale.json()["code"]) == (409, "DRAFT_CHANGED_ELSEWHERE")
+    assert "perangkat atau tab lain" in stale.json()["message"]
+    now = c.ok("GET", f"/applications/{no}", WARGA)
+    assert now["application"]["nama_kegiatan"] == "Rumah Tinggal Dua Lantai"
+    assert now["application"]["alamat_lokasi"] == JOURNEY["data"]["alamat_lokasi"]
+    assert now["revision"] == seen + 1
+
+
 def test_an_applicant_never_sees_another_applicants_application(stack: RunningStack) -> None:
     c = stack.client
     no = submitted(c)

@@ -234,15 +234,22 @@ function autosave(ctx, state, service, loket) {
     dirty = { data: false, applicant: false };
     return body;
   };
+  let stale = null; // the refusal of a save from this screen after another one saved
   const send = async (body) => {
-    if (!Object.keys(body).length) return;
+    if (!Object.keys(body).length || stale) return;
     say("Menyimpan draft…");
     try {
-      state.app = await patch(`/applications/${encodeURIComponent(state.app.ticket_no)}`, body);
+      const url = `/applications/${encodeURIComponent(state.app.ticket_no)}`;
+      state.app = await patch(url, { ...body, revision: state.app.revision });
       say(`✓ Draft tersimpan ${formatDateTime(new Date().toISOString()).slice(11)}.`, "ok");
       paintArea(state, service);
       paintMissing(state, service);
     } catch (err) {
+      if (err.code === "DRAFT_CHANGED_ELSEWHERE") {
+        stale = err;
+        sayStale(stateEl(), err.message);
+        return;
+      }
       say(`Draft belum tersimpan: ${err.message}`, "error");
       markServerField(root, err);
     }
@@ -275,11 +282,21 @@ function autosave(ctx, state, service, loket) {
       flush();
     },
     flush,
+    /** The refusal that keeps this screen from saving (another one saved since), or null. */
+    stale: () => stale,
     stop: () => {
       if (timer) flush(); // leaving with a change not yet sent: send it
     },
     data: currentData,
   };
+}
+
+/** Another device or tab saved this draft since this screen was loaded: say so, offer a reload. */
+function sayStale(el, message) {
+  if (!el) return;
+  el.className = "portal-save error";
+  render(el, html`${message} <button type="button" class="btn btn-sm" id="draft-reload">Muat Ulang</button>`);
+  $("#draft-reload", el).addEventListener("click", () => window.location.reload());
 }
 
 /** A refusal naming a field ("data.luas_dimohon", "applicant.phone") is shown at that field. */
@@ -350,6 +367,7 @@ async function submit(ctx, state, saver, loket) {
   btn.setAttribute("aria-busy", "true");
   try {
     await saver.flush();
+    if (saver.stale()) throw saver.stale();
     const done = await post(`/applications/${encodeURIComponent(state.app.ticket_no)}/submit`);
     ctx.flashNext(
       `Permohonan ${done.ticket_no} telah diajukan${loket ? ` atas nama ${done.applicant.name}` : ""}. ` +
