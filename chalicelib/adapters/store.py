@@ -635,15 +635,21 @@ CLAIMED_ATTRIBUTES = (
 )
 
 
+# What an applicant's correction (AJUKAN ULANG) changes besides; kept for undoing it only
+# when the decision made one (a parcel may be large).
+CORRECTED_ATTRIBUTES = ("application", "location", "region")
+
+
 def claim_record(ticket: TicketModel, decision: Decision) -> dict[str, Any]:
     """What undoing this claim needs, should its task token turn out dead."""
+    corrected = CORRECTED_ATTRIBUTES if decision.correction else ()
     return {
         "ticket_no": ticket.ticket_no,
         "version": ticket.version + 1,
         "state": decision.step.state,
         "decided_at": decision.decided_at,
         "actor_email": decision.actor_email,
-        "restore": {name: getattr(ticket, name) for name in CLAIMED_ATTRIBUTES},
+        "restore": {name: getattr(ticket, name) for name in CLAIMED_ATTRIBUTES + corrected},
         "marker_before": _marker_before(ticket, decision.actor_email),
     }
 
@@ -749,6 +755,8 @@ def _claim_changes(ticket: TicketModel, decision: Decision, outcome: Outcome) ->
         changes["role"] = None
     if decision.forms:
         changes["forms"] = {**(ticket.forms or {}), **decision.forms}
+    if decision.correction:
+        changes |= {name: decision.correction[name] for name in CORRECTED_ATTRIBUTES}
     if ticket.deciders is not None:
         mine = {"decided_at": decision.decided_at, "action": decision.action}
         changes["deciders"] = {**ticket.deciders, decision.actor_email: mine}
@@ -785,11 +793,12 @@ def undo_claim(record: dict[str, Any]) -> bool:
     restore = record["restore"]
 
     def build(ticket: TicketModel) -> Write | None:
+        corrected = tuple(name for name in CORRECTED_ATTRIBUTES if name in restore)
         if ticket.version == record["version"]:
-            names: tuple[str, ...] = CLAIMED_ATTRIBUTES
+            names: tuple[str, ...] = CLAIMED_ATTRIBUTES + corrected
             ops = _back_in_inbox(ticket, restore)
         elif not ticket.final and _still_last(ticket, record):
-            names, ops = ("last_decision", "forms", "deciders", "forwarding"), []
+            names, ops = ("last_decision", "forms", "deciders", "forwarding", *corrected), []
             if ticket.inbox_key and restore.get("overdue_since") and not ticket.overdue_since:
                 names += ("overdue_since",)
                 ops.append(index.put_overdue(ticket.inbox_key, ticket, restore["overdue_since"]))

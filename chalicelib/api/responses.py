@@ -269,7 +269,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "left_at": _nullable("string"),
             "duration_seconds": _nullable("number"),
         },
-        {"result": _nullable("string")},  # a decision's: what it made of the ticket
+        {
+            "result": _nullable("string"),  # a decision's: what it made of the ticket
+            # an applicant's correction (AJUKAN ULANG): each field changed, by its title
+            "corrected": _nullable("array"),
+        },
     ),
     "Track": _obj({"ticket": _ref("TicketSummary"), "items": _list_of("TrackEntry")}),
     "MapFeature": _obj(

@@ -45,6 +45,12 @@ class Option:
         return bool(self.requires.get("documents_complete"))
 
     @property
+    def corrects_application(self) -> bool:
+        """The decision may carry the application's data, corrected by its applicant (AJUKAN
+        ULANG after a return): checked whole against the workflow's application schema."""
+        return bool(self.requires.get("corrects_application"))
+
+    @property
     def requires_signature(self) -> bool:
         """The decision signs the ticket's SK (TTE) with the passphrase typed now."""
         return bool(self.requires.get("signature"))

@@ -23,6 +23,9 @@ class Decision:
     forms: dict[str, Any]
     document_ids: list[str]
     decided_at: str
+    # The applicant's corrected data (AJUKAN ULANG): the ticket's new `application`,
+    # `location` and `region`, and `corrected`, what changed, for the history.
+    correction: dict[str, Any] | None = None
 
     def as_last(self) -> dict[str, Any]:
         """The decision as the ticket keeps it: its last decision."""
@@ -40,7 +43,11 @@ class Decision:
 
     def as_history(self) -> dict[str, Any]:
         """The decision as the ticket's history records it (besides when its step began)."""
-        details = {"forms": self.forms, "document_ids": self.document_ids}
+        details = {
+            "forms": self.forms,
+            "document_ids": self.document_ids,
+            "corrected": (self.correction or {}).get("corrected"),
+        }
         return {
             "kind": "DECISION",
             "state": self.step.state,

@@ -8,19 +8,17 @@ email, who sees it among "Data Permohonan" once logged in with that address.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
-from chalicelib import declared, geo, phones
+from chalicelib import declared, phones
 from chalicelib.auth.principal import Principal
 from chalicelib.core import policy, tracking
 from chalicelib.core.catalog import Workflow
 from chalicelib.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
 from chalicelib.ports import Ticket, ports
 from chalicelib.settings import settings
-from chalicelib.usecases import effects
+from chalicelib.usecases import application_data, effects
 from chalicelib.usecases import tickets as service
-from chalicelib.validation import validate_with
 
 DRAFT_STATUS = "DRAFT"
 DRAFT_STEP = "DRAFT"  # the documents of a draft are uploaded at this pseudo-step
@@ -79,7 +77,7 @@ def create(who: Principal, data: dict[str, Any]) -> dict[str, Any]:
     workflow = _workflow_taking(data["permit_type"])
     channel = _channel(workflow, who)
     applicant = _applicant(who, data.get("applicant") or {}, channel)
-    application, area = _application(workflow, data.get("data") or {}, whole=False)
+    application, area = application_data.parsed(workflow, data.get("data") or {}, whole=False)
     now = ports().clock.now_iso()
     prefix = workflow.intake.get("prefix") or workflow.id.upper()
     year = now[:4]
@@ -90,13 +88,13 @@ def create(who: Principal, data: dict[str, Any]) -> dict[str, Any]:
         workflow=workflow.id,
         agency=workflow.agency,
         permit_type=data["permit_type"],
-        region=_region(application),
+        region=application_data.region_of(application),
         applicant=applicant,
         applicant_name=applicant["name"],
         submitted_at=now[:10],
         location=application.get("poligon"),
         documents={},
-        application={**application, **({"luas_poligon": area} if area else {})},
+        application=application_data.with_area(application, area),
         search_text=ports().tickets.search_text(ticket_no, applicant["name"]),
         status=DRAFT_STATUS,
         draft=True,
@@ -120,10 +118,10 @@ def update(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict[str, An
     workflow = declared.workflow_of(ticket)
     changes: dict[str, Any] = {}
     if "data" in data:
-        application, area = _application(workflow, data["data"], whole=False)
-        changes["application"] = {**application, **({"luas_poligon": area} if area else {})}
+        application, area = application_data.parsed(workflow, data["data"], whole=False)
+        changes["application"] = application_data.with_area(application, area)
         changes["location"] = application.get("poligon")
-        changes["region"] = _region(application)
+        changes["region"] = application_data.region_of(application)
     if "applicant" in data:
         applicant = _applicant(who, data["applicant"], ticket.channel or PORTAL)
         if ticket.channel == LOKET and applicant["email"] != ticket.applicant_email:
@@ -143,7 +141,9 @@ def submit(ticket_no: str, who: Principal) -> dict[str, Any]:
     """AJUKAN: the data whole and every required document uploaded; the workflow starts."""
     ticket = editable_draft(ticket_no, who)
     workflow = declared.workflow_of(ticket)
-    _application(workflow, _without_computed(ticket.application or {}), whole=True)
+    application_data.parsed(
+        workflow, application_data.without_computed(ticket.application or {}), whole=True
+    )
     missing = missing_documents(workflow, ticket)
     if missing:
         raise Unprocessable(
@@ -312,31 +312,6 @@ def _applicant(who: Principal, given: dict[str, Any], channel: str) -> dict[str,
         if given.get(key):
             applicant[key] = " ".join(str(given[key]).split())
     return applicant
-
-
-def _application(
-    workflow: Workflow, data: dict[str, Any], whole: bool
-) -> tuple[dict[str, Any], float | None]:
-    """The data checked against the declared schema (a draft may leave required fields
-    out); a drawn parcel checked and measured."""
-    schema = workflow.application or {"type": "object"}
-    if not whole:
-        schema = copy.deepcopy(schema)
-        schema.pop("required", None)
-    validate_with(schema, data, prefix="data")
-    area = None
-    if data.get("poligon") is not None:
-        data = {**data}
-        data["poligon"], area = geo.parcel(data["poligon"], "data.poligon")
-    return data, area
-
-
-def _without_computed(application: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in application.items() if k != "luas_poligon"}
-
-
-def _region(application: dict[str, Any]) -> str:
-    return str(application.get("kecamatan") or "-").upper()
 
 
 # --- public tracking ------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from chalicelib.core.records import Decision, final_event
 from chalicelib.errors import Conflict, Forbidden, NotFound, StepNoLongerWaiting, Unprocessable
 from chalicelib.ports import Entry, Ticket, ports
 from chalicelib.settings import settings
-from chalicelib.usecases import effects
+from chalicelib.usecases import application_data, effects
 
 logger = Logger(child=True)
 
@@ -425,6 +425,7 @@ def track(ticket: Ticket) -> list[dict[str, Any]]:
                 "action": item.action,
                 "result": item.result,
                 "note": item.note,
+                "corrected": (item.details or {}).get("corrected"),
                 "reason_required": _reason_required(ticket, item.state, item.action),
                 "entered_at": item.entered_at,
                 "left_at": item.decided_at,
@@ -632,6 +633,7 @@ def _claim(
         raise Unprocessable(
             unmet.message, code=unmet.code, field=unmet.field, **unmet.extra
         ) from None
+    correction = _correction(ticket, workflow, option, data.get("application"))
     decision = Decision(
         step=step,
         action=option.action,
@@ -643,6 +645,7 @@ def _claim(
         forms=forms,
         document_ids=document_ids,
         decided_at=ports().clock.now_iso(),
+        correction=correction,
     )
     outcome = definition_of(ticket).outcome(step.state, option.action)
     record = ports().tickets.claim_record(ticket, decision)
@@ -680,6 +683,35 @@ def _written_in(session: CallerSession, write: Callable[[SessionCheck | None], T
         written = write(None)
     session.written()
     return written
+
+
+def _correction(
+    ticket: Ticket, workflow: Workflow, option: Any, given: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """The applicant's corrected data, whole, for an option that takes it (AJUKAN ULANG
+    after a return); None when nothing changed."""
+    if given is None:
+        return None
+    if not option.corrects_application:
+        raise Unprocessable(
+            "Data permohonan hanya dapat diperbaiki oleh pemohon ketika permohonan "
+            "dikembalikan kepadanya.",
+            code="APPLICATION_NOT_CORRECTABLE",
+            field="application",
+        )
+    application, area = application_data.parsed(
+        workflow, application_data.without_computed(given), whole=True, prefix="application"
+    )
+    before = application_data.without_computed(ticket.application or {})
+    corrected = application_data.changes(workflow, before, application)
+    if not corrected:
+        return None
+    return {
+        "application": application_data.with_area(application, area),
+        "location": application.get("poligon"),
+        "region": application_data.region_of(application),
+        "corrected": corrected,
+    }
 
 
 def _parcels_checked(workflow: Workflow, forms: dict[str, Any]) -> dict[str, Any]:

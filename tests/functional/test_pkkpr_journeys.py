@@ -147,6 +147,50 @@ def test_the_whole_journey_with_the_seven_roles_ends_with_a_signed_verifiable_sk
     assert "KTP buram" not in tracked.text  # officials' reasons stay inside
 
 
+def test_a_returned_applicant_corrects_her_data_with_ajukan_ulang_and_the_track_says_what(
+    stack: RunningStack,
+) -> None:
+    # GIVEN the front office returned Siti's application: the stated area is wrong
+    c = stack.client
+    no = submitted(c)
+    decide_ok(c, no, FRONT_END, "P2", "DIKEMBALIKAN KE PEMOHON", note="Luas tidak sesuai SHM.")
+    to_step(c, no, WARGA, "P1")
+    corrected = {**JOURNEY["data"], "luas_dimohon": 235.5, "alamat_lokasi": "Jl. Anggrek No. 9"}
+
+    # WHEN an official tries to change the data with his decision, or Siti sends a wrong value
+    official = c.call(
+        "POST",
+        f"/tickets/{no}/decision",
+        FRONT_END,
+        json={"step": "P1", "action": "AJUKAN ULANG", "checked": True, "application": corrected},
+    )
+    wrong = decide(c, no, WARGA, "P1", "AJUKAN ULANG", application={**corrected, "luas_dimohon": 0})
+    # THEN both are refused and nothing is written
+    assert official.status_code in (403, 409)
+    assert (wrong.status_code, wrong.json()["field"]) == (400, "application.luas_dimohon")
+    unchanged = c.ok("GET", f"/applications/{no}", WARGA)
+    assert unchanged["application"]["luas_dimohon"] == JOURNEY["data"]["luas_dimohon"]
+    assert unchanged["ticket"]["pending"]["step"] == "P1"
+
+    # WHEN she hands it in again with the corrected data
+    decide_ok(c, no, WARGA, "P1", "AJUKAN ULANG", application=corrected)
+
+    # THEN the front office reads the new data, and the track says what she changed
+    at_front_office = to_step(c, no, FRONT_END, "P2")
+    assert at_front_office["application"]["luas_dimohon"] == 235.5
+    assert at_front_office["application"]["alamat_lokasi"] == "Jl. Anggrek No. 9"
+    resubmitted = [t for t in c.ok("GET", f"/tickets/{no}/track", FRONT_END)["items"]][-2]
+    assert resubmitted["action"] == "AJUKAN ULANG"
+    assert resubmitted["corrected"] == [
+        {"title": "Alamat Lokasi", "before": JOURNEY["data"]["alamat_lokasi"],
+         "after": "Jl. Anggrek No. 9"},
+        {"title": "Luas Dimohon (m²)", "before": 240, "after": 235.5},
+    ]  # fmt: skip
+    # … and a decision that is not the applicant's return takes no data
+    taking = decide(c, no, FRONT_END, "P2", "DITERIMA FRONT END", application=corrected)
+    assert (taking.status_code, taking.json()["code"]) == (422, "APPLICATION_NOT_CORRECTABLE")
+
+
 def test_dpupr_rejection_is_final_and_needs_a_reason(stack: RunningStack) -> None:
     c = stack.client
     no = submitted(c)

@@ -234,6 +234,8 @@ class FakeTickets:
         row.forwarding = {"entries": list(owed), "state": decision.step.state}
         if decision.forms:
             row.forms = {**(row.forms or {}), **decision.forms}
+        for name in ("application", "location", "region") if decision.correction else ():
+            setattr(row, name, decision.correction[name])
         row.version += 1
         entered_at = (ticket.pending or {}).get("entered_at")
         self.logs.setdefault(row.ticket_no, []).append(

@@ -37,7 +37,14 @@ WAIT_FOR_TOKEN = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
 SEND_MESSAGE = "arn:aws:states:::sqs:sendMessage"
 DECISION_PATH = "$.decision.action"
 WALKABLE_TYPES = {"Task", "Choice", "Pass", "Wait", "Succeed", "Fail"}
-REQUIRES_KEYS = {"note", "forms", "documents", "documents_complete", "signature"}
+REQUIRES_KEYS = {
+    "note",
+    "forms",
+    "documents",
+    "documents_complete",
+    "signature",
+    "corrects_application",
+}
 OUTCOMES = {"approved", "rejected"}
 # What a human step's message carries, as in statemachine/andesit.asl.json.
 STEP_BODY_KEYS = {
@@ -349,6 +356,8 @@ def test_every_form_and_document_kind_an_option_requires_is_declared(workflow: W
             assert isinstance(forms, list) and isinstance(documents, list), where
             missing += [f"{where}: form {f}" for f in forms if f not in workflow.forms]
             missing += [f"{where}: document {d}" for d in documents if d not in workflow.documents]
+            if option.corrects_application and step.role != workflow.applicant_role:
+                missing.append(f"{where}: only the applicant corrects the application")
 
     assert missing == []
 
