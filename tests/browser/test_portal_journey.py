@@ -26,9 +26,11 @@ from local.pkkpr_demo import (
     pertek_issued,
     recommended,
     sps_issued,
+    submitted,
     to_step,
 )
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.console import login
 from tests.stack import DEMO_PASSWORD, RunningStack
 
 FIELDS = Path(__file__).with_name("portal_fields.json")
@@ -282,3 +284,42 @@ def test_a_draft_open_on_two_devices_is_not_overwritten_by_the_older_screen(
         "Rumah Tinggal Dua Lantai"
     )
     expect(phone.locator("#save-state")).not_to_contain_text("perangkat atau tab lain")
+
+
+def test_a_returned_applicant_corrects_her_data_and_the_front_office_reads_what_changed(
+    stack: RunningStack, new_page: Callable[..., Page], shot: Callable[[Page, str], Path]
+) -> None:
+    # GIVEN the front office returned Siti's application: the stated area is wrong
+    c = stack.client
+    no = submitted(c)
+    decide_ok(c, no, FRONT_END, "P2", "DIKEMBALIKAN KE PEMOHON", note="Luas tidak sesuai SHM.")
+    to_step(c, no, WARGA, "P1")
+    page = new_page(PHONE)
+    log_in(page, WARGA)
+    expect(page.get_by_role("heading", name="Data Permohonan")).to_be_visible()
+    page.goto(f"/#/permohonan/{no}")
+    step = page.locator("#langkah-anda")
+    expect(step.get_by_role("heading", name="Perbaiki Data Permohonan")).to_be_visible()
+    area = step.get_by_label("Luas Dimohon (m²)")
+    expect(area).to_have_value("240")
+
+    # WHEN she clears a number by mistake, then types the right area
+    area.fill("0")
+    step.get_by_role("button", name="AJUKAN ULANG").click()
+    expect(page.locator("#step-msg")).to_contain_text("periksa kembali isian yang ditandai")
+    expect(page.locator("#f-luas_dimohon-msg")).to_contain_text("Harus lebih dari 0")
+    area.fill("235,5")
+    expect(page.locator("#f-luas_dimohon-msg")).to_have_text("")
+    shot(page, "perbaiki-data")
+    step.get_by_role("button", name="AJUKAN ULANG").click()
+
+    # THEN it is sent with the corrected area, and the front office's Track says what changed
+    expect(page.get_by_text("Terkirim: AJUKAN ULANG")).to_be_visible()
+    assert to_step(c, no, FRONT_END, "P2")["application"]["luas_dimohon"] == 235.5
+    official = new_page(DESKTOP)
+    login(official, FRONT_END, agency="DPMPTSP KABUPATEN BLITAR")
+    official.goto(f"/#/tiket/{no}/track")
+    corrected = official.locator(".tl-corrected")
+    expect(corrected).to_contain_text("Data diperbaiki")
+    expect(corrected).to_contain_text("Luas Dimohon (m²): 240 → 235,5")
+    shot(official, "track-data-diperbaiki")

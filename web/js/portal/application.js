@@ -10,6 +10,7 @@ import { loading } from "../ui.js";
 import { decimal, rupiah, serviceOf } from "./services.js";
 import { docRow, wireChecklist } from "./checklist.js";
 import { showDraft } from "./form.js";
+import { correctionMarkup, takesCorrection, wireCorrection } from "./correction.js";
 import { plainProperties } from "./fields.js";
 import { statusChip } from "./words.js";
 import { openDocument } from "../views/documents.js";
@@ -48,9 +49,8 @@ export async function show(ctx) {
   const service = await serviceOf(app);
   if (!ctx.isCurrent()) return null;
   render(ctx.el, page(app, service));
-  wireStep(ctx, app, service);
   wireSk(app);
-  return null;
+  return wireStep(ctx, app, service);
 }
 
 function page(app, service) {
@@ -134,11 +134,16 @@ function stepPanel(app, service) {
   const options = t.pending.options || [];
   const needsChecklist = options.some((o) => (o.requires || {}).documents_complete);
   const kinds = [...new Set(options.flatMap((o) => (o.requires || {}).documents || []))];
+  const corrects = takesCorrection(options);
   return html`<section class="panel portal-step" id="langkah-anda"><h2>Langkah Anda</h2>
     ${sps && kinds.length ? spsPanel(sps) : ""}
+    ${needsChecklist || corrects
+      ? html`<p>${corrects ? "Perbaiki data dan unggah kembali dokumen" : "Unggah kembali dokumen"} yang diminta petugas,
+        lalu tekan ${options.map((o) => o.action).join(" / ")}.</p>`
+      : ""}
+    ${corrects ? correctionMarkup(app, service) : ""}
     ${needsChecklist
-      ? html`<p>Unggah kembali dokumen yang diminta petugas, lalu tekan ${options.map((o) => o.action).join(" / ")}.</p>
-        <ul class="portal-docs" id="checklist">${checklistItems(app, service).map((i) => docRow(i))}</ul>`
+      ? html`${corrects ? html`<h3>Dokumen Persyaratan</h3>` : ""}<ul class="portal-docs" id="checklist">${checklistItems(app, service).map((i) => docRow(i))}</ul>`
       : ""}
     ${kinds.length
       ? html`<ul class="portal-docs" id="step-docs">${kinds.map((k) =>
@@ -153,10 +158,13 @@ function stepPanel(app, service) {
   </section>`;
 }
 
-function wireStep(ctx, app, service) {
+/** The applicant's step wired; returns what leaving the page must undo (the map). */
+async function wireStep(ctx, app, service) {
   const panel = $("#langkah-anda");
-  if (!panel) return;
+  if (!panel) return null;
   const t = app.ticket;
+  const correcting = $("#perbaiki-data", panel);
+  const correction = correcting ? await wireCorrection(correcting, app, service) : null;
   const uploaded = {}; // kind → document id, uploaded on this page
   const options = t.pending.options || [];
   const refresh = () =>
@@ -187,6 +195,11 @@ function wireStep(ctx, app, service) {
     if (!b) return;
     const o = options.find((x) => x.action === b.dataset.action);
     const ids = ((o.requires || {}).documents || []).map((k) => uploaded[k]);
+    const application = correction && (o.requires || {}).corrects_application ? correction.read() : undefined;
+    if (application === null) {
+      $("#step-msg").textContent = "Belum terkirim: periksa kembali isian yang ditandai.";
+      return;
+    }
     b.disabled = true;
     b.setAttribute("aria-busy", "true");
     try {
@@ -195,16 +208,19 @@ function wireStep(ctx, app, service) {
         action: o.action,
         checked: true,
         ...(ids.length ? { document_ids: ids } : {}),
+        ...(application ? { application } : {}),
       });
       ctx.flashNext(`Terkirim: ${o.action}. Petugas akan memproses permohonan Anda.`, "ok");
       ctx.navigate(`#/permohonan/${encodeURIComponent(app.ticket_no)}`);
     } catch (err) {
       $("#step-msg").textContent = `Belum terkirim: ${err.message}`;
+      if (correction) correction.showRefusal(err);
       b.disabled = false;
     } finally {
       b.removeAttribute("aria-busy");
     }
   });
+  return correction ? () => correction.destroy() : null;
 }
 
 function skPanel(app) {

@@ -2,9 +2,27 @@
 
 import { get } from "../api.js";
 import { html, render, $ } from "../html.js";
-import { formatDate, formatDateTime, formatDuration, secondsSince } from "../format.js";
+import { formatDate, formatDateTime, formatDuration, formatNumber, secondsSince } from "../format.js";
 import { statusBadge, ticketButtons, wireGo } from "../ui.js";
 import { decisionsSentTo, outcome, workflowOf } from "../catalog.js";
+
+/** A corrected value as people read it: "235,5", "1.250", "(kosong)". */
+function correctedValue(v) {
+  if (v === null || v === undefined || v === "") return "(kosong)";
+  if (typeof v !== "number") return String(v);
+  const [whole, fraction] = String(v).split(".");
+  return fraction ? `${formatNumber(whole)},${fraction}` : formatNumber(whole);
+}
+
+/** What the applicant corrected at AJUKAN ULANG, field by field (a parcel: redrawn). */
+function corrections(list) {
+  if (!list || !list.length) return "";
+  return html`<div class="tl-note tl-corrected"><dt>Data diperbaiki</dt><dd><ul>${list.map(
+    (c) => html`<li><strong>${c.title}</strong>: ${"before" in c
+      ? html`${correctedValue(c.before)} → ${correctedValue(c.after)}`
+      : "digambar ulang"}</li>`
+  )}</ul></dd></div>`;
+}
 
 const KIND_LABEL = {
   ARRIVAL: "Diterima",
@@ -109,6 +127,7 @@ function item(i, t) {
         ${i.result ? html`<div><dt>Hasil</dt><dd>${statusBadge(i.result)}</dd></div>` : ""}
         <div><dt>Oleh</dt><dd>${who(i)}</dd></div>
         ${i.note ? html`<div class="tl-note"><dt>${i.reason_required ? "Alasan" : "Catatan"}</dt><dd class="note">${i.note}</dd></div>` : ""}
+        ${corrections(i.corrected)}
         <div><dt>Masuk</dt><dd>${formatDateTime(i.entered_at)}</dd></div>
         ${i.left_at && i.left_at !== i.entered_at
           ? html`<div><dt>${kind === "OVERDUE" ? "Batas waktu" : "Diputuskan"}</dt><dd>${formatDateTime(i.left_at)}</dd></div>`
