@@ -72,6 +72,14 @@ def submitted(c: ApiClient, who: str = WARGA, **data: Any) -> str:
     return no
 
 
+def returned(c: ApiClient, reason: str) -> str:
+    """Siti's application, submitted and sent back to her by the front office; waiting at P1."""
+    no = submitted(c)
+    decide_ok(c, no, FRONT_END, "P2", "DIKEMBALIKAN KE PEMOHON", note=reason)
+    c.wait_for_step(no, WARGA, "P1")
+    return no
+
+
 def decide(c: ApiClient, no: str, who: str, step: str, action: str, **extra: Any) -> Any:
     body = {"step": step, "action": action, "checked": True, **extra}
     return c.call("POST", f"/tickets/{no}/decision", who, json=body)

@@ -37,7 +37,7 @@ from chalicelib.clock import now_iso
 from chalicelib.core import policy
 from chalicelib.core.definition import Outcome, Step
 from chalicelib.core.records import Decision, enter_step, pending_of
-from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.errors import BadRequest, Conflict, NotFound, Unprocessable
 from chalicelib.paging import decode_cursor, encode_cursor
 
 IDEMPOTENCY_DAYS = 30
@@ -234,27 +234,45 @@ def create_draft(ticket: TicketModel) -> TicketModel:
     return ticket
 
 
-def update_draft(ticket: TicketModel, changes: dict[str, Any]) -> TicketModel:
-    """Change a draft's data, only while it is the draft this caller read."""
-    changes = {
-        **changes,
-        "updated_at": now_iso(),
-        "version": ticket.version + 1,
-        "revision": (ticket.revision or 0) + 1,
-    }
-    try:
-        ticket.update(
-            actions=[_action(getattr(TicketModel, n), v) for n, v in changes.items()],
-            condition=(TicketModel.version == ticket.version) & (TicketModel.draft == True),  # noqa: E712
-        )
-    except UpdateError as error:
-        if condition_failed(error):
+def update_draft(
+    ticket: TicketModel, changes: dict[str, Any], revision: int | None = None
+) -> TicketModel:
+    """Change a draft's data or applicant: only while it is a draft and, from a screen that
+    names the revision it shows, only at that revision (a save from another device since is
+    refused, not overwritten). A document confirmed meanwhile changes neither: no conflict."""
+    for _ in range(5):
+        current = ticket.revision or 0
+        if not ticket.draft:
+            raise Unprocessable(
+                "Permohonan ini sudah diajukan; data tidak dapat diubah lagi.",
+                code="ALREADY_SUBMITTED",
+            )
+        if revision is not None and revision != current:
             raise Conflict(
-                "Permohonan ini sudah berubah atau sudah diajukan; muat ulang halaman.",
-                code="APPLICATION_CHANGED",
-            ) from None
-        raise
-    return _with(ticket, changes)
+                "Draft ini sudah diubah di perangkat atau tab lain. Muat ulang halaman untuk "
+                "melihat isian terbaru; perubahan terakhir di layar ini belum tersimpan.",
+                code="DRAFT_CHANGED_ELSEWHERE",
+            )
+        written = {**changes, "updated_at": now_iso(), "revision": current + 1}
+        unchanged = (
+            TicketModel.revision == current
+            if current
+            else TicketModel.revision.does_not_exist() | (TicketModel.revision == 0)
+        )
+        try:
+            ticket.update(
+                actions=[
+                    *(_action(getattr(TicketModel, n), v) for n, v in written.items()),
+                    TicketModel.version.add(1),
+                ],
+                condition=(TicketModel.draft == True) & unchanged,  # noqa: E712
+            )
+            return ticket
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+            ticket = get(ticket.ticket_no)
+    raise Conflict("Draft sedang diperbarui; coba lagi.", code="TICKET_BUSY")
 
 
 def submit_draft(
@@ -635,9 +653,9 @@ CLAIMED_ATTRIBUTES = (
 )
 
 
-# What an applicant's correction (AJUKAN ULANG) changes besides; kept for undoing it only
-# when the decision made one (a parcel may be large).
-CORRECTED_ATTRIBUTES = ("application", "location", "region")
+# What an applicant's correction (AJUKAN ULANG) changes besides (the location too: it is the
+# application's parcel); kept for undoing it only when the decision made one.
+CORRECTED_ATTRIBUTES = ("application", "region")
 
 
 def claim_record(ticket: TicketModel, decision: Decision) -> dict[str, Any]:
@@ -756,7 +774,7 @@ def _claim_changes(ticket: TicketModel, decision: Decision, outcome: Outcome) ->
     if decision.forms:
         changes["forms"] = {**(ticket.forms or {}), **decision.forms}
     if decision.correction:
-        changes |= {name: decision.correction[name] for name in CORRECTED_ATTRIBUTES}
+        changes |= {name: decision.correction[name] for name in (*CORRECTED_ATTRIBUTES, "location")}
     if ticket.deciders is not None:
         mine = {"decided_at": decision.decided_at, "action": decision.action}
         changes["deciders"] = {**ticket.deciders, decision.actor_email: mine}
@@ -810,6 +828,9 @@ def undo_claim(record: dict[str, Any]) -> bool:
             else getattr(TicketModel, name).remove()
             for name in names
         ]
+        if "application" in names:  # the parcel is the application's, kept once
+            parcel = (restore["application"] or {}).get("poligon")
+            actions.append(_action(TicketModel.location, parcel))
         if not record.get("marker_before"):
             ops += index.leave(index.decided_scope(record["actor_email"]), ticket)
 

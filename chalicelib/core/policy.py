@@ -39,10 +39,14 @@ def visibility(workflow: Workflow, roles: Iterable[str]) -> str | None:
     return next((sees for sees in _WIDEST_FIRST if sees in found), None)
 
 
+def is_applicant(ticket: TicketFacts, caller: Caller) -> bool:
+    return bool(caller.email) and caller.email == (ticket.applicant_email or "").lower()
+
+
 def access(workflow: Workflow, ticket: TicketFacts, caller: Caller) -> Access:
     sees = visibility(workflow, caller.roles)
     if sees == "own":
-        mine = bool(caller.email) and caller.email == (ticket.applicant_email or "").lower()
+        mine = is_applicant(ticket, caller)
         ours = caller.agency in (None, workflow.agency)  # applicants belong to no agency
         return Access.SEE if mine and ours else Access.NONE
     if sees is None or caller.agency != workflow.agency:
@@ -52,8 +56,13 @@ def access(workflow: Workflow, ticket: TicketFacts, caller: Caller) -> Access:
     return Access.SEE
 
 
-def may_act(step: Step, ticket: TicketFacts, caller: Caller) -> bool:
+def may_act(workflow: Workflow, step: Step, ticket: TicketFacts, caller: Caller) -> bool:
+    """Holding the step's role (of the ticket's region, if scoped). An applicant's step (a
+    role that sees its own) is only the ticket's own applicant's, whatever else the caller
+    holds: staff who also apply may not re-submit, nor correct, someone else's application."""
     if step.role not in caller.roles:
+        return False
+    if workflow.sees(step.role) == "own" and not is_applicant(ticket, caller):
         return False
     return not step.region_scoped or caller.region == ticket.region
 

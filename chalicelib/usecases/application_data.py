@@ -18,7 +18,8 @@ def parsed(
     workflow: Workflow, data: dict[str, Any], whole: bool, prefix: str = "data"
 ) -> tuple[dict[str, Any], float | None]:
     """The data checked against the declared schema (a draft may leave required fields
-    out); a drawn parcel checked and measured."""
+    out), its texts trimmed; a drawn parcel checked and measured."""
+    data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
     schema = workflow.application or {"type": "object"}
     if not whole:
         schema = copy.deepcopy(schema)

@@ -14,7 +14,7 @@ from chalicelib import declared, phones
 from chalicelib.auth.principal import Principal
 from chalicelib.core import policy, tracking
 from chalicelib.core.catalog import Workflow
-from chalicelib.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
+from chalicelib.errors import AppError, Forbidden, NotFound, Unprocessable
 from chalicelib.ports import Ticket, ports
 from chalicelib.settings import settings
 from chalicelib.usecases import application_data, effects
@@ -109,12 +109,6 @@ def update(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict[str, An
     """Change a draft's data or applicant (each given part replaces the old one); from a
     screen that names the revision it shows, only while the draft is still at it."""
     ticket = editable_draft(ticket_no, who)
-    if "revision" in data and data["revision"] != (ticket.revision or 0):
-        raise Conflict(
-            "Draft ini sudah diubah di perangkat atau tab lain. Muat ulang halaman untuk "
-            "melihat isian terbaru; perubahan terakhir di layar ini belum tersimpan.",
-            code="DRAFT_CHANGED_ELSEWHERE",
-        )
     workflow = declared.workflow_of(ticket)
     changes: dict[str, Any] = {}
     if "data" in data:
@@ -134,7 +128,7 @@ def update(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict[str, An
         changes["applicant"] = {**applicant, "email": ticket.applicant_email}
         changes["applicant_name"] = applicant["name"]
         changes["search_text"] = ports().tickets.search_text(ticket_no, applicant["name"])
-    return view(ports().tickets.update_draft(ticket, changes), who)
+    return view(ports().tickets.update_draft(ticket, changes, data.get("revision")), who)
 
 
 def submit(ticket_no: str, who: Principal) -> dict[str, Any]:

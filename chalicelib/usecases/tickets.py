@@ -152,7 +152,8 @@ def pending_step(ticket: Ticket) -> Step | None:
     return Step.from_message(ticket.pending)
 
 
-may_act = policy.may_act
+def may_act(step: Step, ticket: Ticket, who: Principal) -> bool:
+    return policy.may_act(declared.workflow_of(ticket), step, ticket, who)
 
 
 def workflows_of(who: Principal) -> list[Workflow]:
@@ -619,6 +620,8 @@ def _claim(
             code="CHECK_REQUIRED",
             field="checked",
         )
+    # before anything is made for the decision (an SK): bad data writes nothing
+    correction = _correction(ticket, workflow, step, option, data.get("application"))
     try:
         note = requirements.note(option, data.get("note"))
         forms = _parcels_checked(workflow, requirements.forms(workflow, option, data))
@@ -633,7 +636,6 @@ def _claim(
         raise Unprocessable(
             unmet.message, code=unmet.code, field=unmet.field, **unmet.extra
         ) from None
-    correction = _correction(ticket, workflow, option, data.get("application"))
     decision = Decision(
         step=step,
         action=option.action,
@@ -686,13 +688,13 @@ def _written_in(session: CallerSession, write: Callable[[SessionCheck | None], T
 
 
 def _correction(
-    ticket: Ticket, workflow: Workflow, option: Any, given: dict[str, Any] | None
+    ticket: Ticket, workflow: Workflow, step: Step, option: Any, given: dict[str, Any] | None
 ) -> dict[str, Any] | None:
-    """The applicant's corrected data, whole, for an option that takes it (AJUKAN ULANG
-    after a return); None when nothing changed."""
+    """The applicant's corrected data, whole, for an option of the applicant's own step that
+    takes it (AJUKAN ULANG after a return); None when nothing changed."""
     if given is None:
         return None
-    if not option.corrects_application:
+    if not option.corrects_application or workflow.sees(step.role) != "own":
         raise Unprocessable(
             "Data permohonan hanya dapat diperbaiki oleh pemohon ketika permohonan "
             "dikembalikan kepadanya.",

@@ -25,8 +25,8 @@ from local.pkkpr_demo import (
     numbered,
     pertek_issued,
     recommended,
+    returned,
     sps_issued,
-    submitted,
     to_step,
 )
 from tests.browser.conftest import DESKTOP, PHONE
@@ -291,9 +291,7 @@ def test_a_returned_applicant_corrects_her_data_and_the_front_office_reads_what_
 ) -> None:
     # GIVEN the front office returned Siti's application: the stated area is wrong
     c = stack.client
-    no = submitted(c)
-    decide_ok(c, no, FRONT_END, "P2", "DIKEMBALIKAN KE PEMOHON", note="Luas tidak sesuai SHM.")
-    to_step(c, no, WARGA, "P1")
+    no = returned(c, "Luas tidak sesuai SHM.")
     page = new_page(PHONE)
     log_in(page, WARGA)
     expect(page.get_by_role("heading", name="Data Permohonan")).to_be_visible()

@@ -6,7 +6,7 @@ import json
 import uuid
 
 from local.client import application
-from local.pkkpr_demo import FRONT_END, JOURNEY, WARGA, decide_ok, submitted, to_step
+from local.pkkpr_demo import JOURNEY, WARGA, returned
 from tests.stack import RunningStack
 
 KADIS = "kadis@esdm.demo"
@@ -57,9 +57,7 @@ def test_a_correction_whose_task_token_died_is_undone_with_its_decision(
 ) -> None:
     # GIVEN Siti's returned application, waiting for her at P1 with a dead task token
     c = stack.client
-    no = submitted(c)
-    decide_ok(c, no, FRONT_END, "P2", "DIKEMBALIKAN KE PEMOHON", note="Alamat kurang lengkap.")
-    to_step(c, no, WARGA, "P1")
+    no = returned(c, "Alamat kurang lengkap.")
     kill_task_token(stack, no)
 
     # WHEN she hands it in again with a corrected address

@@ -308,6 +308,22 @@ def test_a_region_scoped_role_sees_its_region_only(w: World) -> None:
     assert service.visible_ticket("T6", CABDIN_SEMARANG).ticket_no == "T6"
 
 
+def test_an_applicants_step_is_only_its_own_applicants_whatever_else_the_caller_holds(
+    w: World,
+) -> None:
+    # GIVEN a PKKPR application of Siti's, returned to her at P1
+    pkkpr = declared.catalog().workflows["pkkpr-non-berusaha"]
+    p1 = w.runtime.definition(pkkpr.id).step("P1")
+    ticket = type("T", (), {"region": "KANIGORO", "applicant_email": "siti@contoh.id"})()
+    siti = person("siti@contoh.id", {"PEMOHON"}, "")
+    # … and a front office clerk who also applies for herself
+    clerk = person("clerk@blitar.go.id", {"FRONT_END", "PEMOHON"}, pkkpr.agency)
+
+    # THEN only Siti may act on it
+    assert policy.may_act(pkkpr, p1, ticket, siti)
+    assert not policy.may_act(pkkpr, p1, ticket, clerk)
+
+
 # --- inboxes and dashboard -------------------------------------------------------------------
 
 

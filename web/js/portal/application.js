@@ -134,7 +134,7 @@ function stepPanel(app, service) {
   const options = t.pending.options || [];
   const needsChecklist = options.some((o) => (o.requires || {}).documents_complete);
   const kinds = [...new Set(options.flatMap((o) => (o.requires || {}).documents || []))];
-  const corrects = takesCorrection(options);
+  const corrects = takesCorrection(options) && Boolean(service && service.application);
   return html`<section class="panel portal-step" id="langkah-anda"><h2>Langkah Anda</h2>
     ${sps && kinds.length ? spsPanel(sps) : ""}
     ${needsChecklist || corrects
@@ -159,12 +159,12 @@ function stepPanel(app, service) {
 }
 
 /** The applicant's step wired; returns what leaving the page must undo (the map). */
-async function wireStep(ctx, app, service) {
+function wireStep(ctx, app, service) {
   const panel = $("#langkah-anda");
   if (!panel) return null;
   const t = app.ticket;
   const correcting = $("#perbaiki-data", panel);
-  const correction = correcting ? await wireCorrection(correcting, app, service) : null;
+  const correction = correcting ? wireCorrection(correcting, app, service) : null;
   const uploaded = {}; // kind → document id, uploaded on this page
   const options = t.pending.options || [];
   const refresh = () =>

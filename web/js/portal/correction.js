@@ -18,18 +18,28 @@ export function correctionMarkup(app, service) {
     ${poly ? polygonMarkup(poly[1].title) : ""}</div>`;
 }
 
+/** The map, wired once Leaflet is there; the rest of the step works meanwhile (and without
+ * it: the parcel then stays as it was). */
+async function wireMap(root, service, value, onChange) {
+  const agency = await agencyOf(service);
+  return wirePolygon(root, { value, area: agency && agency.map, onChange });
+}
+
 /** Wire the fields and the map in `root`; {read, showRefusal, destroy}. */
-export async function wireCorrection(root, app, service) {
+export function wireCorrection(root, app, service) {
   const schema = service.application;
   const poly = polygonProperty(schema);
   let polygon = poly ? (app.application || {})[poly[0]] || null : null;
-  const drawing = poly
-    ? await wirePolygon(root, {
-        value: polygon,
-        area: (await agencyOf(service) || {}).map,
-        onChange: (p) => (polygon = p),
-      })
-    : null;
+  let drawing = null;
+  let left = false;
+  if (poly) {
+    wireMap(root, service, polygon, (p) => (polygon = p))
+      .then((d) => (left ? d.destroy() : (drawing = d)))
+      .catch(() => {
+        const msg = $("#polygon-msg", root);
+        if (msg) msg.textContent = "Peta tidak dapat dimuat; poligon dikirim seperti semula.";
+      });
+  }
   // a field's message stands for what was sent or checked, not for what is typed since
   root.addEventListener("input", (e) => {
     const msg = e.target.id && $(`#${e.target.id}-msg`, root);
@@ -51,6 +61,7 @@ export async function wireCorrection(root, app, service) {
       if (msg) msg.textContent = err.message;
     },
     destroy() {
+      left = true;
       if (drawing) drawing.destroy();
     },
   };

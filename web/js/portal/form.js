@@ -185,8 +185,7 @@ export async function showDraft(ctx, first) {
     });
   }
   wireChecklist($("#checklist"), first.ticket_no, checklistItems(first, service), async () => {
-    await saver.flush();
-    state.app = await get(`/applications/${encodeURIComponent(first.ticket_no)}`);
+    await saver.reread();
     paintMissing(state, service);
   });
   $("#portal-form").addEventListener("submit", (e) => e.preventDefault());
@@ -261,6 +260,17 @@ function autosave(ctx, state, service, loket) {
     chain = chain.then(() => send(body));
     return chain;
   };
+  /** The draft read again in turn with the saves (an upload changed its checklist): a save
+   * answered while it was being read cannot be overtaken by an older revision. */
+  const reread = () => {
+    const read = flush()
+      .then(() => get(`/applications/${encodeURIComponent(state.app.ticket_no)}`))
+      .then((fresh) => {
+        state.app = fresh;
+      });
+    chain = read.catch(() => {});
+    return read;
+  };
   const later = () => {
     clearTimeout(timer);
     timer = setTimeout(flush, SAVE_DELAY_MS);
@@ -282,6 +292,7 @@ function autosave(ctx, state, service, loket) {
       flush();
     },
     flush,
+    reread,
     /** The refusal that keeps this screen from saving (another one saved since), or null. */
     stale: () => stale,
     stop: () => {
