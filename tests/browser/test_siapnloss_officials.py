@@ -155,6 +155,7 @@ def test_each_blitar_role_takes_its_step_in_the_console(
     last = page.get_by_role("row", name=re.compile("Keputusan terakhir"))
     expect(last).to_contain_text("Diputuskan oleh Backend DPMPTSP")
     expect(page.locator(".brand small")).to_have_text("Sistem Informasi Perizinan Non OSS")
+    expect(page).to_have_title(re.compile(r" · SIAP n LOSS$"))  # as written, not "Siap N Loss"
     choose(page, "SETUJUI DAN TANDATANGANI")
     passphrase = page.get_by_label("Passphrase")
     expect(passphrase).to_have_attribute("type", "password")

@@ -74,7 +74,9 @@ NOTIFICATION_KEYS = {
 }
 STEP_ROLE = "$step_role"  # a recipient: the role whose step it is
 AGENCY_KEYS = {"id", "name", "office", "landing", "downloads", "channels", "integrations"}
-LANDING_KEYS = {"app", "title", "text", "footer"}
+# app and title as the landing page shows them (capitals); name and subtitle as they are
+# written in running text and in the top bar ("SIAP n LOSS", "Sistem Informasi … Non OSS")
+LANDING_KEYS = {"app", "title", "name", "subtitle", "text", "footer"}
 DOWNLOAD_KEYS = {"id", "label", "href"}
 
 

@@ -5,7 +5,7 @@ import { html, render, $, $$ } from "./html.js";
 import { formatDateTime } from "./format.js";
 import { agency, categories, forgetCatalog, loadCatalog, permitType, permitTypes, roleLabel, workflows } from "./catalog.js";
 import { icon } from "./icons.js";
-import { appName, emblem, initials, titleCase } from "./ui.js";
+import { emblem, initials } from "./ui.js";
 import { loginDialog } from "./loginform.js";
 import * as landing from "./views/landing.js";
 import * as dashboard from "./views/dashboard.js";
@@ -117,7 +117,7 @@ function renderShell() {
       <a class="brand" href="#/dashboard">
         ${emblem((agency() || {}).emblem)}
         <span class="brand-text"><strong>${brand().app}</strong>
-          <small>${titleCase(brand().title)}</small></span>
+          <small>${brand().subtitle}</small></span>
       </a>
       <div class="topbar-right">
         <div class="bell-wrap">
@@ -199,7 +199,7 @@ function wireShell() {
 /** The agency's application name and title (top bar, page titles). */
 function brand() {
   const a = agency();
-  return (a && a.landing) || { app: "", title: "" };
+  return (a && a.landing) || { app: "", name: "", subtitle: "" };
 }
 
 /** Sidebar: categories → workflows → permit types; the headings only when there are several. */
@@ -474,7 +474,7 @@ async function route() {
     query,
     mode: match.r.mode,
     isCurrent: () => id === state.renderId,
-    setTitle: (t) => (document.title = brand().app ? `${t} · ${appName(brand().app)}` : t),
+    setTitle: (t) => (document.title = brand().name ? `${t} · ${brand().name}` : t),
     flash: (message, kind) => showFlash({ message, kind }),
     flashNext,
     clearFlash: () => showFlash(null),

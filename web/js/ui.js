@@ -66,21 +66,3 @@ export function emblem(text = "", cls = "emblem") {
   </svg>`;
 }
 
-// words written in lower case inside an Indonesian title
-const SMALL_WORDS = new Set(["dan", "di", "ke", "dari", "untuk", "yang", "atau", "pada", "dengan"]);
-// abbreviations that stay in capitals ("Perizinan Non OSS", "Dinas ESDM")
-const ACRONYMS = new Set(["oss", "esdm", "ptsp", "dpmptsp", "dpupr", "pkkpr", "pnbp", "krk", "sk", "tte", "atr", "bpn"]);
-const capital = (w) => (ACRONYMS.has(w) ? w.toUpperCase() : w.charAt(0).toUpperCase() + w.slice(1));
-
-/** "E-TRACKING PERIZINAN DAN PELAPORAN" → "E-Tracking Perizinan dan Pelaporan";
- * "PERIZINAN NON OSS" → "Perizinan Non OSS". */
-export function titleCase(text) {
-  return String(text || "")
-    .toLowerCase()
-    .split(" ")
-    .map((w, i) => (i > 0 && SMALL_WORDS.has(w) ? w : w.split("-").map(capital).join("-")))
-    .join(" ");
-}
-
-/** "ANDESIT" → "Andesit" (page titles). */
-export const appName = (app) => titleCase(app);

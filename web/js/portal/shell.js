@@ -5,7 +5,7 @@ import { html, render, $ } from "../html.js";
 import { icon } from "../icons.js";
 import { workflows } from "../catalog.js";
 import { api } from "../api.js";
-import { emblem, titleCase } from "../ui.js";
+import { emblem } from "../ui.js";
 import * as applications from "./list.js";
 import * as form from "./form.js";
 import * as application from "./application.js";
@@ -81,6 +81,6 @@ async function paintBrand() {
   render(
     brand,
     html`${emblem(a.emblem)}<span class="brand-text"><strong>${text.app || a.name}</strong>
-      <small>${titleCase(text.title || "")}</small></span>`
+      <small>${text.subtitle || ""}</small></span>`
   );
 }

@@ -3,7 +3,7 @@
 import { api } from "../api.js";
 import { html, render, $$ } from "../html.js";
 import { loginDialog } from "../loginform.js";
-import { appName, emblem, titleCase } from "../ui.js";
+import { emblem } from "../ui.js";
 import { services } from "../portal/services.js";
 import { serviceMenu, wireServiceMenu } from "../portal/entry.js";
 
@@ -81,7 +81,7 @@ export async function show(root, { flash, afterLogin, isCurrent = () => true }) 
   if (!isCurrent()) return null;
   render(root, page(items, flash, offered));
   const first = (items[0] && items[0].landing) || {};
-  document.title = first.app ? `${appName(first.app)} — ${titleCase(first.title)}` : "E-Tracking";
+  document.title = first.name ? `${first.name} — ${first.subtitle}` : "E-Tracking";
 
   let opener = null;
   const dialog = loginDialog(root.querySelector(".landing"), {
