@@ -59,11 +59,19 @@ def test_three_officials_take_a_wiup_to_disetujui_dinas_esdm(
 
     # Kepala Dinas accepts the new application
     open_detail_to_decide(kadis, no)
+    waiting = kadis.locator('[data-count="WIUP"]')
+    expect(waiting).to_have_text(re.compile(r"^[1-9]\d*$"))
+    before = int(waiting.inner_text())
     assert options_offered(kadis) == ["-- Pilih Salah Satu --", "TERIMA", "TOLAK"]
     choose(kadis, "TERIMA")
     shot(kadis, "kepala dinas memilih TERIMA")
     check_and_save(kadis)
     expect_status(kadis, "DITERIMA KEPALA BIDANG")
+    # … and his sidebar counts one WIUP less at once, and the page says whose turn it is,
+    # without leaving it
+    expect(waiting).to_have_text(str(before - 1))
+    expect(kadis.locator("#panel-proses")).to_contain_text("Menunggu: Kepala Bidang")
+    expect(kadis.locator("#panel-proses")).not_to_contain_text("sedang disiapkan")
     shot(kadis, "setelah simpan")
 
     # Kepala Bidang sends it on to Cabang Dinas
@@ -179,6 +187,12 @@ def test_a_stale_screen_is_told_someone_else_decided(stack: RunningStack, new_pa
     check_and_save(second)
 
     expect(second.get_by_text("sudah diproses oleh pengguna lain")).to_be_visible()
+    # … naming who decided first and what, and no longer saying it is his turn
+    expect(second.locator("#keputusan-pesan")).to_contain_text(
+        "Diterima oleh Kepala Dinas (Ir. Sujarwanto Dwiatmoko)"
+    )
+    expect(second.locator("#keputusan-pesan")).to_contain_text("(TERIMA)")
+    expect(second.locator("#giliran")).not_to_contain_text("Giliran Anda")
     shot(second, "pesan 409")
     second.get_by_role("button", name="Muat Ulang").click()
     expect_status(second, "DITERIMA KEPALA BIDANG")

@@ -18,9 +18,11 @@ import {
   wirePolygons,
 } from "./formfields.js";
 import { inSentence, showUploads, uploadFile, uploadRow } from "./uploads.js";
+import { decidedBy } from "./decided.js";
 
-const STALE_MESSAGE =
-  "Izin ini sudah diproses oleh pengguna lain. Muat ulang untuk melihat status terbaru.";
+const STALE = "Izin ini sudah diproses oleh pengguna lain";
+const RELOAD = "Muat ulang untuk melihat status terbaru.";
+const STALE_MESSAGE = `${STALE}. ${RELOAD}`;
 const FIXED_FIELDS = { action: "perubahan-status", checked: "btn-check", note: "catatan", passphrase: "passphrase" };
 const PASSPHRASE_WRONG = "Passphrase salah. Dokumen belum ditandatangani; periksa lalu coba lagi.";
 
@@ -445,4 +447,23 @@ function showStale(f) {
     <button type="button" class="btn btn-secondary" id="btn-muat-ulang">Muat Ulang</button>`);
   $("#btn-muat-ulang").addEventListener("click", () => f.hooks.reload());
   $("#btn-muat-ulang").focus();
+  const turn = $("#giliran");
+  if (turn) {
+    turn.className = "turn-other";
+    turn.textContent = "Bukan lagi giliran Anda: izin ini sudah diputuskan.";
+  }
+  tellWhoDecided(f.t.ticket_no, $("p", msg));
+}
+
+/** "… Ditolak oleh Kepala Dinas (Nama) pada …": who decided first, read as it stands now. */
+async function tellWhoDecided(ticketNo, line) {
+  try {
+    const now = await get(`/tickets/${encodeURIComponent(ticketNo)}`);
+    if (now.last_decision && line.isConnected) {
+      const last = now.last_decision;
+      line.textContent = `${STALE} — ${decidedBy(last)} (${last.action}). ${RELOAD}`;
+    }
+  } catch {
+    /* the message without the name is still true */
+  }
 }

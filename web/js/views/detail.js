@@ -2,13 +2,12 @@
 
 import { api, get, openInNewTab } from "../api.js";
 import { html, render, $ } from "../html.js";
-import { formatDate, formatDateLong, formatDateTime, formatDateTimeLong } from "../format.js";
+import { formatDate, formatDateLong, formatDateTime } from "../format.js";
 import {
   decisionsSentTo,
   documentLabel,
   formSchema,
   outcome,
-  roleLabel,
   roleSees,
   statusClass,
   workflowOf,
@@ -19,6 +18,7 @@ import { decisionForm, signingForm, wireDecision } from "./decision.js";
 import { documentsOfKind, documentsTable, openDocument, safeUrl } from "./documents.js";
 import { displayValue, polygonSummary } from "./formfields.js";
 import { inSentence } from "./uploads.js";
+import { decidedBy } from "./decided.js";
 
 export async function show(ctx) {
   const [no] = ctx.params;
@@ -41,6 +41,25 @@ async function reload(view) {
   } catch (err) {
     if (view.ctx.isCurrent() && err.status !== 401) view.ctx.flash(err.message, "error");
   }
+}
+
+/** Right after a decision the next step is recorded a moment later (the workflow's message):
+ * read the ticket again, a few times, until it is; the page then says whose turn it is without
+ * a reload (the flash of the decision stays). */
+function followNextStep(view) {
+  view.follows = (view.follows || 0) + 1;
+  if (view.follows > 10) return;
+  const timer = setTimeout(async () => {
+    try {
+      const t = await get(`/tickets/${encodeURIComponent(view.no)}`);
+      if (!view.ctx.isCurrent()) return;
+      view.application = await applicationOf(t);
+      if (view.ctx.isCurrent()) paint(view, t);
+    } catch {
+      /* the Muat Ulang button stays */
+    }
+  }, 250 * view.follows);
+  view.cleanup.push(() => clearTimeout(timer));
 }
 
 function row(label, value) {
@@ -99,6 +118,8 @@ function paint(view, t) {
   view.cleanup.push(() => ctx.el.removeEventListener("click", onDocClick));
   const rl = $("#reload-detail");
   if (rl) rl.addEventListener("click", () => reload(view));
+  if (!p && !isFinal) followNextStep(view);
+  else view.follows = 0;
   if (p && p.my_turn && (p.options || []).length) {
     wireDecision(view, t, { paint: (d) => paint(view, d), reload: () => reload(view) });
   }
@@ -253,24 +274,6 @@ const skSigned = (t) => !t.pending && t.status_kind === "approved";
 
 function waitingFor(p, t) {
   return roleSees(p.role) === "region" && t.region ? `${p.role_label} (${t.region})` : p.role_label;
-}
-
-/** "Dikembalikan", "Ditolak", … : what the last decision did, as the next official reads it —
- * the passive verb (di-…) of the option's declared result ("DIKEMBALIKAN KEPALA BIDANG KE …",
- * "BUKTI BAYAR DITOLAK"); a result that names a state ("SIAP DS") reads "Diputuskan". */
-function decisionVerb(last) {
-  const words = String((last && last.result) || "").trim().split(/\s+/);
-  const verb = words.find((w) => /^DI[A-Z]{3,}$/.test(w));
-  return verb ? verb.charAt(0) + verb.slice(1).toLowerCase() : "Diputuskan";
-}
-
-/** "Dikembalikan oleh Kepala Bidang (Nama) pada 5 September 2019 14.05 WIB". */
-function decidedBy(last) {
-  const role = roleLabel(last.role);
-  const name = last.actor_name;
-  // an account named after its office ("Cabang Dinas Wilayah Semarang Demak") is not repeated
-  const who = !name ? role : name.includes(role) ? name : `${role} (${name})`;
-  return `${decisionVerb(last)} oleh ${who} pada ${formatDateTimeLong(last.decided_at)}`;
 }
 
 /** The reason of a decision where the next official decides (the last one, or an earlier
