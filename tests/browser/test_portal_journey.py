@@ -37,6 +37,12 @@ FIELDS = Path(__file__).with_name("portal_fields.json")
 DATA = json.loads(FIELDS.read_text(encoding="utf-8"))
 
 
+def indonesian(number: float) -> str:
+    """257121.9 → "257.121,9"; 240.0 → "240" (as the portal writes an area)."""
+    whole, fraction = f"{number:,.1f}".split(".")
+    return whole.replace(",", ".") + ("" if fraction == "0" else f",{fraction}")
+
+
 def log_in(page: Page, email: str) -> None:
     """Masuk from the SIAP n LOSS service menu on the landing page."""
     page.goto("/")
@@ -124,7 +130,9 @@ def test_an_applicant_drafts_draws_submits_pays_and_downloads_the_signed_sk(
     shot(page, "data-permohonan-draft")
     row.get_by_role("link", name="Lanjutkan Isian").click()
     expect(page.get_by_label("Nama Kegiatan")).to_have_value(DATA["text"]["Nama Kegiatan"])
-    expect(page.locator("#luas-poligon")).to_contain_text(area)
+    # … the parcel's area is the server's measure, the one every later page shows
+    measured = c.ok("GET", f"/applications/{no}", WARGA)["application"]["luas_poligon"]
+    expect(page.locator("#luas-poligon")).to_have_text(f"{indonesian(measured)} m²")
     # … the area she typed reads as she typed it ("64.280,7"), thousands dot and all
     expect(page.get_by_label("Luas Dimohon (m²)")).to_have_value(area)
 
@@ -293,11 +301,14 @@ def test_a_returned_applicant_corrects_her_data_and_the_front_office_reads_what_
     c = stack.client
     no = returned(c, "Luas tidak sesuai SHM.")
     page = new_page(PHONE)
+    page.route(re.compile(r"tile\.openstreetmap\.org"), lambda route: route.abort())
     log_in(page, WARGA)
     expect(page.get_by_role("heading", name="Data Permohonan")).to_be_visible()
     page.goto(f"/#/permohonan/{no}")
     step = page.locator("#langkah-anda")
     expect(step.get_by_role("heading", name="Perbaiki Data Permohonan")).to_be_visible()
+    # … a base map that cannot load is said to be no obstacle
+    expect(step.locator("#polygon-tiles")).to_contain_text("titik sudut tetap dapat dipasang")
     area = step.get_by_label("Luas Dimohon (m²)")
     expect(area).to_have_value("240")
 
@@ -308,6 +319,7 @@ def test_a_returned_applicant_corrects_her_data_and_the_front_office_reads_what_
     expect(page.locator("#f-luas_dimohon-msg")).to_contain_text("Harus lebih dari 0")
     area.fill("235,5")
     expect(page.locator("#f-luas_dimohon-msg")).to_have_text("")
+    expect(page.locator("#step-msg")).to_have_text("")  # nothing left marked: nothing to fix
     shot(page, "perbaiki-data")
     step.get_by_role("button", name="AJUKAN ULANG").click()
 
@@ -320,4 +332,6 @@ def test_a_returned_applicant_corrects_her_data_and_the_front_office_reads_what_
     corrected = official.locator(".tl-corrected")
     expect(corrected).to_contain_text("Data diperbaiki")
     expect(corrected).to_contain_text("Luas Dimohon (m²): 240 → 235,5")
+    resubmitted = official.locator('[data-kind="DECISION"]', has_text="AJUKAN ULANG")
+    expect(resubmitted.locator(".tl-kind")).to_have_text("Tindakan Pemohon")  # not an official's
     shot(official, "track-data-diperbaiki")

@@ -164,7 +164,8 @@ function wireStep(ctx, app, service) {
   if (!panel) return null;
   const t = app.ticket;
   const correcting = $("#perbaiki-data", panel);
-  const correction = correcting ? wireCorrection(correcting, app, service) : null;
+  const clearMessage = () => ($("#step-msg").textContent = "");
+  const correction = correcting ? wireCorrection(correcting, app, service, clearMessage) : null;
   const uploaded = {}; // kind → document id, uploaded on this page
   const options = t.pending.options || [];
   const refresh = () =>

@@ -25,8 +25,9 @@ async function wireMap(root, service, value, onChange) {
   return wirePolygon(root, { value, area: agency && agency.map, onChange });
 }
 
-/** Wire the fields and the map in `root`; {read, showRefusal, destroy}. */
-export function wireCorrection(root, app, service) {
+/** Wire the fields and the map in `root`; {read, showRefusal, destroy}. onFixed(): no field
+ * is marked any more (what said to fix them can go). */
+export function wireCorrection(root, app, service, onFixed = null) {
   const schema = service.application;
   const poly = polygonProperty(schema);
   let polygon = poly ? (app.application || {})[poly[0]] || null : null;
@@ -45,6 +46,7 @@ export function wireCorrection(root, app, service) {
     const msg = e.target.id && $(`#${e.target.id}-msg`, root);
     if (msg) msg.textContent = "";
     e.target.removeAttribute("aria-invalid");
+    if (!root.querySelector("[aria-invalid='true']") && onFixed) onFixed();
   });
   return {
     /** The corrected data, whole; null (each problem shown at its field) when it is not. */

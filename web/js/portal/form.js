@@ -322,6 +322,15 @@ function markServerField(root, err) {
 }
 
 /** The drawn area next to the stated one; a warning when they differ by more than 10%. */
+/** The parcel's area: the server's measure once this very parcel is saved (the one every later
+ * page shows), the browser's own until then (they may differ in the last decimal). */
+function measured(state) {
+  const saved = state.app.application || {};
+  const corners = (p) => JSON.stringify((p && p.coordinates) || null);
+  const same = saved.poligon && corners(saved.poligon) === corners(state.polygon);
+  return same && saved.luas_poligon ? saved.luas_poligon : polygonArea(state.polygon);
+}
+
 function paintArea(state, service) {
   const box = $("#area-box");
   if (!box) return;
@@ -332,7 +341,7 @@ function paintArea(state, service) {
     render(box, html`<p class="muted">Belum ada poligon. Luas dihitung setelah paling sedikit 3 titik dipasang.</p>`);
     return;
   }
-  const area = polygonArea(state.polygon);
+  const area = measured(state);
   const off = stated ? Math.abs(area - stated) / stated : 0;
   render(
     box,

@@ -15,6 +15,8 @@ export function polygonMarkup(title) {
     <p class="muted small" id="polygon-help">Klik peta pada setiap sudut bidang tanah (paling sedikit 3 titik),
       atau unggah berkas GeoJSON/KML dari juru ukur atau Google Earth.</p>
     <div class="map portal-map" id="polygon-map" role="application" aria-label="Peta lokasi: klik untuk menambah titik sudut"></div>
+    <p class="muted small" id="polygon-tiles" role="status" hidden>Peta dasar tidak dapat dimuat; titik sudut tetap dapat
+      dipasang, atau unggah berkas GeoJSON/KML.</p>
     <div class="portal-polygon-tools">
       <button type="button" class="btn btn-sm btn-secondary" id="polygon-undo" disabled>Hapus Titik Terakhir</button>
       <button type="button" class="btn btn-sm btn-secondary" id="polygon-clear" disabled>Hapus Poligon</button>
@@ -26,10 +28,15 @@ export function polygonMarkup(title) {
   </div>`;
 }
 
-function addTiles(L, map) {
+/** The base map; when its tiles cannot be loaded the applicant is told the drawing still works. */
+function addTiles(L, map, note) {
   const c = window.ETRACKING_CONFIG || {};
   if (!c.tileUrl) return;
-  L.tileLayer(c.tileUrl, { attribution: c.tileAttribution || "", maxZoom: c.tileMaxZoom || 19 }).addTo(map);
+  const tiles = L.tileLayer(c.tileUrl, { attribution: c.tileAttribution || "", maxZoom: c.tileMaxZoom || 19 });
+  tiles.once("tileerror", () => {
+    if (note) note.hidden = false;
+  });
+  tiles.addTo(map);
 }
 
 /**
@@ -41,7 +48,7 @@ export async function wirePolygon(root, { value, area, onChange }) {
   const el = $("#polygon-map", root);
   const map = L.map(el, { zoomControl: true });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-  addTiles(L, map);
+  addTiles(L, map, $("#polygon-tiles", root));
   L.control.scale({ imperial: false }).addTo(map);
   const layer = L.layerGroup().addTo(map);
   let points = openRing(value); // [[lng, lat], …]

@@ -4,7 +4,7 @@ import { get } from "../api.js";
 import { html, render, $ } from "../html.js";
 import { formatDate, formatDateTime, formatDuration, formatNumber, secondsSince } from "../format.js";
 import { statusBadge, ticketButtons, wireGo } from "../ui.js";
-import { decisionsSentTo, outcome, workflowOf } from "../catalog.js";
+import { decisionsSentTo, outcome, roleSees, workflowOf } from "../catalog.js";
 
 /** A corrected value as people read it: "235,5", "1.250", "(kosong)". */
 function correctedValue(v) {
@@ -85,10 +85,13 @@ function who(i) {
 }
 
 /** "Diterima dari PTSP": the workflow's intake source when it declares one. */
-function kindLabel(kind, t) {
+function kindLabel(kind, t, i = {}) {
   const w = workflowOf(t);
   const source = w && w.intake && w.intake.source_label;
-  return kind === "ARRIVAL" && source ? `${KIND_LABEL.ARRIVAL} dari ${source}` : KIND_LABEL[kind] || kind;
+  if (kind === "ARRIVAL" && source) return `${KIND_LABEL.ARRIVAL} dari ${source}`;
+  // an applicant's own step (AJUKAN ULANG, UPLOAD BUKTI BAYAR) is no official's decision
+  if (kind === "DECISION" && i.role && roleSees(i.role) === "own") return "Tindakan Pemohon";
+  return KIND_LABEL[kind] || kind;
 }
 
 function item(i, t) {
@@ -120,7 +123,7 @@ function item(i, t) {
   return html`<li class="tl-item tl-${kind.toLowerCase()}" data-kind="${kind}">
     <span class="tl-dot" aria-hidden="true"></span>
     <div class="tl-body">
-      <p class="tl-kind">${kindLabel(kind, t)}</p>
+      <p class="tl-kind">${kindLabel(kind, t, i)}</p>
       ${i.result ? "" : html`<p>${statusBadge(i.status)}</p>`}
       <dl class="tl-meta">
         ${i.action ? html`<div><dt>Tindakan</dt><dd><strong>${i.action}</strong></dd></div>` : ""}
