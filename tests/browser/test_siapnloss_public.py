@@ -81,6 +81,10 @@ def test_anyone_tracks_an_application_and_verifies_its_signed_sk(
     page.get_by_label("Pilih Berkas PDF").set_input_files(str(tampered))
     # THEN the changed one is called not valid
     expect(page.locator("#periksa-putusan")).to_contain_text("TIDAK SAH")
+    # … without blaming the signer's certificate, which a broken signature cannot show
+    expect(page.locator("#periksa-putusan")).to_contain_text(
+        "Sertifikat penanda tangan dikenali: tidak dapat diperiksa"
+    )
     shot(page, "verifikasi-tidak-sah")
 
     # … and an unknown token is said to be unknown

@@ -62,6 +62,14 @@ function followNextStep(view) {
   view.cleanup.push(() => clearTimeout(timer));
 }
 
+/** "625/REKOM/WIUP/09/2019" may break after a slash, never inside "2019" (a phone once
+ * showed the year as "20" / "19"); copying it copies the number as it is. */
+function breakable(value) {
+  if (typeof value !== "string" || !value.includes("/")) return value;
+  const parts = value.split("/");
+  return parts.map((part, i) => (i < parts.length - 1 ? html`${part}/<wbr>` : part));
+}
+
 function row(label, value) {
   return html`<tr><th scope="row">${label}</th><td>${value === null || value === undefined || value === "" ? "-" : value}</td></tr>`;
 }
@@ -238,7 +246,7 @@ function formPanel(t, name, schema, data) {
       : ""}
     <table class="kv"><tbody>
       ${Object.entries(schema.properties || {}).map(([k, prop]) =>
-        row(prop.title || k, prop.format === "date" ? formatDateLong(data[k]) : displayValue(prop, data[k]))
+        row(prop.title || k, prop.format === "date" ? formatDateLong(data[k]) : breakable(displayValue(prop, data[k])))
       )}
       ${(schema["x-documents"] || []).map((kind) =>
         row(documentLabel(kind, t), documentsOfKind(t.documents || [], kind))

@@ -102,7 +102,9 @@ function verdict(good, sentence, r) {
       ? html`<ul class="verdict-points">
           <li>Isi sama dengan SK asli: <strong>${yes(r.same_document)}</strong></li>
           <li>Tanda tangan elektronik utuh: <strong>${yes(r.signature_intact)}</strong></li>
-          <li>Sertifikat penanda tangan dikenali: <strong>${yes(r.signature_trusted)}</strong></li>
+          <li>Sertifikat penanda tangan dikenali: <strong>${
+            r.signature_intact ? yes(r.signature_trusted) : "tidak dapat diperiksa (tanda tangan tidak utuh)"
+          }</strong></li>
         </ul>`
       : ""}
   </div>`;
