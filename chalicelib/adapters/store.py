@@ -249,7 +249,7 @@ def update_draft(
             )
         if revision is not None and revision != current:
             raise Conflict(
-                "Draft ini sudah diubah di perangkat atau tab lain. Muat ulang halaman untuk "
+                "Draf ini sudah diubah di perangkat atau tab lain. Muat ulang halaman untuk "
                 "melihat isian terbaru; perubahan terakhir di layar ini belum tersimpan.",
                 code="DRAFT_CHANGED_ELSEWHERE",
             )

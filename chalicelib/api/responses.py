@@ -473,7 +473,7 @@ RESPONSES: dict[str, dict[int, Reply]] = {
         400: _BAD_QUERY,
     },
     "POST /applications": {
-        201: Reply("Draft permohonan dibuat.", "Application"),
+        201: Reply("Draf permohonan dibuat.", "Application"),
         403: Reply("Hanya pemohon atau petugas Front End yang dapat membuat permohonan."),
         422: Reply("Data permohonan atau data pemohon tidak valid."),
     },
@@ -482,15 +482,15 @@ RESPONSES: dict[str, dict[int, Reply]] = {
         404: Reply("Permohonan tidak ditemukan."),
     },
     "PATCH /applications/{ticket_no}": {
-        200: Reply("Draft permohonan diperbarui.", "Application"),
+        200: Reply("Draf permohonan diperbarui.", "Application"),
         404: Reply("Permohonan tidak ditemukan."),
-        409: Reply("Draft sudah diubah di perangkat atau tab lain, atau sedang berubah."),
+        409: Reply("Draf sudah diubah di perangkat atau tab lain, atau sedang berubah."),
         422: Reply("Data permohonan tidak valid atau permohonan sudah diajukan."),
     },
     "POST /applications/{ticket_no}/submit": {
         200: Reply("Permohonan diajukan; alur kerja dimulai.", "Application"),
         404: Reply("Permohonan tidak ditemukan."),
-        409: Reply("Draft sudah berubah atau sudah diajukan."),
+        409: Reply("Draf sudah berubah atau sudah diajukan."),
         422: Reply("Data belum lengkap atau dokumen persyaratan belum lengkap."),
     },
     "GET /tickets": {

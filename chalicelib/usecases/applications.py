@@ -22,7 +22,7 @@ from chalicelib.usecases import tickets as service
 
 DRAFT_STATUS = "DRAFT"
 DRAFT_STEP = "DRAFT"  # the documents of a draft are uploaded at this pseudo-step
-DRAFT_LABEL = "Draft (belum diajukan)"
+DRAFT_LABEL = "Draf (belum diajukan)"
 PORTAL, LOKET = "portal", "loket"
 
 
@@ -120,7 +120,7 @@ def update(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict[str, An
         applicant = _applicant(who, data["applicant"], ticket.channel or PORTAL)
         if ticket.channel == LOKET and applicant["email"] != ticket.applicant_email:
             raise Unprocessable(
-                "Email pemohon tidak dapat diubah setelah draft dibuat: permohonan sudah "
+                "Email pemohon tidak dapat diubah setelah draf dibuat: permohonan sudah "
                 "menjadi milik pemilik email itu.",
                 code="APPLICANT_EMAIL_FIXED",
                 field="applicant.email",

@@ -120,13 +120,13 @@ def test_an_applicant_drafts_draws_submits_pays_and_downloads_the_signed_sk(
     # AJUKAN waits for the documents, and says which
     expect(page.get_by_role("button", name="AJUKAN")).to_be_disabled()
     expect(page.locator("#missing-list")).to_contain_text("Surat Permohonan (PDF)")
-    expect(page.locator("#save-state")).to_contain_text("Draft tersimpan")
+    expect(page.locator("#save-state")).to_contain_text("Draf tersimpan")
     shot(page, "form-before-uploads")
 
     # WHEN she leaves and comes back, the draft is as she left it
     page.goto("/#/permohonan")
     row = page.locator(f'tr[data-ticket="{no}"]')
-    expect(row).to_contain_text("Draft (belum diajukan)")
+    expect(row).to_contain_text("Draf (belum diajukan)")
     shot(page, "data-permohonan-draft")
     row.get_by_role("link", name="Lanjutkan Isian").click()
     expect(page.get_by_label("Nama Kegiatan")).to_have_value(DATA["text"]["Nama Kegiatan"])
@@ -275,7 +275,7 @@ def test_a_draft_open_on_two_devices_is_not_overwritten_by_the_older_screen(
     # WHEN she renames the activity on the laptop, and then types on the phone's older screen
     laptop.get_by_label("Nama Kegiatan", exact=True).fill("Rumah Tinggal Dua Lantai")
     laptop.get_by_label("Alamat Lokasi", exact=True).click()
-    expect(laptop.locator("#save-state")).to_contain_text("Draft tersimpan")
+    expect(laptop.locator("#save-state")).to_contain_text("Draf tersimpan")
     phone.get_by_label("Alamat Lokasi", exact=True).fill("Jl. Melati No. 3")
     phone.get_by_label("Nama Kegiatan", exact=True).click()
 

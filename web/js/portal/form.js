@@ -132,8 +132,8 @@ function page(app, service, loket) {
   const items = checklistItems(app, service);
   return html`
     <div class="page-head"><h1>${loket ? "Input Permohonan (Loket)" : "Input Data Permohonan"}</h1>
-      <p>${service.title} · Draft <strong>${app.ticket_no}</strong>${loket ? html` · atas nama <strong>${app.applicant.name}</strong>` : ""}</p>
-      <p class="portal-save" id="save-state" role="status" aria-live="polite">Isian tersimpan otomatis sebagai draft.</p></div>
+      <p>${service.title} · Draf <strong>${app.ticket_no}</strong>${loket ? html` · atas nama <strong>${app.applicant.name}</strong>` : ""}</p>
+      <p class="portal-save" id="save-state" role="status" aria-live="polite">Isian tersimpan otomatis sebagai draf.</p></div>
     <form id="portal-form" novalidate>
       <section class="panel"><h2>Data Pemohon</h2>
         <div class="form-grid">${applicantRows(app.applicant || {}, { email: loket, nameEditable: loket })}</div></section>
@@ -236,11 +236,11 @@ function autosave(ctx, state, service, loket) {
   let stale = null; // the refusal of a save from this screen after another one saved
   const send = async (body) => {
     if (!Object.keys(body).length || stale) return;
-    say("Menyimpan draft…");
+    say("Menyimpan draf…");
     try {
       const url = `/applications/${encodeURIComponent(state.app.ticket_no)}`;
       state.app = await patch(url, { ...body, revision: state.app.revision });
-      say(`✓ Draft tersimpan ${formatDateTime(new Date().toISOString()).slice(11)}.`, "ok");
+      say(`✓ Draf tersimpan ${formatDateTime(new Date().toISOString()).slice(11)}.`, "ok");
       paintArea(state, service);
       paintMissing(state, service);
     } catch (err) {
@@ -249,7 +249,7 @@ function autosave(ctx, state, service, loket) {
         sayStale(stateEl(), err.message);
         return;
       }
-      say(`Draft belum tersimpan: ${err.message}`, "error");
+      say(`Draf belum tersimpan: ${err.message}`, "error");
       markServerField(root, err);
     }
   };

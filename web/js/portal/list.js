@@ -1,5 +1,5 @@
 // "Data Permohonan": the applicant's own applications, newest first, drafts marked
-// "Draft (belum diajukan)", and a button per service to start a new one.
+// "Draf (belum diajukan)", and a button per service to start a new one.
 
 import { get } from "../api.js";
 import { html, render, $ } from "../html.js";
@@ -38,7 +38,7 @@ export async function show(ctx) {
       <div class="btn-group">${offered.map(
         (s) => html`<a class="btn btn-primary" href="#/permohonan/baru?jenis=${encodeURIComponent(s.permit_types[0].id)}">Masukkan data ${s.title}</a>`
       )}</div></div>
-    <p class="muted">Permohonan Anda. Draft dapat diubah sampai Anda menekan AJUKAN; setelah itu ikuti statusnya di sini.</p>
+    <p class="muted">Permohonan Anda. Draf dapat diubah sampai Anda menekan AJUKAN; setelah itu ikuti statusnya di sini.</p>
     <div id="daftar">${table(items)}</div>
     ${page.next_cursor ? html`<p class="muted">Menampilkan 50 permohonan terbaru.</p>` : ""}`
   );
