@@ -332,6 +332,8 @@ def test_a_returned_applicant_corrects_her_data_and_the_front_office_reads_what_
     corrected = official.locator(".tl-corrected")
     expect(corrected).to_contain_text("Data diperbaiki")
     expect(corrected).to_contain_text("Luas Dimohon (m²): 240 → 235,5")
+    arrival = official.locator('[data-kind="ARRIVAL"] .tl-kind')
+    expect(arrival).to_have_text("DITERIMA DARI SIAP n LOSS", use_inner_text=True)  # as written
     resubmitted = official.locator('[data-kind="DECISION"]', has_text="AJUKAN ULANG")
     expect(resubmitted.locator(".tl-kind")).to_have_text("Tindakan Pemohon")  # not an official's
     shot(official, "track-data-diperbaiki")

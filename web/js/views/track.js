@@ -88,7 +88,8 @@ function who(i) {
 function kindLabel(kind, t, i = {}) {
   const w = workflowOf(t);
   const source = w && w.intake && w.intake.source_label;
-  if (kind === "ARRIVAL" && source) return `${KIND_LABEL.ARRIVAL} dari ${source}`;
+  // the source as it is written ("SIAP n LOSS"), not in the label's capitals
+  if (kind === "ARRIVAL" && source) return html`${KIND_LABEL.ARRIVAL} dari <span class="as-written">${source}</span>`;
   // an applicant's own step (AJUKAN ULANG, UPLOAD BUKTI BAYAR) is no official's decision
   if (kind === "DECISION" && i.role && roleSees(i.role) === "own") return "Tindakan Pemohon";
   return KIND_LABEL[kind] || kind;
