@@ -91,6 +91,8 @@ class TicketModel(Model):
     # A draft's data and applicant as edited: each save of them adds one (documents do not);
     # a screen that saves what it showed at an older revision is refused, not lost.
     revision = NumberAttribute(default=0)
+    # Which access code tracks it: one more each time its applicant replaces a shared code.
+    access_generation = NumberAttribute(default=0)
 
     @property
     def applicant_email(self) -> str | None:

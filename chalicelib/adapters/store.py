@@ -275,6 +275,24 @@ def update_draft(
     raise Conflict("Draft sedang diperbarui; coba lagi.", code="TICKET_BUSY")
 
 
+def renew_access(ticket: TicketModel) -> TicketModel:
+    """The next generation of the access code of a submitted application: the codes before it
+    stop tracking it at once."""
+    try:
+        ticket.update(
+            actions=[TicketModel.access_generation.add(1), TicketModel.version.add(1)],
+            condition=TicketModel.draft == False,  # noqa: E712
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            raise Unprocessable(
+                "Permohonan ini belum diajukan; kode akses diberikan setelah AJUKAN.",
+                code="NOT_SUBMITTED",
+            ) from None
+        raise
+    return ticket
+
+
 def submit_draft(
     ticket: TicketModel, changes: dict[str, Any], source: str, owed: list[OutboxModel]
 ) -> TicketModel:

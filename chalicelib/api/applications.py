@@ -82,6 +82,13 @@ def update(ticket_no: str) -> dict:
     return applications.update(ticket_no, principal(request), body(request))
 
 
+@bp.route("/applications/{ticket_no}/access-code", methods=["POST"])
+@roles(*ROLES)
+def renew_access_code(ticket_no: str) -> dict:
+    """Ganti Kode Akses."""
+    return applications.renew_access_code(ticket_no, principal(bp.current_request))
+
+
 @bp.route("/applications/{ticket_no}/submit", methods=["POST"])
 @roles(*ROLES)
 def submit(ticket_no: str) -> dict:

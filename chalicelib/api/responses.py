@@ -207,6 +207,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "revision": INTEGER,
         }
     ),
+    "AccessCode": _obj({"ticket_no": STRING, "access_code": STRING}),
     "Workflows": _obj(
         {"agency": _nullable("object"), "categories": {"type": "array", "items": OBJECT}}
     ),
@@ -486,6 +487,12 @@ RESPONSES: dict[str, dict[int, Reply]] = {
         404: Reply("Permohonan tidak ditemukan."),
         409: Reply("Draf sudah diubah di perangkat atau tab lain, atau sedang berubah."),
         422: Reply("Data permohonan tidak valid atau permohonan sudah diajukan."),
+    },
+    "POST /applications/{ticket_no}/access-code": {
+        200: Reply("Kode akses baru; kode lama tidak berlaku lagi.", "AccessCode"),
+        403: Reply("Hanya pemohon yang dapat mengganti kode akses permohonannya."),
+        404: Reply("Permohonan tidak ditemukan."),
+        422: Reply("Permohonan belum diajukan."),
     },
     "POST /applications/{ticket_no}/submit": {
         200: Reply("Permohonan diajukan; alur kerja dimulai.", "Application"),

@@ -1,7 +1,8 @@
 """Public tracking ("Lacak Permohonan"): the access code and what anyone holding it sees.
 
 The access code is derived from the registration number with a server secret (HMAC), so it
-is never stored and cannot be guessed from the number. What the public view shows is fixed
+is never stored and cannot be guessed from the number; its generation (kept on the ticket)
+changes it when the applicant replaces a code she shared. What the public view shows is fixed
 here: status, office and dates; never a name, NIK, address, phone, coordinates, documents
 or the reasons officials wrote.
 """
@@ -20,17 +21,19 @@ CODE_LENGTH = 8
 _CONFUSED = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 
 
-def access_code(secret: str, ticket_no: str) -> str:
-    """The code given to the applicant, as "ABCD-EFGH" (Crockford-like: no I, L, O, U)."""
-    digest = hmac.new(secret.encode(), f"access-code:{ticket_no}".encode(), hashlib.sha256)
+def access_code(secret: str, ticket_no: str, generation: int = 0) -> str:
+    """The code given to the applicant, as "ABCD-EFGH" (Crockford-like: no I, L, O, U); the
+    first generation's is the code given at AJUKAN."""
+    message = f"access-code:{ticket_no}" + (f"#{generation}" if generation else "")
+    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256)
     raw = base64.b32encode(digest.digest()).decode().translate(_CONFUSED)[:CODE_LENGTH]
     return f"{raw[:4]}-{raw[4:]}"
 
 
-def matches(secret: str, ticket_no: str, typed: str) -> bool:
-    """The typed code is the ticket's, however it was spaced, dashed or cased."""
+def matches(secret: str, ticket_no: str, typed: str, generation: int = 0) -> bool:
+    """The typed code is the ticket's now, however it was spaced, dashed or cased."""
     cleaned = "".join(ch for ch in typed.upper() if ch.isalnum()).translate(_CONFUSED)
-    expected = access_code(secret, ticket_no).replace("-", "")
+    expected = access_code(secret, ticket_no, generation).replace("-", "")
     return hmac.compare_digest(cleaned.encode(), expected.encode())
 
 

@@ -245,14 +245,37 @@ def view(ticket: Ticket, who: Principal) -> dict[str, Any]:
             for item in workflow.checklist
         ],
         "missing": missing_documents(workflow, ticket) if ticket.draft else [],
-        "access_code": None if ticket.draft else access_code(ticket.ticket_no),
+        "access_code": None if ticket.draft else access_code(ticket),
         "version": ticket.version,
         "revision": ticket.revision or 0,
     }
 
 
-def access_code(ticket_no: str) -> str:
-    return tracking.access_code(settings().tracking_secret, ticket_no)
+def access_code(ticket: Ticket) -> str:
+    generation = ticket.access_generation or 0
+    return tracking.access_code(settings().tracking_secret, ticket.ticket_no, generation)
+
+
+def renew_access_code(ticket_no: str, who: Principal) -> dict[str, Any]:
+    """ "Ganti Kode Akses": the applicant replaces a code she shared; the old one stops
+    tracking her application at once. Hers alone: officials see the application, not its code."""
+    ticket = service.visible_ticket(ticket_no, who)
+    if not _tracked(ticket):
+        raise Unprocessable(
+            "Permohonan ini tidak dilacak dengan kode akses.", code="NO_ACCESS_CODE"
+        )
+    if not policy.is_applicant(ticket, who):
+        raise Forbidden(
+            "Hanya pemohon yang dapat mengganti kode akses permohonannya.",
+            code="NOT_THE_APPLICANT",
+        )
+    if ticket.draft:
+        raise Unprocessable(
+            "Permohonan ini belum diajukan; kode akses diberikan setelah AJUKAN.",
+            code="NOT_SUBMITTED",
+        )
+    renewed = ports().tickets.renew_access(ticket)
+    return {"ticket_no": renewed.ticket_no, "access_code": access_code(renewed)}
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -332,7 +355,8 @@ def track(ticket_no: str, code: str, caller: str) -> dict[str, Any]:
         )
     ticket = ports().tickets.find(number)
     known = ticket is not None and not ticket.draft and _tracked(ticket)
-    if not known or not tracking.matches(settings().tracking_secret, number, code):
+    generation = (ticket.access_generation or 0) if known else 0
+    if not known or not tracking.matches(settings().tracking_secret, number, code, generation):
         throttle.fail(key, TRACK_WINDOW_SECONDS)
         raise NotFound(NOT_MATCHED, code="TRACKING_NOT_MATCHED")
     return public_view(ticket)

@@ -148,6 +148,13 @@ def test_an_applicant_drafts_draws_submits_pays_and_downloads_the_signed_sk(
     expect(page.get_by_text("simpan untuk Lacak Permohonan")).to_be_visible()
     expect(page.locator("#riwayat")).to_contain_text("DIAJUKAN")
     shot(page, "diajukan")
+    # … and a code she shared can be replaced: asked first, the new one shown at once
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Ganti Kode Akses").click()
+    expect(page.locator("#kode-msg")).to_contain_text("Kode lama tidak berlaku lagi")
+    renewed = c.ok("GET", f"/applications/{no}", WARGA)["access_code"]
+    assert renewed != code
+    expect(page.locator("#kode-akses")).to_have_text(renewed)
 
     # WHEN the officials issue the SPS PNBP, she pays and uploads the proof
     to_step(c, no, FRONT_END, "P2")

@@ -310,6 +310,33 @@ def test_an_applicant_never_sees_another_applicants_application(stack: RunningSt
     assert refused.status_code == 404
 
 
+def test_an_applicant_replaces_a_shared_access_code_and_the_old_one_stops_working(
+    stack: RunningStack,
+) -> None:
+    # GIVEN Siti's application, whose access code she once shared
+    c = stack.client
+    no = submitted(c)
+    old = c.ok("GET", f"/applications/{no}", WARGA)["access_code"]
+    assert track(stack, no, old).status_code == 200
+
+    # WHEN another applicant or an official asks for a new one, and then Siti does
+    stranger = c.call("POST", f"/applications/{no}/access-code", TAKMIR)
+    official = c.call("POST", f"/applications/{no}/access-code", FRONT_END)
+    renewed = c.ok("POST", f"/applications/{no}/access-code", WARGA)
+
+    # THEN only hers is taken: the new code tracks it, the old one no longer does
+    assert stranger.status_code == 404
+    assert (official.status_code, official.json()["code"]) == (403, "NOT_THE_APPLICANT")
+    new = renewed["access_code"]
+    assert new != old and c.ok("GET", f"/applications/{no}", WARGA)["access_code"] == new
+    assert track(stack, no, new).status_code == 200
+    assert track(stack, no, old).status_code == 404
+    # … and a draft has no code to replace
+    draft = new_draft(c)["ticket_no"]
+    refused = c.call("POST", f"/applications/{draft}/access-code", WARGA)
+    assert (refused.status_code, refused.json()["code"]) == (422, "NOT_SUBMITTED")
+
+
 def test_the_front_office_enters_a_walk_in_application_that_then_belongs_to_its_applicant(
     stack: RunningStack,
 ) -> None:

@@ -50,6 +50,7 @@ export async function show(ctx) {
   if (!ctx.isCurrent()) return null;
   render(ctx.el, page(app, service));
   wireSk(app);
+  wireAccessCode(app);
   return wireStep(ctx, app, service);
 }
 
@@ -75,6 +76,8 @@ function page(app, service) {
         <p class="portal-code-no" id="nomor-registrasi">${app.ticket_no}</p>
         <p>Kode akses: <strong class="portal-code-value" id="kode-akses">${app.access_code}</strong></p>
         <p class="muted">Nomor registrasi dan kode akses — simpan untuk Lacak Permohonan tanpa login.</p>
+        <p><button type="button" class="btn btn-sm btn-secondary" id="ganti-kode">Ganti Kode Akses</button></p>
+        <p class="form-msg" id="kode-msg" role="status" aria-live="polite" hidden></p>
       </section>
     </div>
     ${pending.my_turn ? stepPanel(app, service) : ""}
@@ -222,6 +225,32 @@ function wireStep(ctx, app, service) {
     }
   });
   return correction ? () => correction.destroy() : null;
+}
+
+/** "Ganti Kode Akses": a code she shared stops tracking her application; asked first. */
+function wireAccessCode(app) {
+  const btn = $("#ganti-kode");
+  if (!btn) return;
+  btn.addEventListener("click", async () => {
+    const sure = window.confirm(
+      "Kode akses lama tidak akan berlaku lagi untuk Lacak Permohonan. Buat kode akses baru?"
+    );
+    if (!sure) return;
+    const msg = $("#kode-msg");
+    msg.hidden = false;
+    btn.disabled = true;
+    try {
+      const renewed = await post(`/applications/${encodeURIComponent(app.ticket_no)}/access-code`);
+      $("#kode-akses").textContent = renewed.access_code;
+      msg.className = "form-msg ok";
+      msg.textContent = `Kode akses baru: ${renewed.access_code}. Kode lama tidak berlaku lagi.`;
+    } catch (err) {
+      msg.className = "form-msg error";
+      msg.textContent = `Kode akses belum diganti: ${err.message}`;
+    } finally {
+      btn.disabled = false;
+    }
+  });
 }
 
 function skPanel(app) {
