@@ -272,22 +272,29 @@ def update_draft(
             if not condition_failed(error):
                 raise
             ticket = get(ticket.ticket_no)
-    raise Conflict("Draft sedang diperbarui; coba lagi.", code="TICKET_BUSY")
+    raise Conflict("Draf sedang diperbarui; coba lagi.", code="TICKET_BUSY")
 
 
 def renew_access(ticket: TicketModel) -> TicketModel:
     """The next generation of the access code of a submitted application: the codes before it
-    stop tracking it at once."""
+    stop tracking it at once. Not a change of the ticket's decisions: its `version` (what a
+    claim, a signing or an undo waits on) stays, so no official's decision is disturbed."""
+    generation = ticket.access_generation or 0
+    unchanged = (
+        TicketModel.access_generation == generation
+        if generation
+        else TicketModel.access_generation.does_not_exist() | (TicketModel.access_generation == 0)
+    )
     try:
         ticket.update(
-            actions=[TicketModel.access_generation.add(1), TicketModel.version.add(1)],
-            condition=TicketModel.draft == False,  # noqa: E712
+            actions=[TicketModel.access_generation.set(generation + 1)],
+            condition=(TicketModel.draft == False) & unchanged,  # noqa: E712
         )
     except UpdateError as error:
         if condition_failed(error):
-            raise Unprocessable(
-                "Permohonan ini belum diajukan; kode akses diberikan setelah AJUKAN.",
-                code="NOT_SUBMITTED",
+            raise Conflict(
+                "Kode akses baru saja diganti di tempat lain; muat ulang halaman.",
+                code="ACCESS_CODE_CHANGED",
             ) from None
         raise
     return ticket

@@ -492,7 +492,9 @@ RESPONSES: dict[str, dict[int, Reply]] = {
         200: Reply("Kode akses baru; kode lama tidak berlaku lagi.", "AccessCode"),
         403: Reply("Hanya pemohon yang dapat mengganti kode akses permohonannya."),
         404: Reply("Permohonan tidak ditemukan."),
+        409: Reply("Kode akses baru saja diganti di tempat lain."),
         422: Reply("Permohonan belum diajukan."),
+        429: Reply("Kode akses sudah terlalu sering diganti dalam satu jam."),
     },
     "POST /applications/{ticket_no}/submit": {
         200: Reply("Permohonan diajukan; alur kerja dimulai.", "Application"),

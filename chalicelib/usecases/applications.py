@@ -160,7 +160,8 @@ def submit(ticket_no: str, who: Principal) -> dict[str, Any]:
     source = "Loket DPMPTSP" if ticket.channel == LOKET else "Pemohon"
     submitted = ports().tickets.submit_draft(ticket, changes, source, owed)
     effects.carry_out(owed)
-    return view(submitted, who)
+    # whoever pressed AJUKAN (the applicant, or the loket for her) is given the code once
+    return {**view(submitted, who), "access_code": access_code(submitted)}
 
 
 def missing_documents(workflow: Workflow, ticket: Ticket) -> list[str]:
@@ -245,7 +246,10 @@ def view(ticket: Ticket, who: Principal) -> dict[str, Any]:
             for item in workflow.checklist
         ],
         "missing": missing_documents(workflow, ticket) if ticket.draft else [],
-        "access_code": None if ticket.draft else access_code(ticket),
+        # the applicant's alone (officials see the application, not its tracking code)
+        "access_code": access_code(ticket)
+        if not ticket.draft and policy.is_applicant(ticket, who)
+        else None,
         "version": ticket.version,
         "revision": ticket.revision or 0,
     }
@@ -274,7 +278,14 @@ def renew_access_code(ticket_no: str, who: Principal) -> dict[str, Any]:
             "Permohonan ini belum diajukan; kode akses diberikan setelah AJUKAN.",
             code="NOT_SUBMITTED",
         )
+    key = f"access-code#ticket#{ticket.ticket_no}"
+    if ports().throttle.failures(key, TRACK_WINDOW_SECONDS) >= MAX_RENEWALS_PER_HOUR:
+        raise TooManyAttempts(
+            "Kode akses sudah terlalu sering diganti. Coba lagi dalam satu jam.",
+            retry_after=TRACK_WINDOW_SECONDS,
+        )
     renewed = ports().tickets.renew_access(ticket)
+    ports().throttle.fail(key, TRACK_WINDOW_SECONDS)  # counted: renewals, not failures
     return {"ticket_no": renewed.ticket_no, "access_code": access_code(renewed)}
 
 
@@ -334,6 +345,7 @@ def _applicant(who: Principal, given: dict[str, Any], channel: str) -> dict[str,
 # --- public tracking ------------------------------------------------------------------------
 
 TRACK_WINDOW_SECONDS = 3600
+MAX_RENEWALS_PER_HOUR = 5  # "Ganti Kode Akses" of one application
 MAX_FAILURES_PER_CALLER = 30  # wrong number/code pairs from one address in an hour
 NOT_MATCHED = (
     "Nomor registrasi atau kode akses tidak cocok. Periksa kembali bukti pendaftaran Anda."

@@ -315,6 +315,7 @@ def test_a_returned_applicant_corrects_her_data_and_the_front_office_reads_what_
     step = page.locator("#langkah-anda")
     expect(step.get_by_role("heading", name="Perbaiki Data Permohonan")).to_be_visible()
     # … a base map that cannot load is said to be no obstacle
+    expect(step.locator("#polygon-tiles")).to_be_visible()
     expect(step.locator("#polygon-tiles")).to_contain_text("titik sudut tetap dapat dipasang")
     area = step.get_by_label("Luas Dimohon (m²)")
     expect(area).to_have_value("240")

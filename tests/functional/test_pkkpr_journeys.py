@@ -331,6 +331,13 @@ def test_an_applicant_replaces_a_shared_access_code_and_the_old_one_stops_workin
     assert new != old and c.ok("GET", f"/applications/{no}", WARGA)["access_code"] == new
     assert track(stack, no, new).status_code == 200
     assert track(stack, no, old).status_code == 404
+    # … officials see her application, never its code
+    assert c.ok("GET", f"/applications/{no}", FRONT_END)["access_code"] is None
+    # … and it is not a button to press without end: five an hour
+    for _ in range(4):
+        c.ok("POST", f"/applications/{no}/access-code", WARGA)
+    too_often = c.call("POST", f"/applications/{no}/access-code", WARGA)
+    assert (too_often.status_code, too_often.json()["code"]) == (429, "TOO_MANY_ATTEMPTS")
     # … and a draft has no code to replace
     draft = new_draft(c)["ticket_no"]
     refused = c.call("POST", f"/applications/{draft}/access-code", WARGA)

@@ -167,7 +167,10 @@ function wireStep(ctx, app, service) {
   if (!panel) return null;
   const t = app.ticket;
   const correcting = $("#perbaiki-data", panel);
-  const clearMessage = () => ($("#step-msg").textContent = "");
+  const clearMessage = () => {
+    const msg = $("#step-msg");
+    if (msg && msg.dataset.kind === "marked") msg.textContent = "";
+  };
   const correction = correcting ? wireCorrection(correcting, app, service, clearMessage) : null;
   const uploaded = {}; // kind → document id, uploaded on this page
   const options = t.pending.options || [];
@@ -202,6 +205,7 @@ function wireStep(ctx, app, service) {
     const application = correction && (o.requires || {}).corrects_application ? correction.read() : undefined;
     if (application === null) {
       $("#step-msg").textContent = "Belum terkirim: periksa kembali isian yang ditandai.";
+      $("#step-msg").dataset.kind = "marked";
       return;
     }
     b.disabled = true;
@@ -218,6 +222,7 @@ function wireStep(ctx, app, service) {
       ctx.navigate(`#/permohonan/${encodeURIComponent(app.ticket_no)}`);
     } catch (err) {
       $("#step-msg").textContent = `Belum terkirim: ${err.message}`;
+      $("#step-msg").dataset.kind = "";
       if (correction) correction.showRefusal(err);
       b.disabled = false;
     } finally {
@@ -237,11 +242,12 @@ function wireAccessCode(app) {
     );
     if (!sure) return;
     const msg = $("#kode-msg");
+    const shown = $("#kode-akses"); // this page's, whatever page is open when the answer comes
     msg.hidden = false;
     btn.disabled = true;
     try {
       const renewed = await post(`/applications/${encodeURIComponent(app.ticket_no)}/access-code`);
-      $("#kode-akses").textContent = renewed.access_code;
+      shown.textContent = renewed.access_code;
       msg.className = "form-msg ok";
       msg.textContent = `Kode akses baru: ${renewed.access_code}. Kode lama tidak berlaku lagi.`;
     } catch (err) {

@@ -447,21 +447,23 @@ function showStale(f) {
     <button type="button" class="btn btn-secondary" id="btn-muat-ulang">Muat Ulang</button>`);
   $("#btn-muat-ulang").addEventListener("click", () => f.hooks.reload());
   $("#btn-muat-ulang").focus();
-  const turn = $("#giliran");
-  if (turn) {
-    turn.className = "turn-other";
-    turn.textContent = "Bukan lagi giliran Anda: izin ini sudah diputuskan.";
-  }
-  tellWhoDecided(f.t.ticket_no, $("p", msg));
+  tellWhoDecided(f.t, $("p", msg));
 }
 
-/** "… Ditolak oleh Kepala Dinas (Nama) pada …": who decided first, read as it stands now. */
-async function tellWhoDecided(ticketNo, line) {
+/** "… Diterima oleh Kepala Dinas (Nama) pada … (TERIMA)": who decided first, read as the
+ * ticket stands now; only a decision made since this screen was loaded is named (not the one
+ * that brought the step here). */
+async function tellWhoDecided(shown, line) {
   try {
-    const now = await get(`/tickets/${encodeURIComponent(ticketNo)}`);
-    if (now.last_decision && line.isConnected) {
-      const last = now.last_decision;
-      line.textContent = `${STALE} — ${decidedBy(last)} (${last.action}). ${RELOAD}`;
+    const now = await get(`/tickets/${encodeURIComponent(shown.ticket_no)}`);
+    const last = now.last_decision;
+    const before = (shown.last_decision || {}).decided_at;
+    if (!last || last.decided_at === before || !line.isConnected) return;
+    line.textContent = `${STALE} — ${decidedBy(last)} (${last.action}). ${RELOAD}`;
+    const turn = $("#giliran");
+    if (turn) {
+      turn.className = "turn-other";
+      turn.textContent = "Bukan lagi giliran Anda: izin ini sudah diputuskan.";
     }
   } catch {
     /* the message without the name is still true */

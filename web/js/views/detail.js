@@ -49,17 +49,26 @@ async function reload(view) {
 function followNextStep(view) {
   view.follows = (view.follows || 0) + 1;
   if (view.follows > 10) return;
+  const painted = view.painted;
   const timer = setTimeout(async () => {
     try {
       const t = await get(`/tickets/${encodeURIComponent(view.no)}`);
-      if (!view.ctx.isCurrent()) return;
-      view.application = await applicationOf(t);
-      if (view.ctx.isCurrent()) paint(view, t);
+      const application = await applicationOf(t);
+      // a reply to an older page never repaints a newer one (Muat Ulang, a decision form)
+      if (!view.ctx.isCurrent() || view.painted !== painted) return;
+      view.application = application;
+      paint(view, t);
     } catch {
       /* the Muat Ulang button stays */
     }
   }, 250 * view.follows);
   view.cleanup.push(() => clearTimeout(timer));
+}
+
+/** Decided in the last two minutes: the next step is on its way, not stuck. */
+function justDecided(last) {
+  const at = last && Date.parse(last.decided_at);
+  return Boolean(at) && Date.now() - at < 120000;
 }
 
 /** "625/REKOM/WIUP/09/2019" may break after a slash, never inside "2019" (a phone once
@@ -77,6 +86,7 @@ function row(label, value) {
 function paint(view, t) {
   view.cleanup.forEach((f) => f());
   view.cleanup = [];
+  view.painted = (view.painted || 0) + 1;
   const { ctx } = view;
   const p = t.pending;
   const docs = t.documents || [];
@@ -126,7 +136,7 @@ function paint(view, t) {
   view.cleanup.push(() => ctx.el.removeEventListener("click", onDocClick));
   const rl = $("#reload-detail");
   if (rl) rl.addEventListener("click", () => reload(view));
-  if (!p && !isFinal) followNextStep(view);
+  if (!p && !isFinal && justDecided(last)) followNextStep(view);
   else view.follows = 0;
   if (p && p.my_turn && (p.options || []).length) {
     wireDecision(view, t, { paint: (d) => paint(view, d), reload: () => reload(view) });
