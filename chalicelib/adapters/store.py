@@ -234,6 +234,11 @@ def create_draft(ticket: TicketModel) -> TicketModel:
     return ticket
 
 
+def _still(counter: Any, value: int) -> Any:
+    """The condition that a counter attribute still holds `value` (0: never written)."""
+    return counter == value if value else counter.does_not_exist() | (counter == 0)
+
+
 def update_draft(
     ticket: TicketModel, changes: dict[str, Any], revision: int | None = None
 ) -> TicketModel:
@@ -254,11 +259,7 @@ def update_draft(
                 code="DRAFT_CHANGED_ELSEWHERE",
             )
         written = {**changes, "updated_at": now_iso(), "revision": current + 1}
-        unchanged = (
-            TicketModel.revision == current
-            if current
-            else TicketModel.revision.does_not_exist() | (TicketModel.revision == 0)
-        )
+        unchanged = _still(TicketModel.revision, current)
         try:
             ticket.update(
                 actions=[
@@ -280,11 +281,7 @@ def renew_access(ticket: TicketModel) -> TicketModel:
     stop tracking it at once. Not a change of the ticket's decisions: its `version` (what a
     claim, a signing or an undo waits on) stays, so no official's decision is disturbed."""
     generation = ticket.access_generation or 0
-    unchanged = (
-        TicketModel.access_generation == generation
-        if generation
-        else TicketModel.access_generation.does_not_exist() | (TicketModel.access_generation == 0)
-    )
+    unchanged = _still(TicketModel.access_generation, generation)
     try:
         ticket.update(
             actions=[TicketModel.access_generation.set(generation + 1)],
