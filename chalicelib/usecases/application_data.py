@@ -32,8 +32,14 @@ def parsed(
     return data, area
 
 
-def with_area(application: dict[str, Any], area: float | None) -> dict[str, Any]:
-    return {**application, **({"luas_poligon": area} if area else {})}
+def stored(application: dict[str, Any], area: float | None) -> dict[str, Any]:
+    """What the ticket keeps of checked data: the data with its measured area, the parcel as
+    the ticket's location, and the region read off it (a draft, a correction alike)."""
+    return {
+        "application": {**application, **({"luas_poligon": area} if area else {})},
+        "location": application.get("poligon"),
+        "region": region_of(application),
+    }
 
 
 def without_computed(application: dict[str, Any]) -> dict[str, Any]:

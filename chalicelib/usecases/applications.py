@@ -88,13 +88,11 @@ def create(who: Principal, data: dict[str, Any]) -> dict[str, Any]:
         workflow=workflow.id,
         agency=workflow.agency,
         permit_type=data["permit_type"],
-        region=application_data.region_of(application),
         applicant=applicant,
         applicant_name=applicant["name"],
         submitted_at=now[:10],
-        location=application.get("poligon"),
         documents={},
-        application=application_data.with_area(application, area),
+        **application_data.stored(application, area),
         search_text=ports().tickets.search_text(ticket_no, applicant["name"]),
         status=DRAFT_STATUS,
         draft=True,
@@ -113,9 +111,7 @@ def update(ticket_no: str, who: Principal, data: dict[str, Any]) -> dict[str, An
     changes: dict[str, Any] = {}
     if "data" in data:
         application, area = application_data.parsed(workflow, data["data"], whole=False)
-        changes["application"] = application_data.with_area(application, area)
-        changes["location"] = application.get("poligon")
-        changes["region"] = application_data.region_of(application)
+        changes |= application_data.stored(application, area)
     if "applicant" in data:
         applicant = _applicant(who, data["applicant"], ticket.channel or PORTAL)
         if ticket.channel == LOKET and applicant["email"] != ticket.applicant_email:

@@ -708,12 +708,7 @@ def _correction(
     corrected = application_data.changes(workflow, before, application)
     if not corrected:
         return None
-    return {
-        "application": application_data.with_area(application, area),
-        "location": application.get("poligon"),
-        "region": application_data.region_of(application),
-        "corrected": corrected,
-    }
+    return {**application_data.stored(application, area), "corrected": corrected}
 
 
 def _parcels_checked(workflow: Workflow, forms: dict[str, Any]) -> dict[str, Any]:

@@ -321,7 +321,6 @@ function markServerField(root, err) {
   if (el) el.setAttribute("aria-invalid", "true");
 }
 
-/** The drawn area next to the stated one; a warning when they differ by more than 10%. */
 /** The parcel's area: the server's measure once this very parcel is saved (the one every later
  * page shows), the browser's own until then (they may differ in the last decimal). */
 function measured(state) {
@@ -331,6 +330,7 @@ function measured(state) {
   return same && saved.luas_poligon ? saved.luas_poligon : polygonArea(state.polygon);
 }
 
+/** The drawn area next to the stated one; a warning when they differ by more than 10%. */
 function paintArea(state, service) {
   const box = $("#area-box");
   if (!box) return;
