@@ -186,10 +186,11 @@ def test_a_stale_screen_is_told_someone_else_decided(stack: RunningStack, new_pa
     give_reason(second, "Berkas tidak lengkap.")
     check_and_save(second)
 
-    expect(second.get_by_text("sudah diproses oleh pengguna lain")).to_be_visible()
-    # … naming who decided first and what, and no longer saying it is his turn
+    # THEN he is told the ticket was decided elsewhere — by his own account in the other tab,
+    # named with what it decided — and no longer that it is his turn
     expect(second.locator("#keputusan-pesan")).to_contain_text(
-        "Diterima oleh Kepala Dinas (Ir. Sujarwanto Dwiatmoko)"
+        "sudah Anda putuskan di tab atau perangkat lain — Diterima oleh Kepala Dinas "
+        "(Ir. Sujarwanto Dwiatmoko)"
     )
     expect(second.locator("#keputusan-pesan")).to_contain_text("(TERIMA)")
     expect(second.locator("#giliran")).not_to_contain_text("Giliran Anda")

@@ -187,7 +187,10 @@ def test_simpan_stays_disabled_after_someone_else_decided(
 
     page.get_by_role("button", name="SIMPAN").click()
 
-    expect(page.get_by_text("sudah diproses oleh pengguna lain")).to_be_visible()
+    # his own account decided through the API: not "another user"
+    expect(page.locator("#keputusan-pesan")).to_contain_text(
+        "Izin ini sudah Anda putuskan di tab atau perangkat lain — Diterima oleh Kepala Dinas"
+    )
     expect(page.get_by_role("button", name="SIMPAN")).to_be_disabled()
     expect(page.get_by_label("Perubahan Status")).to_be_disabled()
     expect(page.get_by_role("button", name="Muat Ulang")).to_be_visible()

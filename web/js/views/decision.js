@@ -447,19 +447,21 @@ function showStale(f) {
     <button type="button" class="btn btn-secondary" id="btn-muat-ulang">Muat Ulang</button>`);
   $("#btn-muat-ulang").addEventListener("click", () => f.hooks.reload());
   $("#btn-muat-ulang").focus();
-  tellWhoDecided(f.t, $("p", msg));
+  tellWhoDecided(f.t, $("p", msg), (f.view.ctx.user || {}).email);
 }
 
 /** "… Diterima oleh Kepala Dinas (Nama) pada … (TERIMA)": who decided first, read as the
  * ticket stands now; only a decision made since this screen was loaded is named (not the one
  * that brought the step here). */
-async function tellWhoDecided(shown, line) {
+async function tellWhoDecided(shown, line, myEmail) {
   try {
     const now = await get(`/tickets/${encodeURIComponent(shown.ticket_no)}`);
     const last = now.last_decision;
     const before = (shown.last_decision || {}).decided_at;
     if (!last || last.decided_at === before || !line.isConnected) return;
-    line.textContent = `${STALE} — ${decidedBy(last)} (${last.action}). ${RELOAD}`;
+    // the same account in another tab or on another device is no "other user"
+    const who = myEmail && last.actor === myEmail ? "Izin ini sudah Anda putuskan di tab atau perangkat lain" : STALE;
+    line.textContent = `${who} — ${decidedBy(last)} (${last.action}). ${RELOAD}`;
     const turn = $("#giliran");
     if (turn) {
       turn.className = "turn-other";
